@@ -1,0 +1,48 @@
+# pyrogue-ts — the two commands a new user needs:
+#   make run    serve the example tree on 127.0.0.1:9099
+#   make test   install what is missing, build, run every test
+SHELL := /bin/bash
+PY := /usr/bin/python3
+PORT ?= 9099
+NODE_STAMP := node_modules/.install-stamp
+
+.PHONY: all deps pydeps build run test unit interop serve-reference bench soak clean
+
+all: build
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+# Debian's pyzmq and numpy, for the Python fixtures, replay and canon tools.
+pydeps:
+	@if ! $(PY) -c 'import zmq, numpy' 2>/dev/null; then \
+	  echo "installing Debian python3-zmq python3-numpy"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-zmq python3-numpy; \
+	fi
+
+deps: $(NODE_STAMP) pydeps
+
+build: $(NODE_STAMP)
+	npx tsc -p tsconfig.json
+
+run: build
+	node dist/cli.js serve --tree example --addr 127.0.0.1 --port $(PORT)
+
+serve-reference: build
+	node dist/cli.js serve --tree reference --addr 127.0.0.1 --port $(PORT)
+
+test: deps build
+	npx jest --ci
+
+unit: deps build
+	npx jest --ci --selectProjects unit
+
+interop: deps build
+	npx jest --ci --selectProjects interop
+
+bench: deps build
+	node bench/run.js
+
+clean:
+	rm -rf dist coverage

@@ -1,0 +1,54 @@
+/**
+ * The contract between the tree (pyrogue semantics) and the server (the wire).
+ *
+ * The server never reaches into tree internals: it resolves a path with
+ * `root.getNode`, asks the node for a Python attribute with `pyGetAttr`, and
+ * either calls it (Python argument binding is the callee's job, through
+ * `bindArgs` in src/py/signature) or returns the value. Nodes are `Reducible`
+ * (they pickle as pyrogue's VirtualFactory reduce) and have a `PY_REPR`.
+ */
+import type { PyDict, PyValue } from '../py/values';
+
+/** A Python callable as the dispatcher sees it. */
+export interface PyCallable {
+  readonly kind: 'callable';
+  /** Python's `Class.method` name, used in binding errors ("BaseVariable.value() takes ..."). */
+  readonly qualname: string;
+  /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
+  call(args: readonly PyValue[], kwargs: PyDict): PyValue | Promise<PyValue>;
+}
+
+export function isPyCallable(v: unknown): v is PyCallable {
+  return typeof v === 'object' && v !== null && (v as PyCallable).kind === 'callable' && typeof (v as PyCallable).call === 'function';
+}
+
+/** What `getattr(node, name)` sees on the Python side. */
+export interface PyAttrSurface {
+  /** Throws PyAttributeError (pyrogue's message) when the attribute does not exist. */
+  pyGetAttr(name: string): PyValue | PyCallable;
+}
+
+/** One variable update as delivered to var-listeners (the server publishes these). */
+export type VarListener = (path: string, value: PyValue /* a VariableValue (Reducible) */) => void;
+
+export interface VarListenerOptions {
+  incGroups?: string[] | null;
+  excGroups?: string[] | null;
+}
+
+/** What the server needs from a Root. */
+export interface RootSurface extends PyAttrSurface {
+  readonly name: string;
+  /** Accepts the root's own name or the alias `root` as first element; null when not found. */
+  getNode(path: string): (PyAttrSurface & object) | null;
+  /** `func` per variable of an update batch passing the group filter, then `done` once per batch. */
+  addVarListener(func: VarListener, done: (() => void) | null, options?: VarListenerOptions): void;
+  /** Interfaces (servers) registered on the root are started/stopped with it. */
+  addInterface(iface: RootInterface): void;
+}
+
+/** Something the root starts and stops with itself (pyrogue's `root.addInterface`). */
+export interface RootInterface {
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
