@@ -120,9 +120,7 @@ def main():
             if line.strip():
                 out.write(base64.b64encode(pickle.dumps(build(json.loads(line)), protocol=proto)).decode() + '\n')
     elif mode == 'load':
-        for line in sys.stdin:
-            if not line.strip():
-                continue
+        for line in sys.stdin:  # an empty line is an empty pickle (b'')
             try:
                 r = describe(pickle.loads(base64.b64decode(line)))
             except Exception as e:  # noqa: BLE001 - reported to the test
