@@ -1,0 +1,84 @@
+"""Shared helpers for the scenario scripts (not a scenario itself).
+
+Every scenario: `import _common` first (it imports ../tier.py, which selects the
+REAL or COMPAT pyrogue and prints the tier JSON line), takes HOST PORT, and
+prints one JSON object per observation line: {"step": <unique id>, ...}.
+Other stdout lines (e.g. "Connected to Root at ...", log lines) are not
+observations and are ignored by compare.py.
+
+Values are written in the canonical form of /work/shared/golden/canon.py
+({"int": "1"}, {"float": "1.5"}, {"obj": ..., "state": ...}, ...), so an
+observation can be compared with the transcript's canonical replies.
+  {"ok": <canonical value>}        the call returned
+  {"raised": <canonical exception>} the call raised (type + args)
+"""
+import collections
+import json
+import os
+import pickle
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import tier  # noqa: E402,F401  (selects the tier, prints the tier line)
+
+GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared', 'golden'))
+if not os.path.isdir(GOLDEN):
+    GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'golden'))
+sys.path.insert(0, GOLDEN)
+import canon  # noqa: E402
+
+
+def args():
+    if len(sys.argv) < 3:
+        print(f'usage: {sys.argv[0]} HOST PORT', file=sys.stderr)
+        sys.exit(2)
+    return sys.argv[1], int(sys.argv[2])
+
+
+def typed(o):
+    """Canonical form (as canon.py) of a value a client returned."""
+    if type(o).__module__.startswith('numpy'):
+        return canon.canonical(pickle.dumps(o, protocol=4))
+    if o is None or isinstance(o, (bool, str)):
+        return o
+    if isinstance(o, int):
+        return {'int': str(o)}
+    if isinstance(o, float):
+        return {'float': repr(o)}
+    if isinstance(o, bytes):
+        return {'bytes': o.hex()}
+    if isinstance(o, tuple):
+        return {'tuple': [typed(x) for x in o]}
+    if isinstance(o, list):
+        return [typed(x) for x in o]
+    if isinstance(o, collections.OrderedDict):
+        d = {'obj': 'collections.OrderedDict', 'args': []}
+        if o:
+            d['dictitems'] = [[typed(k), typed(v)] for k, v in o.items()]
+        return d
+    if isinstance(o, dict):
+        return {'dict': [[typed(k), typed(v)] for k, v in o.items()]}
+    if isinstance(o, BaseException):
+        return {'obj': f'{type(o).__module__}.{type(o).__qualname__}', 'args': [typed(a) for a in o.args]}
+    if hasattr(o, '_path') and hasattr(o, '_bases'):   # a VirtualNode proxy
+        return {'node': o._path}
+    return {'obj': f'{type(o).__module__}.{type(o).__qualname__}', 'args': [], 'state': typed(dict(o.__dict__))}
+
+
+def attempt(fn):
+    try:
+        return {'ok': typed(fn())}
+    except Exception as e:
+        return {'raised': typed(e)}
+
+
+_seen = collections.Counter()
+
+
+def emit(step, **fields):
+    """Print one observation; a repeated step id gets '#2', '#3', ..."""
+    _seen[step] += 1
+    if _seen[step] > 1:
+        step = f'{step}#{_seen[step]}'
+    print(json.dumps(dict(step=step, **fields), ensure_ascii=False), flush=True)

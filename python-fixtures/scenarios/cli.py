@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""The pyrogue CLI, `python -m pyrogue --server HOST:PORT VERB PATH [VALUE]`,
+run as a child process in the same tier (real pyrogue or compat): get, value,
+set, exec (with/without arg, failing), a missing path, monitor (initial value
++ a published update, stopped with SIGINT), path. Output lines are recorded with
+HOST:PORT and the monitor timestamps normalised. Needs a FRESH server."""
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import _common
+import tier
+from _common import emit
+import pyrogue.interfaces
+
+host, port = _common.args()
+server = f'{host}:{port}'
+ENV = tier.subprocess_env()
+
+
+def norm(text):
+    out = []
+    for line in text.splitlines():
+        line = line.replace(server, 'HOST:PORT')
+        if ': Root.' in line and ' = ' in line:       # monitor: '<date time TZ>: PATH = value'
+            line = line[line.index(': Root.') + 2:]
+        out.append(line)
+    return out
+
+
+def run(*argv, timeout=30):
+    p = subprocess.run([sys.executable, '-m', 'pyrogue', '--server', server, *argv], env=ENV,
+                       capture_output=True, text=True, timeout=timeout)
+    err = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    return p.returncode, norm(p.stdout), (err[-1] if err else None)
+
+
+for step, argv in [('cli:get root.RogueVersion', ['get', 'root.RogueVersion']),
+                   ('cli:value Root.Demo.Int', ['value', 'Root.Demo.Int']),
+                   ('cli:set Root.Demo.Int 42', ['set', 'Root.Demo.Int', '42']),
+                   ('cli:value Root.Demo.Int#after-set', ['value', 'Root.Demo.Int']),
+                   ('cli:get Root.Demo.IntTimesTwo', ['get', 'Root.Demo.IntTimesTwo']),
+                   ('cli:set Root.Demo.Enum Two', ['set', 'Root.Demo.Enum', 'Two']),
+                   ('cli:get Root.Demo.Enum', ['get', 'Root.Demo.Enum']),
+                   ('cli:exec Root.Demo.Multiply 4', ['exec', 'Root.Demo.Multiply', '4']),
+                   ('cli:exec Root.Demo.Echo hello', ['exec', 'Root.Demo.Echo', 'hello']),
+                   ('cli:exec Root.Demo.NoArg', ['exec', 'Root.Demo.NoArg']),
+                   ('cli:get Root.Demo.Missing', ['get', 'Root.Demo.Missing'])]:
+    rc, out, _ = run(*argv)
+    emit(step, rc=rc, stdout=out)
+
+rc, out, last = run('exec', 'Root.Demo.Fail')
+emit('cli:exec Root.Demo.Fail', rc=rc, stdout=out, stderr_last=last)
+
+rc, out, _ = run('path')
+emit('cli:path', rc=rc, is_dir=len(out) == 1 and os.path.isdir(out[0]))
+
+# monitor: initial value, then an update published by another client, then SIGINT
+p = subprocess.Popen([sys.executable, '-m', 'pyrogue', '--server', server, 'monitor', 'Root.Demo.Int'],
+                     env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+lines = queue.Queue()
+threading.Thread(target=lambda: [lines.put(ln.rstrip('\n')) for ln in p.stdout], daemon=True).start()
+seen = []
+
+
+def wait_line(pred, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            ln = lines.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        seen.append(ln)
+        if pred(ln):
+            return True
+    return False
+
+
+ok_initial = wait_line(lambda ln: ln.endswith('Root.Demo.Int = 42'), 15)
+time.sleep(0.5)
+with pyrogue.interfaces.SimpleClient(host, port) as c:
+    c.setDisp('Root.Demo.Int', '99')
+ok_update = wait_line(lambda ln: ln.endswith('Root.Demo.Int = 99'), 10)
+p.send_signal(signal.SIGINT)
+try:
+    rc = p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = 'killed'
+while not lines.empty():
+    seen.append(lines.get())
+emit('cli:monitor Root.Demo.Int', initial=ok_initial, update=ok_update, rc=rc,
+     stdout=[ln for ln in norm('\n'.join(seen)) if ln.startswith('Connecting') or ln.startswith('Root.') or ln == ''])
