@@ -1,0 +1,364 @@
+#!/usr/bin/env node
+/**
+ * pyrogue-ts command line.
+ *
+ *   pyrogue-ts serve [--tree example|reference] [--addr 127.0.0.1] [--port 9099]
+ *                    [--inc-groups G...] [--exc-groups G...]
+ *       serves a tree until Ctrl-C / SIGTERM (root.stop()).
+ *
+ *   pyrogue-ts [--server host:port] get|value|set|exec|monitor|tree PATH [VALUE]
+ *       pyrogue's client verbs (`python -m pyrogue`), against any pyrogue server:
+ *         get PATH          getDisp (reads first)       prints "Ret = <display>"
+ *         value PATH        valueDisp (no read)         prints "Ret = <display>"
+ *         set PATH VALUE    setDisp(VALUE)
+ *         exec PATH [ARG]   __call__(ARG or None)       prints "Ret = <str(ret)>" when not None
+ *         monitor PATH      prints "<time>: PATH = <valueDisp>" on every update until interrupted
+ *         tree [PATH]       the remote tree with each variable's valueDisp
+ *       -q prints only the result. Errors (no server, unknown path, a rejected
+ *       set) go to stderr with exit code 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { pyStr } from './py/repr';
+import { PyValue } from './py/values';
+import { serve, treeNames, type ServeHandle } from './server/serve';
+import { parseServer } from './client/channel';
+import { ClientError, RemoteError } from './client/errors';
+import { SimpleClient } from './client/simple';
+import { VirtualClient, VirtualNode } from './client/virtual';
+
+class CliError extends Error {}
+
+interface GlobalOpts {
+  server: string;
+  timeout: string;
+  quiet?: boolean;
+}
+
+function out(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+function timeoutMs(o: GlobalOpts): number {
+  const s = Number(o.timeout);
+  if (!Number.isFinite(s) || s < 0) throw new CliError(`bad --timeout '${o.timeout}' (seconds, 0 = wait forever)`);
+  return Math.round(s * 1000);
+}
+
+function serverOf(o: GlobalOpts): { addr: string; port: number } {
+  try {
+    return parseServer(o.server);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** Text of an error for the user. */
+function explain(e: unknown): string {
+  if (e instanceof RemoteError) return `server raised ${e.wireText}`;
+  if (e instanceof ClientError || e instanceof CliError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+async function withClient<T>(o: GlobalOpts, f: (c: SimpleClient, where: string) => Promise<T>): Promise<T> {
+  const { addr, port } = serverOf(o);
+  const where = `${addr}:${port}`;
+  if (!o.quiet) out(`Connecting to ${where}`);
+  const c = new SimpleClient({ addr, port, timeout: timeoutMs(o) });
+  try {
+    return await f(c, where);
+  } finally {
+    c.close();
+  }
+}
+
+/** After a None reply: whether PATH names a node at all (any node has a `name`). */
+async function requireNode(c: SimpleClient, path: string, where: string): Promise<void> {
+  const name = await c.remoteAttr(path, 'name');
+  if (name === null) throw new CliError(`no node '${path}' on server ${where} (paths start with the root name or 'root', e.g. root.RogueVersion)`);
+}
+
+function printRet(o: GlobalOpts, ret: PyValue): void {
+  if (ret === null) return;
+  const text = pyStr(ret);
+  if (o.quiet) out(text);
+  else {
+    out();
+    out(`Ret = ${text}`);
+  }
+}
+
+async function cmdGetLike(o: GlobalOpts, path: string, attr: 'getDisp' | 'valueDisp'): Promise<void> {
+  await withClient(o, async (c, where) => {
+    const ret = await c.remoteAttr(path, attr);
+    if (ret === null) await requireNode(c, path, where);
+    printRet(o, ret);
+  });
+}
+
+async function cmdSet(o: GlobalOpts, path: string, value: string): Promise<void> {
+  await withClient(o, async (c, where) => {
+    await requireNode(c, path, where);
+    try {
+      await c.setDisp(path, value);
+    } catch (e) {
+      if (e instanceof RemoteError) throw new CliError(`set ${path} ${JSON.stringify(value)} rejected: ${e.wireText}`);
+      throw e;
+    }
+  });
+}
+
+async function cmdExec(o: GlobalOpts, path: string, arg: string | undefined): Promise<void> {
+  await withClient(o, async (c, where) => {
+    const ret = await c.exec(path, arg ?? null);
+    if (ret === null) await requireNode(c, path, where);
+    printRet(o, ret);
+  });
+}
+
+function timestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  let tz = '';
+  try {
+    tz = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  } catch {
+    tz = '';
+  }
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${tz ? ' ' + tz : ''}`;
+}
+
+/** Whether a published key is PATH (the `root` alias matches the real root name). */
+function samePath(key: string, path: string): boolean {
+  if (key === path) return true;
+  const a = key.split('.');
+  const b = path.split('.');
+  return b[0] === 'root' && a.length === b.length && a.slice(1).join('.') === b.slice(1).join('.');
+}
+
+async function cmdMonitor(o: GlobalOpts, path: string, count: number | undefined): Promise<void> {
+  const { addr, port } = serverOf(o);
+  const where = `${addr}:${port}`;
+  if (!o.quiet) out(`Connecting to ${where}`);
+  let seen = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  const display = (v: string) => out(o.quiet ? v : `${timestamp()}: ${path} = ${v}`);
+  const c = new SimpleClient({
+    addr,
+    port,
+    timeout: timeoutMs(o),
+    cb: (key, v) => {
+      if (!samePath(key, path)) return;
+      display(v.valueDisp);
+      if (count !== undefined && ++seen >= count) finish();
+    },
+  });
+  const onSignal = () => finish();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const first = await c.valueDisp(path);
+    if (first === null) await requireNode(c, path, where);
+    if (!o.quiet) out();
+    display(first === null ? 'None' : first);
+    await finished;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    c.close();
+  }
+}
+
+async function printTree(node: VirtualNode, depth: number, maxDepth: number, values: boolean, hidden: boolean): Promise<void> {
+  const pad = '  '.repeat(depth);
+  if (node.isCommand) {
+    out(`${pad}${node.name}()${node.hidden ? '  (hidden)' : ''}`);
+    return;
+  }
+  if (node.isVariable) {
+    let text = '';
+    if (values) {
+      try {
+        const v = await node.remoteAttr('valueDisp');
+        text = ` = ${v === null ? 'None' : pyStr(v)}`;
+      } catch (e) {
+        text = ` = <${explain(e)}>`;
+      }
+    }
+    out(`${pad}${node.name}${text}${node.hidden ? '  (hidden)' : ''}`);
+    return;
+  }
+  out(`${pad}${node.name}  [${node.className}]${node.hidden ? '  (hidden)' : ''}`);
+  if (depth >= maxDepth) return;
+  const kids = [...(await node.nodes()).values()].filter((n) => hidden || !n.hidden);
+  // pyrogue's GUI order: variables and commands first, then devices.
+  const leaves = kids.filter((n) => !n.isDevice);
+  const devices = kids.filter((n) => n.isDevice);
+  for (const k of [...leaves, ...devices]) await printTree(k, depth + 1, maxDepth, values, hidden);
+}
+
+async function cmdTree(o: GlobalOpts, path: string | undefined, opts: { depth?: string; values: boolean; hidden?: boolean }): Promise<void> {
+  const { addr, port } = serverOf(o);
+  const where = `${addr}:${port}`;
+  if (!o.quiet) out(`Connecting to ${where}`);
+  const t = timeoutMs(o);
+  const c = await VirtualClient.connect({ addr, port, timeout: t, connectTimeout: t === 0 ? 5000 : t });
+  try {
+    const node = path ? await c.getNode(path) : c.root;
+    if (!node) throw new CliError(`no node '${path}' on server ${where}`);
+    if (!o.quiet) out();
+    const maxDepth = opts.depth === undefined ? Infinity : Number(opts.depth);
+    if (!Number.isFinite(maxDepth) && opts.depth !== undefined) throw new CliError(`bad --depth '${opts.depth}'`);
+    await printTree(node, 0, maxDepth, opts.values, opts.hidden === true);
+  } finally {
+    c.close();
+  }
+}
+
+function groupList(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[] }): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
+  if (!treeNames().includes(opts.tree)) throw new CliError(`unknown tree '${opts.tree}' (known: ${treeNames().join(', ')})`);
+  let h: ServeHandle;
+  try {
+    h = await serve({
+      tree: opts.tree,
+      addr: opts.addr,
+      port,
+      incGroups: opts.incGroups ?? null,
+      excGroups: opts.excGroups ?? ['NoServe'],
+    });
+  } catch (e) {
+    throw new CliError(`cannot serve tree '${opts.tree}' on ${opts.addr}:${opts.port}: ${(e as Error).message}`);
+  }
+  const host = opts.addr === '*' || opts.addr === '0.0.0.0' ? '127.0.0.1' : opts.addr;
+  const p = h.port;
+  out(`pyrogue-ts: serving tree '${opts.tree}' (root ${h.root.name}) on ${opts.addr}:${p} (publish ${p}, requests ${p + 1}, strings ${p + 2})`);
+  out('Connect with:');
+  out(`  Python SimpleClient:   c = pyrogue.interfaces.SimpleClient(addr='${host}', port=${p}); c.getDisp('root.RogueVersion')`);
+  out(`  Python VirtualClient:  client = pyrogue.interfaces.VirtualClient(addr='${host}', port=${p}); root = client.root`);
+  out(`  Python GUI:            python -m pyrogue --server ${host}:${p} gui`);
+  out(`  Node SimpleClient:     new SimpleClient({ addr: '${host}', port: ${p} })     (import { SimpleClient } from 'pyrogue-ts')`);
+  out(`  Node VirtualClient:    await VirtualClient.connect({ addr: '${host}', port: ${p} })`);
+  out(`  CLI:                   pyrogue-ts --server ${host}:${p} tree`);
+  out('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      out(`pyrogue-ts: ${sig}, stopping`);
+      const guard = setTimeout(() => process.exit(0), 5000);
+      guard.unref();
+      h.close().then(
+        () => resolve(),
+        (e) => {
+          console.error(`pyrogue-ts: error while stopping: ${(e as Error).message}`);
+          resolve();
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  out('pyrogue-ts: stopped');
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('pyrogue-ts')
+    .description('Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue\'s client verbs).')
+    .option('--server <host:port>', "server address: 'host:port' (pyrogue's --server)", 'localhost:9099')
+    .option('--timeout <seconds>', 'seconds to wait for each reply (0 = forever)', '5')
+    .option('-q, --quiet', 'print only results (no "Connecting to" / "Ret =")')
+    .showHelpAfterError('(run pyrogue-ts --help for usage)')
+    .exitOverride(); // inherited by the subcommands created below
+
+  program
+    .command('serve')
+    .description('serve a tree until Ctrl-C (SIGINT/SIGTERM stop it cleanly)')
+    .option('--tree <name>', `tree to serve (${treeNames().join(', ')})`, 'example')
+    .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
+    .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
+    .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
+    .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
+    .action(async (opts) => cmdServe(opts));
+
+  const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();
+  program
+    .command('get')
+    .description('print a variable\'s display value, reading it first (getDisp)')
+    .argument('<path>', "node path, e.g. root.AxiVersion.ScratchPad")
+    .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'getDisp'));
+  program
+    .command('value')
+    .description('print a variable\'s display value without a read (valueDisp)')
+    .argument('<path>')
+    .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'valueDisp'));
+  program
+    .command('set')
+    .description('set a variable from its display form (setDisp)')
+    .argument('<path>')
+    .argument('<value>')
+    .action(async (path: string, value: string, _o, cmd: Command) => cmdSet(g(cmd), path, value));
+  program
+    .command('exec')
+    .description('run a command with an optional argument and print its return value')
+    .argument('<path>')
+    .argument('[arg]')
+    .action(async (path: string, arg: string | undefined, _o, cmd: Command) => cmdExec(g(cmd), path, arg));
+  program
+    .command('monitor')
+    .description('print the variable\'s display value on every update until interrupted')
+    .argument('<path>')
+    .option('--count <n>', 'stop after n updates')
+    .action(async (path: string, opts: { count?: string }, cmd: Command) => {
+      const n = opts.count === undefined ? undefined : Number(opts.count);
+      if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new CliError(`bad --count '${opts.count}'`);
+      await cmdMonitor(g(cmd), path, n);
+    });
+  program
+    .command('tree')
+    .description('print the remote tree with each variable\'s display value')
+    .argument('[path]', 'subtree to print (default: the root)')
+    .option('--depth <n>', 'levels of devices to descend')
+    .option('--no-values', 'names only (no value requests)')
+    .option('--hidden', 'include nodes of the Hidden group')
+    .action(async (path: string | undefined, opts: { depth?: string; values: boolean; hidden?: boolean }, cmd: Command) => cmdTree(g(cmd), path, opts));
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    console.error(`Error: ${explain(e)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  // `pyrogue-ts tree | head`: a closed stdout ends the program quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+      // Sockets are closed; don't wait on anything a tree left running.
+      setTimeout(() => process.exit(code), 100).unref();
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
