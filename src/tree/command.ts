@@ -1,0 +1,139 @@
+/**
+ * pyrogue commands: BaseCommand (LocalCommand is the same class, as in pyrogue).
+ *
+ *   new LocalCommand({ name: 'Multiply', value: 0n, retValue: 0n, function: ({ arg }) => (arg as bigint) * 3n })
+ *
+ * The function receives one object {root, dev, cmd, arg} (pyrogue passes the
+ * subset of those names the function declares); it may be async. `arg` tells
+ * whether the command takes an argument (default: function.length > 0).
+ *
+ * EXTENSION POINT (memory layer, RemoteCommand): extend BaseCommand, set
+ * `static override pyExtraBases = [RemoteVariable]`, override `_block` handling
+ * and `set/get` like RemoteVariable; the function is called through `_doFunc`.
+ */
+import { PyValue } from '../py/values';
+import { MaybePromise, then } from './txn';
+import { func, prop, PyMembers } from './pyclass';
+import { BaseVariable, BaseVariableOptions, GetOptions, LocalBlock, SetOptions, excStr, toIndex } from './variable';
+import { typeName } from '../py/values';
+import { pyRepr } from '../py/repr';
+import type { Node } from './node';
+import type { Root } from './root';
+
+export interface CommandArgs {
+  root: Root | null;
+  dev: Node | null;
+  cmd: BaseCommand;
+  arg: PyValue;
+}
+export type CommandFunction = (args: CommandArgs) => MaybePromise<PyValue | void>;
+
+export interface BaseCommandOptions extends Omit<BaseVariableOptions, 'mode'> {
+  function?: CommandFunction | null;
+  /** Whether the function takes an argument (pyrogue: 'arg' in its parameters). Default: function.length > 0. */
+  arg?: boolean;
+  /** An example return value: sets retTypeStr (its Python type name). */
+  retValue?: PyValue;
+  /** Overrides retTypeStr directly. */
+  retTypeStr?: string | null;
+  background?: boolean;
+}
+
+export class BaseCommand extends BaseVariable {
+  static override pyModule = 'pyrogue._Command';
+  static override pyName = 'BaseCommand';
+  declare _block: LocalBlock;
+  protected _function: CommandFunction | null;
+  protected _arg: boolean;
+  protected _retTypeStr: string | null;
+  protected _retDisp = '{}';
+
+  constructor(opts: BaseCommandOptions) {
+    super({ ...opts, mode: 'WO', value: opts.value === undefined ? 0n : opts.value, bulkOpEn: false });
+    this._function = opts.function ?? null;
+    this._arg = opts.arg ?? (this._function ? this._function.length > 0 : false);
+    const rv = opts.retValue;
+    if (opts.retTypeStr !== undefined) this._retTypeStr = opts.retTypeStr;
+    else if (rv === undefined || rv === null) this._retTypeStr = null;
+    else if (Array.isArray(rv)) this._retTypeStr = `${rv.length ? typeName(rv[0]) : 'NoneType'}[]`;
+    else this._retTypeStr = typeName(rv);
+    this._block = new LocalBlock(this, this._default, null, null);
+  }
+
+  override get isCommand(): boolean {
+    return true;
+  }
+  protected override get _logKind(): string {
+    return 'Command';
+  }
+  get arg(): boolean {
+    return this._arg;
+  }
+  get retTypeStr(): string | null {
+    return this._retTypeStr;
+  }
+
+  // Commands hold their last argument like a local variable.
+  override get(opts: GetOptions = {}): MaybePromise<PyValue> {
+    return this._block.get(opts.index ?? -1);
+  }
+  override set(value: PyValue, opts: SetOptions = {}): MaybePromise<void> {
+    this._block.set(value, opts.index ?? -1);
+    if (opts.write ?? true) this._block.checkTransaction();
+  }
+  protected override _peek(): PyValue | undefined {
+    return this._block ? this._block.rawValue : this._default;
+  }
+
+  /** Runs the command (pyrogue `cmd(arg)` / `cmd.call(arg)`); returns the function's return value. */
+  call(arg: PyValue = null): MaybePromise<PyValue> {
+    return this._doFunc(arg);
+  }
+  /** Runs the command and returns the display string of its return value. */
+  callDisp(arg: PyValue = null): MaybePromise<string> {
+    return then(this._doFunc(arg), (r) => this.genDisp(r, this._retDisp));
+  }
+
+  protected _doFunc(argIn: PyValue): MaybePromise<PyValue> {
+    const dev = this.parent as (Node & { enable?: BaseVariable }) | null;
+    const en = dev?.child('enable');
+    if (en instanceof BaseVariable) {
+      const ev = en.value();
+      if (ev !== true) return null;
+    }
+    const fail = (e: unknown): never => {
+      this._log.exception(e);
+      throw e;
+    };
+    try {
+      const arg = this.parseDisp(argIn);
+      if (arg !== null) {
+        this._block.set(arg, -1);
+        this._block.checkTransaction();
+      }
+      const f = this._function;
+      if (!f) return null;
+      const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
+      if (r instanceof Promise) return r.then((x) => (x === undefined ? null : x), fail);
+      return r === undefined ? null : r;
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  static override pyMembers: PyMembers = {
+    arg: prop((s: BaseCommand) => s.arg),
+    // pyrogue commands have no block of their own: lock is None
+    lock: prop(() => null),
+    retTypeStr: prop((s: BaseCommand) => s.retTypeStr),
+    call: func('BaseCommand.call', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null)),
+    callDisp: func('BaseCommand.callDisp', [['arg', null]], [], (s: BaseCommand, a) => s.callDisp(a.get('arg') ?? null)),
+    __call__: func('BaseCommand.__call__', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null), false),
+    get: func('BaseCommand.get', [['read', true], ['index', -1n]], [], (s: BaseCommand, a) => s.get({ index: toIndex(a.get('index')) }), false),
+  };
+}
+
+/** pyrogue's LocalCommand is BaseCommand (same Python class). */
+export const LocalCommand = BaseCommand;
+export type LocalCommand = BaseCommand;
+

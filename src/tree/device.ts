@@ -1,0 +1,291 @@
+/**
+ * pyrogue's Device (a Node that is also a memory Hub) and its EnableVariable.
+ *
+ * Every Device gets the children `enable`, `ReadDevice`, `WriteDevice` first,
+ * then whatever the user adds:
+ *
+ *   class Demo extends Device {
+ *     static override pyModule = 'reference_root';
+ *     constructor() { super({ name: 'Demo' }); this.add(new LocalVariable({ name: 'Int', value: 1n })); }
+ *   }
+ *
+ * EXTENSION POINTS (memory layer):
+ *  - `memBase` / `offset` options are stored in `_memBase` / `_offset`; `address` is offset plus
+ *    the parent device's address (override to use the memory layer's notion).
+ *  - `_buildBlocks()`: called by Root.start() (parents before children) to fill `this._blocks`.
+ *    The default adds the LocalBlock of every local variable child (not commands) in child
+ *    order. Override, call super, then append your blocks (pyrogue: local blocks then remote).
+ *  - `readBlocks / writeBlocks / verifyBlocks / checkBlocks({recurse, variable, index, force,
+ *    checkEach})`: transaction fan-out over `_blocks` (or the one variable's block; LinkVariables
+ *    use their dependencies' blocks) and, when recurse, over child devices. May return Promises.
+ *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
+ */
+import { PyValue, PyDict } from '../py/values';
+import { TreeBlock, MaybePromise, TransactionOptions, seq } from './txn';
+import { BaseCommand } from './command';
+import { Node, NodeOptions } from './node';
+import { func, prop, PyMembers, RIM_HUB } from './pyclass';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex, VariableValue } from './variable';
+
+export interface DeviceOptions extends Partial<NodeOptions> {
+  /** Memory base (memory layer object) this device's registers live in. */
+  memBase?: unknown;
+  /** Offset of the device in its memory space. */
+  offset?: bigint | number;
+  /** Initial value of `enable`. Default true. */
+  enabled?: boolean;
+}
+
+export interface BlockOpts {
+  recurse?: boolean;
+  variable?: BaseVariable | null;
+  index?: number;
+  force?: boolean;
+  checkEach?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+
+/** pyrogue._Device.EnableVariable: True/False, or 'parent' when a parent device is disabled. */
+export class EnableVariable extends BaseVariable {
+  static override pyModule = 'pyrogue._Device';
+  static override pyName = 'EnableVariable';
+  private _value: boolean;
+
+  constructor(opts: { enabled?: boolean } = {}) {
+    super({
+      name: 'enable',
+      mode: 'RW',
+      value: opts.enabled ?? true,
+      disp: [
+        [false, 'False'],
+        [true, 'True'],
+        ['parent', 'ParentFalse'],
+        ['deps', 'ExtDepFalse'],
+      ],
+      description: 'Determines if device is enabled for hardware access',
+      groups: ['Enable'],
+    });
+    this._value = opts.enabled ?? true;
+    this._nativeType = 'bool';
+  }
+
+  override get(opts: GetOptions = {}): PyValue {
+    void opts;
+    if (this._value === false) return false;
+    let p = this.parent?.parent ?? null;
+    while (p) {
+      const e = p.child('enable');
+      if (e instanceof EnableVariable && e._value === false) return 'parent';
+      p = p.parent;
+    }
+    return true;
+  }
+  override value(index = -1): PyValue {
+    return this.get({ read: false, index });
+  }
+  override set(value: PyValue, opts: SetOptions = {}): void {
+    void opts;
+    if (value === 'parent' || value === 'deps') return;
+    this._value = value === true || value === 1n;
+    const root = this.root;
+    const go = () => {
+      this._queueUpdate();
+      const dev = this.parent;
+      if (dev) for (const d of dev.descendants()) if (d instanceof EnableVariable) d._queueUpdate();
+    };
+    if (root) root.updateGroup(go);
+    else go();
+  }
+  protected override _peek(): PyValue | undefined {
+    return this._value ?? true;
+  }
+
+  static override pyMembers: PyMembers = {
+    set: func('EnableVariable.set', ['value', ['write', true], ['index', -1n]], [], (s: EnableVariable, a) => {
+      s.set(a.get('value')!, {});
+      return null;
+    }),
+    get: func('EnableVariable.get', [['read', true], ['index', -1n]], [], (s: EnableVariable) => s.get()),
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+export class Device extends Node {
+  static override pyModule = 'pyrogue._Device';
+  static override pyName = 'Device';
+  static override pyExtraBases = [RIM_HUB];
+
+  protected _memBase: unknown;
+  protected _offset: bigint;
+  /** Blocks of this device's own variables (built by `_buildBlocks()` at Root start). */
+  _blocks: TreeBlock[] = [];
+  readonly enable: EnableVariable;
+  readonly ReadDevice: BaseCommand;
+  readonly WriteDevice: BaseCommand;
+
+  constructor(opts: DeviceOptions = {}) {
+    super({ ...opts, name: opts.name ?? new.target.name, expand: opts.expand ?? false });
+    this._memBase = opts.memBase ?? null;
+    this._offset = BigInt(opts.offset ?? 0);
+    this.enable = new EnableVariable({ enabled: opts.enabled ?? true });
+    this.ReadDevice = new BaseCommand({
+      name: 'ReadDevice',
+      description: 'Force read of device without recursion',
+      groups: ['Hidden'],
+      value: false,
+      arg: true,
+      function: ({ arg }) => this._readDevice(arg),
+    });
+    this.WriteDevice = new BaseCommand({
+      name: 'WriteDevice',
+      description: 'Force write of device without recursion',
+      groups: ['Hidden'],
+      value: '',
+      arg: true,
+      function: ({ arg }) => this._writeDevice(arg),
+    });
+    this.add(this.enable, this.ReadDevice, this.WriteDevice);
+  }
+
+  override get isDevice(): boolean {
+    return true;
+  }
+  get memBase(): unknown {
+    return this._memBase ?? (this.parent instanceof Device ? this.parent.memBase : null);
+  }
+  get offset(): bigint {
+    return this._offset;
+  }
+  get address(): bigint {
+    return this._offset + (this.parent instanceof Device ? this.parent.address : 0n);
+  }
+  /** Child devices in order. */
+  get deviceList(): Device[] {
+    return [...this.nodes.values()].filter((n): n is Device => n instanceof Device);
+  }
+  /** Child variables (not commands) in order. */
+  get variableList(): BaseVariable[] {
+    return [...this.nodes.values()].filter((n): n is BaseVariable => n instanceof BaseVariable && !(n instanceof BaseCommand));
+  }
+  /** Child commands in order. */
+  get commandList(): BaseCommand[] {
+    return [...this.nodes.values()].filter((n): n is BaseCommand => n instanceof BaseCommand);
+  }
+
+  /** Is the device enabled (enable.value() === true)? */
+  get enabled(): boolean {
+    return this.enable.value() === true;
+  }
+
+  protected _readDevice(arg: PyValue): MaybePromise<void> {
+    const recurse = arg === true;
+    return seq([() => this.readBlocks({ recurse }), () => this.checkBlocks({ recurse })]);
+  }
+  protected _writeDevice(arg: PyValue): MaybePromise<void> {
+    void arg;
+    return seq([() => this.writeBlocks({ force: true, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]);
+  }
+
+  /** Builds `_blocks` (called once by Root.start, parents first). Override + super to add remote blocks. */
+  _buildBlocks(): void {
+    this._blocks = [];
+    for (const v of this.variableList) {
+      if (v._block && !(v instanceof LinkVariable) && !this._blocks.includes(v._block)) this._blocks.push(v._block);
+    }
+  }
+
+  private _targetBlocks(variable: BaseVariable | null | undefined): TreeBlock[] {
+    if (variable) {
+      if (variable instanceof LinkVariable) return variable.depBlocks;
+      return variable._block ? [variable._block] : [];
+    }
+    return this._blocks.filter((b) => b.bulkOpEn);
+  }
+  private _fanOut(opts: BlockOpts, each: (b: TreeBlock) => MaybePromise<void>, child: (d: Device) => MaybePromise<void>): MaybePromise<void> {
+    const fs: (() => MaybePromise<void>)[] = [];
+    if (this.enabled || opts.variable) for (const b of this._targetBlocks(opts.variable)) fs.push(() => each(b));
+    if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
+    return seq(fs);
+  }
+  private static txOpts(opts: BlockOpts): TransactionOptions {
+    return { force: opts.force, checkEach: opts.checkEach, variable: opts.variable ?? null, index: opts.index ?? -1 };
+  }
+  readBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    return this._fanOut(opts, (b) => b.startTransaction('read', Device.txOpts(opts)), (d) => d.readBlocks({ ...opts, variable: null }));
+  }
+  writeBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    return this._fanOut(opts, (b) => b.startTransaction('write', Device.txOpts(opts)), (d) => d.writeBlocks({ ...opts, variable: null }));
+  }
+  verifyBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    return this._fanOut(opts, (b) => b.startTransaction('verify', Device.txOpts(opts)), (d) => d.verifyBlocks({ ...opts, variable: null }));
+  }
+  checkBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    return this._fanOut(opts, (b) => b.checkTransaction(), (d) => d.checkBlocks({ ...opts, variable: null }));
+  }
+
+  /** Hooks called by Root's Initialize/HardReset/CountReset on every device (override to act). */
+  initialize(): MaybePromise<void> {
+    return seq(this.deviceList.map((d) => () => d.initialize()));
+  }
+  hardReset(): MaybePromise<void> {
+    return seq(this.deviceList.map((d) => () => d.hardReset()));
+  }
+  countReset(): MaybePromise<void> {
+    return seq(this.deviceList.map((d) => () => d.countReset()));
+  }
+
+  /** YAML of this device saved to a file (pyrogue saveYaml); implemented in yaml.ts. */
+  saveYaml(opts: SaveYamlOptions = {}): MaybePromise<PyValue> {
+    return deviceSaveYaml(this, opts);
+  }
+
+  static override pyMembers: PyMembers = {
+    address: prop((s: Device) => s.address),
+    offset: prop((s: Device) => s.offset),
+    memBase: prop(() => null, false),
+    enabled: prop((s: Device) => s.enabled, false),
+    saveYaml: func(
+      'Device.saveYaml',
+      [['name', null], ['readFirst', true], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['autoPrefix', ''], ['autoCompress', false]],
+      [],
+      (s: Device, a) =>
+        s.saveYaml({
+          name: a.get('name') as string | null,
+          readFirst: a.get('readFirst') as boolean,
+          modes: a.get('modes') as string[],
+          incGroups: a.get('incGroups') as string[] | null,
+          excGroups: a.get('excGroups') as string[] | null,
+          autoPrefix: a.get('autoPrefix') as string,
+          autoCompress: a.get('autoCompress') as boolean,
+        }),
+    ),
+    readBlocks: func('Device.readBlocks', [], [['recurse', true], ['variable', null], ['checkEach', false], ['index', -1n]], (s: Device, a) =>
+      voidP(s.readBlocks({ recurse: a.get('recurse') === true, index: toIndex(a.get('index')) })),
+    false),
+    checkBlocks: func('Device.checkBlocks', [], [['recurse', true], ['variable', null]], (s: Device, a) => voidP(s.checkBlocks({ recurse: a.get('recurse') === true })), false),
+  };
+}
+
+function voidP(x: MaybePromise<void>): MaybePromise<PyValue> {
+  return x instanceof Promise ? x.then(() => null) : null;
+}
+
+export interface SaveYamlOptions {
+  name?: string | null;
+  readFirst?: boolean;
+  modes?: string[];
+  incGroups?: string | string[] | null;
+  excGroups?: string | string[] | null;
+  autoPrefix?: string;
+  autoCompress?: boolean;
+}
+
+let deviceSaveYaml: (d: Device, opts: SaveYamlOptions) => MaybePromise<PyValue> = () => {
+  throw new Error('yaml support not loaded');
+};
+export function _installSaveYaml(f: typeof deviceSaveYaml): void {
+  deviceSaveYaml = f;
+}
+

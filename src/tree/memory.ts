@@ -1,0 +1,123 @@
+/**
+ * Memory backends: what a RemoteVariable's block reads and writes.
+ *
+ * pyrogue maps devices onto a `rogue.interfaces.memory` slave (hardware, a TCP
+ * bridge, or the in-process `Emulate` slave). Here a backend is any object with
+ * async `read(address, size)` / `write(address, bytes)`; slow backends are
+ * fine (the server keeps serving while a transaction is in flight).
+ *
+ * `minAccess` is rogue's `doMinAccess()`: the transaction granularity that
+ * variables are aligned to (varBytes, block offsets and transaction ranges are
+ * rounded to it). `rogue.interfaces.memory.Emulate(4, 0x1000)` answers 4.
+ */
+
+export interface MemoryBackend {
+  /** Reads `size` bytes starting at `address`. Rejects (Error message = rogue's transaction error text) on failure. */
+  read(address: number, size: number): Promise<Uint8Array>;
+  /** Writes `data` at `address`. */
+  write(address: number, data: Uint8Array): Promise<void>;
+  /** Minimum transaction size in bytes (rogue `doMinAccess`); default 4. */
+  readonly minAccess?: number;
+  /** Maximum transaction size in bytes (rogue `doMaxAccess`); default 0xFFFFFFFF. */
+  readonly maxAccess?: number;
+}
+
+export interface EmulatedMemoryOptions {
+  /** Minimum access size in bytes (rogue Emulate's first argument). Default 4. */
+  minAccess?: number;
+  /** Maximum access size in bytes (rogue Emulate's second argument). Default 0x1000. */
+  maxAccess?: number;
+  /** Page size of the sparse store. Default 0x1000. */
+  pageSize?: number;
+  /** Milliseconds every transaction waits before completing (tests of slow hardware). Default 0. */
+  delayMs?: number;
+}
+
+/**
+ * An in-process memory space (rogue's `Emulate` slave) whose bytes all start
+ * at zero, stored as sparse pages allocated on first write.
+ */
+export class EmulatedMemory implements MemoryBackend {
+  readonly minAccess: number;
+  readonly maxAccess: number;
+  readonly pageSize: number;
+  /** Milliseconds each transaction takes; may be changed at any time. */
+  delayMs: number;
+  private readonly pages = new Map<number, Uint8Array>();
+  /** Transaction counters (handy in tests: block grouping shows in these). */
+  readonly stats = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0 };
+  /** Every transaction in order: [kind, address, size]. Cleared by `clearLog()`. */
+  readonly log: ['read' | 'write', number, number][] = [];
+
+  constructor(options: EmulatedMemoryOptions = {}) {
+    this.minAccess = options.minAccess ?? 4;
+    this.maxAccess = options.maxAccess ?? 0x1000;
+    this.pageSize = options.pageSize ?? 0x1000;
+    this.delayMs = options.delayMs ?? 0;
+  }
+
+  async read(address: number, size: number): Promise<Uint8Array> {
+    this.stats.reads++;
+    this.stats.bytesRead += size;
+    this.log.push(['read', address, size]);
+    await this.delay();
+    return this.peek(address, size);
+  }
+
+  async write(address: number, data: Uint8Array): Promise<void> {
+    this.stats.writes++;
+    this.stats.bytesWritten += data.length;
+    this.log.push(['write', address, data.length]);
+    // Copy now: the caller may reuse its buffer while we wait.
+    const copy = Uint8Array.from(data);
+    await this.delay();
+    this.poke(address, copy);
+  }
+
+  /** Synchronous read of the current contents (no delay, not counted). */
+  peek(address: number, size: number): Uint8Array {
+    const out = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      const a = address + done;
+      const pageNo = Math.floor(a / this.pageSize);
+      const inPage = a - pageNo * this.pageSize;
+      const n = Math.min(this.pageSize - inPage, size - done);
+      const page = this.pages.get(pageNo);
+      if (page) out.set(page.subarray(inPage, inPage + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Synchronous write (no delay, not counted). */
+  poke(address: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const a = address + done;
+      const pageNo = Math.floor(a / this.pageSize);
+      const inPage = a - pageNo * this.pageSize;
+      const n = Math.min(this.pageSize - inPage, data.length - done);
+      let page = this.pages.get(pageNo);
+      if (!page) {
+        page = new Uint8Array(this.pageSize);
+        this.pages.set(pageNo, page);
+      }
+      page.set(data.subarray(done, done + n), inPage);
+      done += n;
+    }
+  }
+
+  /** Number of allocated pages (sparse store). */
+  get allocatedPages(): number {
+    return this.pages.size;
+  }
+
+  clearLog(): void {
+    this.log.length = 0;
+  }
+
+  private delay(): Promise<void> {
+    return this.delayMs > 0 ? new Promise((r) => setTimeout(r, this.delayMs)) : Promise.resolve();
+  }
+}

@@ -1,0 +1,555 @@
+/**
+ * pyrogue's data models (`pyrogue._Model`): how a RemoteVariable's bits map to
+ * a Python value. A model knows its pyrogue name/typeStr ('UInt32', 'Int16',
+ * 'Bool', 'String(8)', 'Float32', 'Double64', 'Fixed_16_8'...), its Python
+ * native type, default display format, numpy dtype, range, its conversions
+ * (to/from little- or big-endian bytes, from a display string) and the form
+ * it pickles to (the `base` property of a RemoteVariable).
+ *
+ * Models are memoized per (class, arguments) like pyrogue's ModelMeta, so
+ * `UInt(32) === UInt(32)`.
+ *
+ * Also here: the bit-level helpers the memory blocks use (`copyBits`, bigint
+ * <-> little-endian bytes) and Python's `int(s, 0)` / `float(s)` parsers.
+ */
+import { PyError, PyValueError } from '../py/errors';
+import { NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible } from '../py/values';
+
+// ---------------------------------------------------------------------------
+// Bit and byte helpers
+
+/** Bytes needed for `bits` bits (pyrogue `byteCount`: at least 1). */
+export function byteCount(bits: number): number {
+  return bits === 0 ? 1 : Math.ceil(bits / 8);
+}
+
+/** Copies `size` bits from `src` (starting at bit `srcBit`) to `dst` (at bit `dstBit`); bit i is bit i%8 of byte i/8. */
+export function copyBits(dst: Uint8Array, dstBit: number, src: Uint8Array, srcBit: number, size: number): void {
+  // Byte-aligned fast path.
+  if (dstBit % 8 === 0 && srcBit % 8 === 0) {
+    const whole = Math.floor(size / 8);
+    dst.set(src.subarray(srcBit / 8, srcBit / 8 + whole), dstBit / 8);
+    const rem = size % 8;
+    if (rem) {
+      const mask = (1 << rem) - 1;
+      const di = dstBit / 8 + whole;
+      dst[di] = (dst[di] & ~mask) | (src[srcBit / 8 + whole] & mask);
+    }
+    return;
+  }
+  for (let i = 0; i < size; i++) {
+    const s = srcBit + i;
+    const d = dstBit + i;
+    const bit = (src[s >> 3] >> (s & 7)) & 1;
+    if (bit) dst[d >> 3] |= 1 << (d & 7);
+    else dst[d >> 3] &= ~(1 << (d & 7));
+  }
+}
+
+/** Sets `size` bits of `dst` from bit `bit` to one. */
+export function setBits(dst: Uint8Array, bit: number, size: number): void {
+  for (let i = bit; i < bit + size; i++) dst[i >> 3] |= 1 << (i & 7);
+}
+
+/** True when any of `size` bits of `src` from bit `bit` is one. */
+export function anyBits(src: Uint8Array, bit: number, size: number): boolean {
+  for (let i = bit; i < bit + size; i++) if ((src[i >> 3] >> (i & 7)) & 1) return true;
+  return false;
+}
+
+/** Unsigned little-endian bytes → bigint. */
+export function bytesToBigInt(b: Uint8Array, littleEndian = true): bigint {
+  let v = 0n;
+  if (littleEndian) for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  else for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]);
+  return v;
+}
+
+/** bigint → `n` bytes (two's complement for negatives, truncated to n bytes). */
+export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = BigInt.asUintN(n * 8, v);
+  for (let i = 0; i < n; i++) {
+    out[littleEndian ? i : n - 1 - i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Python parsers used by Model.fromString
+
+/** Python's repr() of a str (enough for error messages). */
+export function strRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === q) out += '\\' + q;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return q + out + q;
+}
+
+const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
+
+/** Python's `int(s, 0)`: prefixes 0x/0o/0b, underscores, sign, surrounding whitespace. Raises ValueError like Python. */
+export function pyIntBase0(s: string): bigint {
+  const bad = () => new PyValueError(`invalid literal for int() with base 0: ${strRepr(s)}`);
+  let t = s.replace(PY_WS, '');
+  let neg = false;
+  if (t.startsWith('+') || t.startsWith('-')) {
+    neg = t[0] === '-';
+    t = t.slice(1);
+  }
+  let base = 10;
+  let digits = t;
+  const p = t.slice(0, 2).toLowerCase();
+  if (p === '0x' || p === '0o' || p === '0b') {
+    base = p === '0x' ? 16 : p === '0o' ? 8 : 2;
+    digits = t.slice(2);
+    if (digits.startsWith('_')) digits = digits.slice(1);
+  }
+  if (digits === '' || digits.startsWith('_') || digits.endsWith('_') || digits.includes('__')) throw bad();
+  const clean = digits.replace(/_/g, '');
+  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  if (!valid.test(clean)) throw bad();
+  if (base === 10 && clean.length > 1 && clean[0] === '0' && /[1-9]/.test(clean)) throw bad();
+  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
+  const v = BigInt(prefix + clean);
+  return neg ? -v : v;
+}
+
+/** Python's `float(s)`. Raises ValueError like Python. */
+export function pyFloat(s: string): number {
+  const t = s.replace(PY_WS, '');
+  const low = t.toLowerCase();
+  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
+  if (m) return low.includes('nan') ? NaN : m[1] === '-' ? -Infinity : Infinity;
+  const num = /^[+-]?((\d(_?\d)*)(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
+  if (!num.test(t)) throw new PyValueError(`could not convert string to float: ${strRepr(s)}`);
+  return Number(t.replace(/_/g, ''));
+}
+
+// ---------------------------------------------------------------------------
+// Models
+
+/** How rogue's C++ Block converts the value (rogue `ModelId`). */
+export type ModelId = 'PyFunc' | 'Bytes' | 'UInt' | 'Int' | 'Bool' | 'String' | 'Float' | 'Double' | 'Fixed';
+export type NativeType = 'int' | 'float' | 'bool' | 'str';
+
+/** numpy's pickled dtype: `numpy.dtype('u4', False, True)` then BUILD (3, '<', None, None, None, -1, -1, 0). */
+export function pickledDtype(dt: NpDtype): PyObject {
+  const o = new PyObject(new PyGlobal('numpy', 'dtype'), [dt.pickleName, false, true], 'reduce');
+  o.state = new PyTuple([3n, dt.byteorder, null, null, null, -1n, -1n, 0n]);
+  return o;
+}
+
+const BOOL_DISP = (): PyDict =>
+  new PyDict([
+    [false, 'False'],
+    [true, 'True'],
+  ]);
+
+export abstract class Model implements Reducible {
+  /** Python class name in `pyrogue._Model`, e.g. 'UInt'. */
+  abstract readonly className: string;
+  abstract readonly pytype: NativeType;
+  abstract readonly modelId: ModelId;
+  readonly signed: boolean = false;
+  readonly endianness: 'little' | 'big' = 'little';
+  readonly bitReverse: boolean = false;
+  /** pyrogue `name` (what RemoteVariable.typeStr reports): set by each subclass. */
+  name = '';
+  ndType: NpDtype | null = null;
+
+  constructor(
+    readonly bitSize: number,
+    readonly binPoint = 0,
+  ) {}
+
+  /** Default `disp`: a format string, or (Bool) an enum dict. */
+  get defaultDisp(): string | PyDict {
+    return '{}';
+  }
+  get isBigEndian(): boolean {
+    return this.endianness === 'big';
+  }
+  minValue(): PyValue {
+    return null;
+  }
+  maxValue(): PyValue {
+    return null;
+  }
+  /** Python-level `toBytes` (pyrogue uses it for raw access and for ints wider than 64 bits). */
+  abstract toBytes(value: PyValue): Uint8Array;
+  /** Python-level `fromBytes`. */
+  abstract fromBytes(b: Uint8Array): PyValue;
+  /** Parses a display string (RemoteVariable.parseDisp without enum). */
+  abstract fromString(s: string): PyValue;
+
+  /** The object pickled for `var.base`: pyrogue._Model.<Class> with its `__dict__`. */
+  toPyValue(): PyObject {
+    return PyObject.instance(
+      'pyrogue._Model',
+      this.className,
+      PyDict.from({
+        binPoint: BigInt(this.binPoint),
+        bitSize: BigInt(this.bitSize),
+        name: this.name,
+        ndType: this.ndType ? pickledDtype(this.ndType) : null,
+      }),
+    );
+  }
+  [PY_REDUCE](): PyValue {
+    return this.toPyValue();
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+function asBigInt(value: PyValue, what: string): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  throw new PyValueError(`${what}: expected an int, got ${typeof value}`);
+}
+
+export class UIntModel extends Model {
+  readonly className: string = 'UInt';
+  readonly pytype: NativeType = 'int';
+  readonly modelId: ModelId = 'UInt';
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `UInt${bitSize}`;
+    this.ndType = bitSize <= 32 ? NpDtype.uint32 : NpDtype.uint64;
+  }
+  override get defaultDisp(): string | PyDict {
+    return '{:#x}';
+  }
+  override minValue(): PyValue {
+    return 0n;
+  }
+  override maxValue(): PyValue {
+    return (1n << BigInt(this.bitSize)) - 1n;
+  }
+  toBytes(value: PyValue): Uint8Array {
+    const v = asBigInt(value, 'toBytes');
+    const n = byteCount(this.bitSize);
+    if (this.signed) {
+      if (v < -(1n << BigInt(n * 8 - 1)) || v >= 1n << BigInt(n * 8 - 1)) {
+        if (!(v < 0n && this.bitSize < n * 8)) throw new PyError_Overflow('int too big to convert');
+      }
+    } else {
+      if (v < 0n) throw new PyError_Overflow("can't convert negative int to unsigned");
+      if (v >= 1n << BigInt(n * 8)) throw new PyError_Overflow('int too big to convert');
+    }
+    return bigIntToBytes(v, n, !this.isBigEndian);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    const u = bytesToBigInt(b, !this.isBigEndian);
+    return this.signed ? BigInt.asIntN(b.length * 8, u) : u;
+  }
+  fromString(s: string): PyValue {
+    return pyIntBase0(s);
+  }
+}
+
+/** builtins.OverflowError (int.to_bytes). */
+class PyError_Overflow extends PyError {
+  constructor(message: string) {
+    super('builtins', 'OverflowError', message);
+  }
+}
+
+export class UIntBEModel extends UIntModel {
+  override readonly className: string = 'UIntBE';
+  override readonly endianness = 'big' as const;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `UIntBE${bitSize}`;
+  }
+}
+
+export class UIntReversedModel extends UIntModel {
+  override readonly className: string = 'UIntReversed';
+  override readonly modelId: ModelId = 'PyFunc';
+  override readonly bitReverse = true;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `UIntReversed${bitSize}`;
+    this.ndType = null;
+  }
+  private reverse(v: bigint): bigint {
+    let r = 0n;
+    for (let i = 0; i < this.bitSize; i++) {
+      r = (r << 1n) | (v & 1n);
+      v >>= 1n;
+    }
+    return r;
+  }
+  override toBytes(value: PyValue): Uint8Array {
+    return super.toBytes(this.reverse(asBigInt(value, 'toBytes')));
+  }
+  override fromBytes(b: Uint8Array): PyValue {
+    return this.reverse(super.fromBytes(b) as bigint);
+  }
+}
+
+export class IntModel extends UIntModel {
+  override readonly className: string = 'Int';
+  override readonly modelId: ModelId = 'Int';
+  override readonly signed = true;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `Int${bitSize}`;
+    this.ndType = bitSize <= 32 ? NpDtype.int32 : NpDtype.int64;
+  }
+  override get defaultDisp(): string | PyDict {
+    return '{:d}';
+  }
+  override minValue(): PyValue {
+    return -(1n << BigInt(this.bitSize - 1));
+  }
+  override maxValue(): PyValue {
+    return (1n << BigInt(this.bitSize - 1)) - 1n;
+  }
+  override toBytes(value: PyValue): Uint8Array {
+    const v = asBigInt(value, 'toBytes');
+    const n = byteCount(this.bitSize);
+    if (v < 0n && this.bitSize < n * 8) return bigIntToBytes(v & ((1n << BigInt(this.bitSize)) - 1n), n, !this.isBigEndian);
+    if (v < -(1n << BigInt(n * 8 - 1)) || v >= 1n << BigInt(n * 8 - 1)) throw new PyError_Overflow('int too big to convert');
+    return bigIntToBytes(v, n, !this.isBigEndian);
+  }
+  /** pyrogue's Int.fromBytes computes the value but returns None (a bug kept for fidelity: Int wider than 64 bits reads as None). */
+  override fromBytes(_b: Uint8Array): PyValue {
+    return null;
+  }
+  override fromString(s: string): PyValue {
+    let i = pyIntBase0(s);
+    if (i > 0n && ((i >> BigInt(this.bitSize)) & 1n) === 1n) i -= 1n << BigInt(this.bitSize);
+    return i;
+  }
+}
+
+export class IntBEModel extends IntModel {
+  override readonly className: string = 'IntBE';
+  override readonly endianness = 'big' as const;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `IntBE${bitSize}`;
+  }
+}
+
+export class BoolModel extends Model {
+  readonly className = 'Bool';
+  readonly pytype: NativeType = 'bool';
+  readonly modelId: ModelId = 'Bool';
+  constructor(bitSize: number) {
+    if (bitSize !== 1) throw new PyAssertionError(`The bitSize param of Model Bool must be 1`);
+    super(bitSize);
+    this.name = 'Bool';
+    this.ndType = NpDtype.bool;
+  }
+  override get defaultDisp(): string | PyDict {
+    return BOOL_DISP();
+  }
+  override minValue(): PyValue {
+    return 0n;
+  }
+  override maxValue(): PyValue {
+    return 1n;
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return new Uint8Array([value ? 1 : 0]);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    return b.some((x) => x !== 0);
+  }
+  fromString(s: string): PyValue {
+    return s.toLowerCase() === 'true';
+  }
+}
+
+export class StringModel extends Model {
+  readonly className = 'String';
+  readonly pytype: NativeType = 'str';
+  readonly modelId: ModelId = 'String';
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `String(${Math.floor(bitSize / 8)})`;
+  }
+  toBytes(value: PyValue): Uint8Array {
+    const b = Buffer.from(typeof value === 'string' ? value : globalThis.String(value), 'utf8');
+    const out = new Uint8Array(b.length + 1);
+    out.set(b);
+    return out;
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    let end = b.length;
+    while (end > 0 && b[end - 1] === 0) end--;
+    return Buffer.from(b.subarray(0, end)).toString('utf8');
+  }
+  fromString(s: string): PyValue {
+    return s;
+  }
+}
+
+export class FloatModel extends Model {
+  readonly className: string = 'Float';
+  readonly pytype: NativeType = 'float';
+  readonly modelId: ModelId = 'Float';
+  constructor(bitSize: number, check = true) {
+    if (check && bitSize !== 32) throw new PyAssertionError(`The bitSize param of Model Float must be 32`);
+    super(bitSize);
+    this.name = `Float${bitSize}`;
+    this.ndType = NpDtype.float32;
+  }
+  override get defaultDisp(): string | PyDict {
+    return '{:f}';
+  }
+  override minValue(): PyValue {
+    return -3.4e38;
+  }
+  override maxValue(): PyValue {
+    return 3.4e38;
+  }
+  toBytes(value: PyValue): Uint8Array {
+    const out = new Uint8Array(this.bitSize / 8);
+    const dv = new DataView(out.buffer);
+    const x = typeof value === 'bigint' ? Number(value) : Number(value);
+    if (this.bitSize === 64) dv.setFloat64(0, x, !this.isBigEndian);
+    else dv.setFloat32(0, x, !this.isBigEndian);
+    return out;
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return this.bitSize === 64 ? dv.getFloat64(0, !this.isBigEndian) : dv.getFloat32(0, !this.isBigEndian);
+  }
+  fromString(s: string): PyValue {
+    return pyFloat(s);
+  }
+}
+
+export class FloatBEModel extends FloatModel {
+  override readonly className: string = 'FloatBE';
+  override readonly endianness = 'big' as const;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `FloatBE${bitSize}`;
+  }
+}
+
+export class DoubleModel extends FloatModel {
+  override readonly className: string = 'Double';
+  override readonly modelId: ModelId = 'Double';
+  constructor(bitSize: number) {
+    if (bitSize !== 64) throw new PyAssertionError(`The bitSize param of Model Double must be 64`);
+    super(bitSize, false);
+    this.name = `Double${bitSize}`;
+    this.ndType = NpDtype.float64;
+  }
+  override minValue(): PyValue {
+    return -1.8e308;
+  }
+  override maxValue(): PyValue {
+    return 1.8e308;
+  }
+}
+
+export class DoubleBEModel extends DoubleModel {
+  override readonly className: string = 'DoubleBE';
+  override readonly endianness = 'big' as const;
+  constructor(bitSize: number) {
+    super(bitSize);
+    this.name = `DoubleBE${bitSize}`;
+  }
+}
+
+/** Signed fixed point: `bitSize` total bits, `binPoint` fractional bits. */
+export class FixedModel extends Model {
+  readonly className: string = 'Fixed';
+  readonly pytype: NativeType = 'float';
+  readonly modelId: ModelId = 'Fixed';
+  override readonly signed: boolean = true;
+  constructor(bitSize: number, binPoint: number) {
+    super(bitSize, binPoint);
+    this.name = `Fixed_${bitSize}_${binPoint}`;
+    this.ndType = NpDtype.float64;
+  }
+  toBytes(value: PyValue): Uint8Array {
+    const raw = BigInt(Math.round(Number(value) * 2 ** this.binPoint));
+    return bigIntToBytes(raw, byteCount(this.bitSize));
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    let raw = bytesToBigInt(b) & ((1n << BigInt(this.bitSize)) - 1n);
+    if (this.signed) raw = BigInt.asIntN(this.bitSize, raw);
+    return Number(raw) / 2 ** this.binPoint;
+  }
+  fromString(s: string): PyValue {
+    return pyFloat(s);
+  }
+}
+
+export class UFixedModel extends FixedModel {
+  override readonly className: string = 'UFixed';
+  override readonly signed: boolean = false;
+  constructor(bitSize: number, binPoint: number) {
+    super(bitSize, binPoint);
+    this.name = `UFixed_${bitSize}_${binPoint}`;
+  }
+}
+
+/** Python AssertionError (model constructed with an invalid bitSize). */
+class PyAssertionError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'AssertionError', message);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Memoized factories: `base: UInt` reads like pyrogue's `base=pr.UInt`.
+
+export type ModelFactory = ((bitSize: number) => Model) & { readonly modelName: string };
+
+const cache = new Map<string, Model>();
+function memo<M extends Model>(key: string, make: () => M): M {
+  let m = cache.get(key);
+  if (!m) {
+    m = make();
+    cache.set(key, m);
+  }
+  return m as M;
+}
+function factory(name: string, make: (bitSize: number) => Model): ModelFactory {
+  const f = (bitSize: number) => memo(`${name}(${bitSize})`, () => make(bitSize));
+  return Object.assign(f, { modelName: name });
+}
+
+export const UInt = factory('UInt', (n) => new UIntModel(n));
+export const UIntBE = factory('UIntBE', (n) => new UIntBEModel(n));
+export const UIntReversed = factory('UIntReversed', (n) => new UIntReversedModel(n));
+export const Int = factory('Int', (n) => new IntModel(n));
+export const IntBE = factory('IntBE', (n) => new IntBEModel(n));
+export const Bool = factory('Bool', (n) => new BoolModel(n));
+export const String = factory('String', (n) => new StringModel(n));
+export const Float = factory('Float', (n) => new FloatModel(n));
+export const FloatBE = factory('FloatBE', (n) => new FloatBEModel(n));
+export const Double = factory('Double', (n) => new DoubleModel(n));
+export const DoubleBE = factory('DoubleBE', (n) => new DoubleBEModel(n));
+export function Fixed(bitSize: number, binPoint: number): FixedModel {
+  return memo(`Fixed(${bitSize}, ${binPoint})`, () => new FixedModel(bitSize, binPoint));
+}
+export function UFixed(bitSize: number, binPoint: number): UFixedModel {
+  return memo(`UFixed(${bitSize}, ${binPoint})`, () => new UFixedModel(bitSize, binPoint));
+}
+
+/** True for a model instance (vs a factory). */
+export function isModel(x: unknown): x is Model {
+  return x instanceof Model;
+}

@@ -1,0 +1,532 @@
+/**
+ * pyrogue's Root: the top Device with the built-in variables and commands,
+ * update batching (update groups), var-listeners, the heartbeat, the poller,
+ * the system log and interfaces.
+ *
+ *   const root = new Root({ name: 'Root', description: '...', pollEn: false });
+ *   root.add(new MyDevice());
+ *   root.addVarListener((path, value) => ..., () => ..., { excGroups: ['NoServe'] });
+ *   await root.start();   // builds blocks, starts heartbeat/poller/interfaces
+ *   ...
+ *   await root.stop();
+ *
+ * Batching: variable updates queued while an update group is open
+ * (`root.updateGroup(fn)`) are delivered once when the outermost group ends;
+ * outside a group every queued update is its own batch. Each batch also
+ * contains the dependents (LinkVariables...) of its variables. Delivery is
+ * asynchronous and ordered (pyrogue's update worker); `await root.waitOnUpdate()`
+ * resolves when every queued batch has been delivered.
+ */
+import * as path from 'path';
+import { PyValueError } from '../py/errors';
+import { PyDict, PyValue } from '../py/values';
+import { MaybePromise, seq, then } from './txn';
+import { BaseCommand } from './command';
+import { Device, DeviceOptions } from './device';
+import { LogEntry, pyJsonDumps } from './log';
+import { Node } from './node';
+import { func, prop, PyMembers } from './pyclass';
+import type { RootInterface, RootSurface, VarListener, VarListenerOptions } from './surface';
+import { BaseVariable, LinkVariable, LocalVariable, VariableValue } from './variable';
+import { LoadConfigProcess, SaveConfigProcess } from './process';
+
+export interface RootOptions extends DeviceOptions {
+  /** Poll enable at start (Root.PollEn). Default true (pyrogue). */
+  pollEn?: boolean;
+  /** Transaction timeout in seconds. Default 1.0. */
+  timeout?: number;
+  /** Value of RogueVersion. Default 'v6.15.0'. */
+  rogueVersion?: string;
+  /** Value of RogueDirectory. Default: this package's directory. */
+  rogueDirectory?: string;
+  /** Maximum number of entries kept in SystemLog. Default 1000. */
+  maxLog?: number;
+  /** Heartbeat period in ms (Root.Time update). Default 1000; 0 disables. */
+  heartbeatMs?: number;
+}
+
+interface VarListenerReg {
+  func: VarListener;
+  done: (() => void) | null;
+  incGroups: string[] | null;
+  excGroups: string[] | null;
+}
+
+export class Root extends Device implements RootSurface {
+  static override pyModule = 'pyrogue._Root';
+  static override pyName = 'Root';
+
+  /** true between start() and stop() */
+  _running = false;
+  readonly timeout: number;
+  private readonly _varListeners: VarListenerReg[] = [];
+  private readonly _interfaces: RootInterface[] = [];
+  private _updateDepth = 0;
+  private _pending = new Map<string, BaseVariable>();
+  private readonly _batches: Map<string, BaseVariable>[] = [];
+  private _worker: Promise<void> | null = null;
+  private _heartbeat: NodeJS.Timeout | null = null;
+  private _poller: NodeJS.Timeout | null = null;
+  private readonly _polled = new Map<BaseVariable, number>();
+  private readonly _heartbeatMs: number;
+  private readonly _maxLog: number;
+  private _logEntries: LogEntry[] = [];
+  private _inLog = false;
+
+  readonly RogueVersion: LocalVariable;
+  readonly RogueDirectory: LocalVariable;
+  readonly SystemLog: LocalVariable;
+  readonly SystemLogLast: LocalVariable;
+  readonly ForceWrite: LocalVariable;
+  readonly InitAfterConfig: LocalVariable;
+  readonly Time: LocalVariable;
+  readonly LocalTime: LinkVariable;
+  readonly PollEn: LocalVariable;
+  readonly LoadConfigProcess: LoadConfigProcess;
+  readonly SaveConfigProcess: SaveConfigProcess;
+
+  constructor(opts: RootOptions = {}) {
+    super({ ...opts, name: opts.name ?? 'Root', expand: opts.expand ?? true });
+    this._root = this;
+    for (const n of this.nodes.values()) n._rootAttached(this, this);
+    this.timeout = opts.timeout ?? 1.0;
+    this._heartbeatMs = opts.heartbeatMs ?? 1000;
+    this._maxLog = opts.maxLog ?? 1000;
+
+    const cmd = (name: string, description: string, value: PyValue, fn: (arg: PyValue) => MaybePromise<PyValue | void>, arg: boolean, retValue?: PyValue) =>
+      new BaseCommand({ name, description, groups: ['Hidden'], value, arg, retValue, function: ({ arg: a }) => fn(a) });
+
+    this.RogueVersion = new LocalVariable({ name: 'RogueVersion', mode: 'RO', value: opts.rogueVersion ?? 'v6.15.0', description: 'Rogue Version String' });
+    this.RogueDirectory = new LocalVariable({
+      name: 'RogueDirectory',
+      mode: 'RO',
+      value: opts.rogueDirectory ?? path.resolve(__dirname, '..'),
+      description: 'Rogue Library Directory',
+    });
+    this.SystemLog = new LocalVariable({
+      name: 'SystemLog',
+      mode: 'RO',
+      value: '[]',
+      groups: ['NoStream', 'NoSql', 'NoState', 'Hidden'],
+      description: 'String containing newline separated system logic entries',
+    });
+    this.SystemLogLast = new LocalVariable({
+      name: 'SystemLogLast',
+      mode: 'RO',
+      value: '',
+      groups: ['NoStream', 'NoState', 'Hidden'],
+      description: 'String containing last system log entry',
+    });
+    this.ForceWrite = new LocalVariable({
+      name: 'ForceWrite',
+      mode: 'RW',
+      value: false,
+      groups: ['Hidden'],
+      description: 'Configuration Flag To Always Write Non Stale Blocks For WriteAll, LoadConfig and setYaml',
+    });
+    this.InitAfterConfig = new LocalVariable({
+      name: 'InitAfterConfig',
+      mode: 'RW',
+      value: false,
+      groups: ['Hidden'],
+      description: 'Configuration Flag To Execute Initialize after LoadConfig or setYaml',
+    });
+    this.Time = new LocalVariable({
+      name: 'Time',
+      mode: 'RO',
+      value: Date.now() / 1000,
+      groups: ['NoSql', 'Hidden'],
+      description: 'Current Time In Seconds Since EPOCH UTC',
+    });
+    const time = this.Time;
+    this.LocalTime = new LinkVariable({
+      name: 'LocalTime',
+      mode: 'RO',
+      value: '',
+      groups: ['NoStream', 'NoSql', 'NoState'],
+      description: 'Local Time',
+      dependencies: [time],
+      linkedGet: ({ read }) => localTimeString(Number(time.get({ read }) as number)),
+    });
+    this.PollEn = new LocalVariable({
+      name: 'PollEn',
+      mode: 'RW',
+      value: opts.pollEn ?? true,
+      groups: ['NoStream', 'NoSql', 'NoState'],
+      localSet: ({ value }) => this._pollEnChanged(value === true),
+    });
+    this.add(
+      this.RogueVersion,
+      this.RogueDirectory,
+      this.SystemLog,
+      this.SystemLogLast,
+      this.ForceWrite,
+      this.InitAfterConfig,
+      this.Time,
+      this.LocalTime,
+      this.PollEn,
+      cmd('WriteAll', 'Write all values to the hardware', 0n, () => this._writeAll(), false),
+      cmd('ReadAll', 'Read all values from the hardware', 0n, () => this._readAll(), false),
+      cmd('SaveState', 'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.', '', (a) =>
+        voidOf(this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], autoPrefix: 'state', autoCompress: true })), true),
+      cmd('SaveConfig', 'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.', '', (a) =>
+        voidOf(this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], autoPrefix: 'config', autoCompress: false })), true),
+      cmd('LoadConfig', 'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.', '', (a) =>
+        voidOf(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })), true),
+      cmd('RemoteVariableDump', 'Save a dump of the remote variable state', '', (a) => voidOf(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true)), true),
+      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => voidOf(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true)), true),
+      cmd('Initialize', 'Generate a soft reset to each device in the tree', 0n, () => this.initialize(), false),
+      cmd('HardReset', 'Generate a hard reset to each device in the tree', 0n, () => this.hardReset(), false),
+      cmd('CountReset', 'Generate a count reset to each device in the tree', 0n, () => this.countReset(), false),
+      cmd('ClearLog', 'Clear the message log contained in the SystemLog variable', 0n, () => this.clearLog(), false),
+      cmd('SetYamlConfig', 'Set configuration from YAML string. Passed arg is configuration string in YAML format.', '', (a) =>
+        voidOf(this.setYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })), true),
+      cmd('GetYamlConfig', 'Get configuration in YAML string. Passed arg is a boolean indicating if a full system read should be generated. Return data is configuration as a YAML string.', true, (a) =>
+        this.getYaml({ readFirst: a === true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], recurse: true }), true, ''),
+      cmd('GetYamlState', 'Get current state as YAML string. Pass read first arg.', true, (a) =>
+        this.getYaml({ readFirst: a === true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], recurse: true }), true, ''),
+    );
+    this.LoadConfigProcess = new LoadConfigProcess();
+    this.SaveConfigProcess = new SaveConfigProcess();
+    this.add(this.LoadConfigProcess, this.SaveConfigProcess);
+  }
+
+  /** The Root is its own root. */
+  override get root(): Root {
+    return this;
+  }
+
+  // -------------------------------------------------------------------------
+  // Paths
+
+  /** A node by dotted path; the first element is the root's name or 'root'. Null when not found. */
+  getNode(nodePath: string): Node | null {
+    if (typeof nodePath !== 'string') return null;
+    const parts = nodePath.split('.');
+    if (parts[0] !== this.name && parts[0] !== 'root') return null;
+    let obj: Node = this;
+    for (const p of parts.slice(1)) {
+      const c = obj.node(p);
+      if (!(c instanceof Node)) return null;
+      obj = c;
+    }
+    return obj;
+  }
+
+  // -------------------------------------------------------------------------
+  // Lifecycle
+
+  get running(): boolean {
+    return this._running;
+  }
+
+  /** Builds blocks, finishes variables, starts the heartbeat, the poller and the interfaces. */
+  async start(): Promise<void> {
+    if (this._running) return;
+    const devices: Device[] = [this];
+    for (const n of this.descendants()) if (n instanceof Device) devices.push(n);
+    for (const d of devices) d._buildBlocks();
+    for (const n of this.descendants()) if (n instanceof BaseVariable) n._finishInit();
+    for (const n of this.descendants()) if (n instanceof BaseVariable) this._updatePollInterval(n);
+    this._running = true;
+    if (this._heartbeatMs > 0) {
+      this._heartbeat = setInterval(() => {
+        try {
+          this.updateGroup(() => this.Time.set(Date.now() / 1000));
+        } catch {
+          /* ignore */
+        }
+      }, this._heartbeatMs);
+      this._heartbeat.unref?.();
+    }
+    this._poller = setInterval(() => this._pollTick(), 25);
+    this._poller.unref?.();
+    for (const i of this._interfaces) await i.start();
+  }
+
+  /** Stops interfaces, the heartbeat and the poller. */
+  async stop(): Promise<void> {
+    if (this._heartbeat) clearInterval(this._heartbeat);
+    if (this._poller) clearInterval(this._poller);
+    this._heartbeat = this._poller = null;
+    for (const i of [...this._interfaces].reverse()) await i.stop();
+    this._running = false;
+  }
+
+  addInterface(iface: RootInterface): void {
+    this._interfaces.push(iface);
+    if (this._running) void iface.start();
+  }
+
+  // -------------------------------------------------------------------------
+  // Update batching
+
+  /**
+   * Runs `fn` inside an update group: updates queued meanwhile are delivered as one batch when
+   * the outermost group ends. If `fn` returns a Promise the group ends when it settles.
+   */
+  updateGroup<T>(fn: () => T): T {
+    this._updateDepth++;
+    let r: T;
+    try {
+      r = fn();
+    } catch (e) {
+      this._endGroup();
+      throw e;
+    }
+    if (r instanceof Promise) {
+      return r.then(
+        (v) => {
+          this._endGroup();
+          return v;
+        },
+        (e) => {
+          this._endGroup();
+          throw e;
+        },
+      ) as unknown as T;
+    }
+    this._endGroup();
+    return r;
+  }
+  private _endGroup(): void {
+    this._updateDepth--;
+    if (this._updateDepth <= 0) {
+      this._updateDepth = 0;
+      this._flush();
+    }
+  }
+  /** Queues a variable update (called by variables/blocks). */
+  _queueUpdate(v: BaseVariable): void {
+    this._pending.set(v.path, v);
+    if (this._updateDepth === 0) this._flush();
+  }
+  private _flush(): void {
+    if (this._pending.size === 0) return;
+    const batch = this._pending;
+    this._pending = new Map();
+    this._batches.push(batch);
+    if (!this._worker) this._worker = this._runWorker();
+  }
+  private async _runWorker(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this._batches.length) {
+        const batch = this._batches.shift()!;
+        await this._deliver(batch);
+      }
+    } finally {
+      this._worker = null;
+    }
+  }
+  private async _deliver(batch: Map<string, BaseVariable>): Promise<void> {
+    // add dependents (recursively), after the batch's own variables
+    const all = new Map(batch);
+    const addListeners = (v: BaseVariable) => {
+      for (const l of v._listeners) {
+        if (!all.has(l.path)) {
+          all.set(l.path, l);
+          addListeners(l);
+        }
+      }
+    };
+    for (const v of batch.values()) addListeners(v);
+    for (const [p, v] of all) {
+      let val: VariableValue;
+      try {
+        val = await v._doUpdate();
+      } catch (e) {
+        continue;
+      }
+      for (const l of this._varListeners) {
+        if (v.filterByGroup(l.incGroups, l.excGroups)) {
+          try {
+            l.func(p, val);
+          } catch {
+            /* a listener failure never stops the worker */
+          }
+        }
+      }
+    }
+    for (const l of this._varListeners) {
+      try {
+        l.done?.();
+      } catch {
+        /* ignore */
+      }
+    }
+  }
+  /** Resolves when every queued update batch has been delivered (pyrogue waitOnUpdate). */
+  async waitOnUpdate(): Promise<void> {
+    this._flush();
+    while (this._worker) await this._worker;
+  }
+
+  /** `func(path, VariableValue)` for each variable of a batch passing the group filter, then `done()` once per batch. */
+  addVarListener(func: VarListener, done: (() => void) | null = null, options: VarListenerOptions = {}): void {
+    const norm = (g: string[] | string | null | undefined) => (g == null ? null : typeof g === 'string' ? [g] : [...g]);
+    this._varListeners.push({ func, done, incGroups: norm(options.incGroups), excGroups: norm(options.excGroups) });
+  }
+  delVarListener(func: VarListener): void {
+    const i = this._varListeners.findIndex((l) => l.func === func);
+    if (i >= 0) this._varListeners.splice(i, 1);
+  }
+
+  // -------------------------------------------------------------------------
+  // Polling
+
+  _updatePollInterval(v: BaseVariable): void {
+    const p = Number(v.pollInterval);
+    if (p > 0 && !(v instanceof LinkVariable)) this._polled.set(v, Date.now() + p * 1000);
+    else this._polled.delete(v);
+  }
+  private _pollEnChanged(en: boolean): void {
+    if (en) for (const v of this._polled.keys()) this._polled.set(v, Date.now() + Number(v.pollInterval) * 1000);
+  }
+  private _pollTick(): void {
+    if (this.PollEn.value() !== true) return;
+    const now = Date.now();
+    const due = [...this._polled].filter(([, t]) => t <= now).map(([v]) => v);
+    if (!due.length) return;
+    for (const v of due) this._polled.set(v, now + Number(v.pollInterval) * 1000);
+    try {
+      const r = this.updateGroup(() =>
+        seq(
+          due.map((v) => () => {
+            const d = v.parent;
+            if (d instanceof Device) return seq([() => d.readBlocks({ recurse: false, variable: v }), () => d.checkBlocks({ recurse: false, variable: v })]);
+            return undefined;
+          }),
+        ),
+      );
+      if (r instanceof Promise) r.catch(() => undefined);
+    } catch {
+      /* logged by the variables */
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Read / write all
+
+  private _readAll(): MaybePromise<PyValue> {
+    return this.updateGroup(() => then(seq([() => this.readBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]), () => true));
+  }
+  private _writeAll(): MaybePromise<PyValue> {
+    const force = this.ForceWrite.value() === true;
+    return this.updateGroup(() =>
+      then(seq([() => this.writeBlocks({ force, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]), () => true),
+    );
+  }
+  /** pyrogue Root._read(): readBlocks + checkBlocks over the whole tree. */
+  readAll(): MaybePromise<void> {
+    return then(this._readAll(), () => undefined);
+  }
+  writeAll(): MaybePromise<void> {
+    return then(this._writeAll(), () => undefined);
+  }
+
+  // -------------------------------------------------------------------------
+  // YAML (implemented in yaml.ts)
+
+  setYaml(yml: string, opts: SetYamlOptions = {}): MaybePromise<void> {
+    return rootHooks.setYaml(this, yml, opts);
+  }
+  loadYaml(name: string, opts: SetYamlOptions = {}): MaybePromise<void> {
+    return rootHooks.loadYaml(this, name, opts);
+  }
+
+  // -------------------------------------------------------------------------
+  // System log
+
+  /** Where node loggers send WARNING+ records. */
+  readonly _logSink = (entry: LogEntry): void => {
+    if (this._inLog) return;
+    this._inLog = true;
+    try {
+      this._logEntries.push(entry);
+      if (this._logEntries.length > this._maxLog) this._logEntries = this._logEntries.slice(-this._maxLog);
+      const js = pyJsonDumps(entry);
+      this.updateGroup(() => {
+        this.SystemLogLast.set(js);
+        this.SystemLog.set(pyJsonDumps(this._logEntries));
+      });
+    } finally {
+      this._inLog = false;
+    }
+  };
+  clearLog(): void {
+    this._logEntries = [];
+    this.updateGroup(() => {
+      this.SystemLog.set('[]');
+      this.SystemLogLast.set('');
+    });
+  }
+
+  static override pyMembers: PyMembers = {
+    running: prop((s: Root) => s.running),
+    waitOnUpdate: func('Root.waitOnUpdate', [], [], (s: Root) => s.waitOnUpdate().then(() => null)),
+    saveAddressMap: func('Root.saveAddressMap', ['fname'], [], (s: Root, a) => voidOf(rootHooks.saveAddressMap(s, a.get('fname') as string))),
+    saveVariableList: func('Root.saveVariableList', ['fname', ['polledOnly', false], ['incGroups', null]], [], (s: Root, a) =>
+      voidOf(rootHooks.saveVariableList(s, a.get('fname') as string, a.get('polledOnly') === true, a.get('incGroups') as string[] | null)),
+    ),
+    getNode: func('Root.getNode', ['path'], [], (s: Root, a) => s.getNode(a.get('path') as string), false),
+  };
+}
+
+export interface SetYamlOptions {
+  writeEach?: boolean;
+  modes?: string[];
+  incGroups?: string | string[] | null;
+  excGroups?: string | string[] | null;
+}
+
+function voidOf(x: MaybePromise<unknown>): MaybePromise<PyValue> {
+  return then(x, () => null);
+}
+
+/** time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(t)) */
+export function localTimeString(t: number): string {
+  const d = new Date(t * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  let tz = 'UTC';
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
+    tz = parts.find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
+  } catch {
+    /* keep UTC */
+  }
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${tz}`;
+}
+
+/** Installed by yaml.ts (avoids import cycles). */
+export const rootHooks = {
+  setYaml: (root: Root, yml: string, opts: SetYamlOptions): MaybePromise<void> => {
+    void root;
+    void yml;
+    void opts;
+    throw new PyValueError('yaml support not loaded');
+  },
+  loadYaml: (root: Root, name: string, opts: SetYamlOptions): MaybePromise<void> => {
+    void root;
+    void name;
+    void opts;
+    throw new PyValueError('yaml support not loaded');
+  },
+  remoteDump: (root: Root, name: string, modes: string[], readFirst: boolean): MaybePromise<void> => {
+    void root;
+    void name;
+    void modes;
+    void readFirst;
+  },
+  saveAddressMap: (root: Root, fname: string): MaybePromise<void> => {
+    void root;
+    void fname;
+  },
+  saveVariableList: (root: Root, fname: string, polledOnly: boolean, incGroups: string[] | null): MaybePromise<void> => {
+    void root;
+    void fname;
+    void polledOnly;
+    void incGroups;
+  },
+};
+
