@@ -1,0 +1,15 @@
+export { ZmqServer, consoleLogger, silentLogger, AUTO_PORT_FIRST, AUTO_PORT_STEP, AUTO_PORT_END } from './zmqServer';
+export type { ZmqServerOptions, ZmqServerLogger } from './zmqServer';
+export { BinaryPort, dispatchOperation, resolveNode, getAttr } from './dispatch';
+export type { BinaryPortOptions } from './dispatch';
+export { StringPort, encodeStringReply, exceptionStr } from './strport';
+export type { StringPortOptions } from './strport';
+export { UpdateBatcher } from './publish';
+export { splitEnvelope, KeyedSerialQueue } from './router';
+export type { SplitMessage } from './router';
+export { defaultCodec, fallbackExceptionPickle } from './codec';
+export type { PickleCodec } from './codec';
+export { requestFields, pyContains, pyGetItem, pyIterate, pyTuple, starArgs, starKwargs } from './pyops';
+export type { RequestFields } from './pyops';
+export { serve, serveUntilSignal, registerTree, treeNames } from './serve';
+export type { ServeOptions, ServeHandle, ServableRoot, TreeFactory } from './serve';

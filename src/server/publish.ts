@@ -1,0 +1,45 @@
+/**
+ * The publish channel (base), sans I/O. pyrogue v6.14+ `_varUpdate` /
+ * `_varDone` (PROTOCOL.md §4): the root calls `update(path, value)` for each
+ * variable of an update batch that passes the server's group filter, then
+ * `done()` once; `done()` yields one frame, `pickle.dumps({path: value, ...})`
+ * (protocol 4, dict order of first appearance, last value wins), or nothing
+ * when the batch was empty (an empty dict is never published).
+ */
+import { wireText } from '../py/errors';
+import { PyDict, PyValue } from '../py/values';
+import { defaultCodec, type PickleCodec } from './codec';
+
+export class UpdateBatcher {
+  private pending = new PyDict();
+
+  constructor(
+    private readonly codec: PickleCodec = defaultCodec,
+    /** Told when a batch cannot be pickled (the batch is then dropped, as pyrogue's listener would raise). */
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {}
+
+  /** The var-listener `func`. */
+  update(path: string, value: PyValue): void {
+    this.pending.set(path, value);
+  }
+
+  /** The var-listener `done`: the frame to publish, or null when there is nothing to publish. */
+  done(): Uint8Array | null {
+    if (this.pending.size === 0) return null;
+    const batch = this.pending;
+    this.pending = new PyDict();
+    try {
+      const frame = this.codec.encode(batch, 4);
+      return frame.length > 0 ? frame : null;
+    } catch (e) {
+      this.onError(`ZmqServer: could not pickle an update batch: ${wireText(e)}`);
+      return null;
+    }
+  }
+
+  /** Number of paths waiting for `done()`. */
+  get size(): number {
+    return this.pending.size;
+  }
+}

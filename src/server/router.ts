@@ -1,0 +1,85 @@
+/**
+ * ROUTER plumbing, sans I/O: splitting a received message into the envelope
+ * to echo and the request body, and running each peer's requests in order
+ * while different peers run concurrently.
+ */
+
+/**
+ * A message as a ROUTER socket receives it:
+ *  - pyzmq REQ (SimpleClient, replay tools):        [identity][empty][body]
+ *  - rogue C++ ZmqClient (ZMQ_REQ_CORRELATE=1):     [identity][4-byte request id][empty][body]
+ * The envelope is everything up to and including the first empty frame after
+ * the identity; it is echoed verbatim in front of the reply so the peer's REQ
+ * socket (and its request-id check) accepts it.
+ *
+ * A message without an empty delimiter (a DEALER that sends bare frames) has
+ * the envelope [identity] and is answered the same bare way.
+ */
+export interface SplitMessage {
+  /** Routing key of the peer (hex of the identity frame). */
+  peer: string;
+  /** Frames to send back before the reply body. */
+  envelope: Uint8Array[];
+  /** The request body frames (normally exactly one). */
+  body: Uint8Array[];
+}
+
+export function splitEnvelope(frames: readonly Uint8Array[]): SplitMessage | null {
+  if (frames.length === 0) return null;
+  const identity = frames[0];
+  const peer = Buffer.from(identity.buffer, identity.byteOffset, identity.byteLength).toString('hex');
+  for (let i = 1; i < frames.length; i++) {
+    if (frames[i].length === 0) {
+      return { peer, envelope: frames.slice(0, i + 1), body: frames.slice(i + 1) };
+    }
+  }
+  return { peer, envelope: [identity], body: frames.slice(1) };
+}
+
+/**
+ * Runs tasks one at a time per key, in submission order; tasks of different
+ * keys run concurrently. A failing task does not stop the ones after it.
+ */
+export class KeyedSerialQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+  private running = 0;
+  private waiters: (() => void)[] = [];
+
+  /** Keys with queued or running work. */
+  get activeKeys(): number {
+    return this.tails.size;
+  }
+  /** Tasks submitted and not yet finished. */
+  get pending(): number {
+    return this.running;
+  }
+
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    this.running++;
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(task).then(
+      () => undefined,
+      () => undefined,
+    );
+    const tail = next.then(() => {
+      this.running--;
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    });
+    this.tails.set(key, tail);
+    return tail;
+  }
+
+  /** Resolves when some task finishes (or at once when none is pending). */
+  anySettled(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Resolves when everything submitted so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+}

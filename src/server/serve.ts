@@ -1,0 +1,105 @@
+/**
+ * Serving a tree from the command line: what `pyrogue-ts serve --tree
+ * reference --addr 127.0.0.1 --port 9099` (and `make serve-reference`)
+ * runs.
+ *
+ *     const h = await serve({ tree: 'reference', addr: '127.0.0.1', port: 9099 });
+ *     ...                    // h.port, h.address, h.root, h.server
+ *     await h.close();       // root.stop(): the server closes its sockets
+ *
+ * or `await serveUntilSignal({...})`, which also closes on SIGINT/SIGTERM.
+ */
+import type { RootInterface, RootSurface } from '../tree/surface';
+import { ZmqServer, type ZmqServerOptions } from './zmqServer';
+
+/** A root that can be started and stopped (pyrogue `Root.start()` / `stop()`), starting its interfaces. */
+export interface ServableRoot extends RootSurface, RootInterface {}
+
+export type TreeFactory = () => ServableRoot | Promise<ServableRoot>;
+
+function fromModule(modulePath: string, exportName: string): TreeFactory {
+  return () => {
+    // Loaded on demand: only the tree asked for is built.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const mod = require(modulePath) as Record<string, unknown>;
+    const f = mod[exportName];
+    if (typeof f !== 'function') throw new Error(`${modulePath} does not export ${exportName}()`);
+    return (f as () => ServableRoot)();
+  };
+}
+
+const trees = new Map<string, TreeFactory>([
+  ['reference', fromModule('../examples/reference', 'createReferenceRoot')],
+  ['example', fromModule('../examples/example', 'createExampleRoot')],
+]);
+
+/** Makes a named tree available to `serve({tree: name})` (and the CLI's --tree). */
+export function registerTree(name: string, factory: TreeFactory): void {
+  trees.set(name, factory);
+}
+
+export function treeNames(): string[] {
+  return [...trees.keys()];
+}
+
+export interface ServeOptions extends Omit<ZmqServerOptions, 'root'> {
+  /** A registered tree name ('reference', 'example'), a root, or a factory of one. */
+  tree: string | ServableRoot | TreeFactory;
+}
+
+export interface ServeHandle {
+  root: ServableRoot;
+  server: ZmqServer;
+  /** The bound base port. */
+  port: number;
+  /** "host:port" for clients. */
+  address: string;
+  /** Stops the root (and with it the server). */
+  close(): Promise<void>;
+}
+
+async function resolveTree(tree: ServeOptions['tree']): Promise<ServableRoot> {
+  if (typeof tree === 'string') {
+    const f = trees.get(tree);
+    if (!f) throw new Error(`unknown tree '${tree}' (known: ${treeNames().join(', ')})`);
+    return f();
+  }
+  if (typeof tree === 'function') return tree();
+  return tree;
+}
+
+/** Builds the tree, attaches a ZmqServer (pyrogue: `root.addInterface(ZmqServer(...))`) and starts the root. */
+export async function serve(options: ServeOptions): Promise<ServeHandle> {
+  const { tree, ...serverOptions } = options;
+  const root = await resolveTree(tree);
+  const server = new ZmqServer({ ...serverOptions, root });
+  root.addInterface(server);
+  await root.start();
+  let closed = false;
+  return {
+    root,
+    server,
+    port: server.port(),
+    address: server.address,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await root.stop();
+      await server.stop(); // in case the root does not stop its interfaces
+    },
+  };
+}
+
+/** `serve`, then close on SIGINT/SIGTERM; resolves once closed. */
+export async function serveUntilSignal(options: ServeOptions): Promise<void> {
+  const h = await serve(options);
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      h.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

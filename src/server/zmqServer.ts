@@ -1,0 +1,337 @@
+/**
+ * pyrogue's `ZmqServer` (v6.15.0 wire behaviour, PROTOCOL.md §1, §2, §3.2,
+ * §4): a thin socket layer over the sans-I/O cores in dispatch.ts,
+ * strport.ts and publish.ts.
+ *
+ *   base     PUB     pickled {path: VariableValue} per update batch
+ *   base+1   ROUTER  pickled request → pickled reply       (pyrogue: REP)
+ *   base+2   ROUTER  JSON request → Python str() reply     (pyrogue: REP)
+ *
+ * ROUTER instead of REP: a REQ peer cannot tell the difference (the envelope
+ * is echoed verbatim), but a slow request of one client (an async command, a
+ * slow memory read) no longer stalls every other client. Each client's own
+ * requests are still answered one at a time, in order (per-identity FIFO).
+ *
+ * Usage, as in pyrogue:
+ *     const server = new ZmqServer({ root, addr: '127.0.0.1', port: 0 });
+ *     root.addInterface(server);
+ *     await root.start();              // binds, logs the start banner
+ *     server.port(), server.address
+ *     await root.stop();               // closes the sockets
+ */
+import * as net from 'net';
+import * as zmq from 'zeromq';
+import { wireText } from '../py/errors';
+import type { RootInterface, RootSurface } from '../tree/surface';
+import { type PickleCodec } from './codec';
+import { BinaryPort, type BinaryPortOptions } from './dispatch';
+import { UpdateBatcher } from './publish';
+import { KeyedSerialQueue, splitEnvelope } from './router';
+import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
+
+export interface ZmqServerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const consoleLogger: ZmqServerLogger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+};
+
+export const silentLogger: ZmqServerLogger = { info: () => undefined, warn: () => undefined };
+
+export interface ZmqServerOptions {
+  root: RootSurface;
+  /** Interface to bind: '*' (all), '127.0.0.1' (default), or an address of this host. */
+  addr?: string;
+  /** Base port; 0 (default) picks the first free base of 9099, 9103, … 9195 (pyrogue's auto-port). */
+  port?: number;
+  /** Only variables in one of these groups are published (null: all). */
+  incGroups?: string[] | null;
+  /** Variables in any of these groups are not published (default ['NoServe']). */
+  excGroups?: string[] | null;
+  /** Where the start banner and warnings go (default: console; null: nowhere). */
+  logger?: ZmqServerLogger | null;
+  /** Pickle implementation (default: src/pickle). */
+  codec?: PickleCodec;
+  /** Reply pickle protocol of the binary port (see BinaryPortOptions). */
+  replyProtocol?: BinaryPortOptions['replyProtocol'];
+  /** Python str() used by the string port (default: src/py/repr pyStr). */
+  str?: StringPortOptions['str'];
+  /** json.loads used by the string port (default: src/py/json pyJsonLoads). */
+  jsonLoads?: StringPortOptions['jsonLoads'];
+  /** Strict UTF-8 decoding used by the string port (default: src/py/json decodeUtf8Strict). */
+  decodeUtf8?: StringPortOptions['decodeUtf8'];
+  /** Requests accepted but not yet answered, all clients together, before the server stops reading (default 4096). */
+  maxInflight?: number;
+  /** Publish queue limit per subscriber, in messages; beyond it updates are dropped for that subscriber (default 1000). */
+  publishHighWaterMark?: number;
+  /** The auto-port search when port is 0 (default pyrogue's: 9099, step 4, below 9199). */
+  autoPorts?: { first: number; step: number; end: number };
+}
+
+/** pyrogue's auto-port search (v5.5.0+): bases 9099, 9103, … < 9199. */
+export const AUTO_PORT_FIRST = 9099;
+export const AUTO_PORT_STEP = 4;
+export const AUTO_PORT_END = 9199;
+
+interface Sockets {
+  pub: zmq.Publisher;
+  bin: zmq.Router;
+  str: zmq.Router;
+}
+
+function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+}
+
+function errorMessage(e: unknown): string {
+  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+}
+
+export class ZmqServer implements RootInterface {
+  readonly root: RootSurface;
+  readonly addr: string;
+  private readonly requestedPort: number;
+  private readonly logger: ZmqServerLogger;
+  private readonly binary: BinaryPort;
+  private readonly string: StringPort;
+  private readonly batcher: UpdateBatcher;
+  private readonly queue = new KeyedSerialQueue();
+  private readonly maxInflight: number;
+  private readonly publishHwm: number;
+  private readonly autoPorts: { first: number; step: number; end: number };
+  private sockets: Sockets | null = null;
+  private basePort = 0;
+  private loops: Promise<void>[] = [];
+  private starting: Promise<void> | null = null;
+  /** Publish frames the socket refused at once (would have blocked). */
+  droppedPublishes = 0;
+  /** Publish frames sent. */
+  publishedFrames = 0;
+
+  constructor(options: ZmqServerOptions) {
+    this.root = options.root;
+    this.addr = options.addr ?? '127.0.0.1';
+    this.requestedPort = options.port ?? 0;
+    if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65533) {
+      throw new RangeError(`ZmqServer: invalid port ${String(options.port)} (need 0 for auto, or 1..65533 so that port+2 exists)`);
+    }
+    this.logger = options.logger === null ? silentLogger : options.logger ?? consoleLogger;
+    this.maxInflight = options.maxInflight ?? 4096;
+    this.publishHwm = options.publishHighWaterMark ?? 1000;
+    this.autoPorts = options.autoPorts ?? { first: AUTO_PORT_FIRST, step: AUTO_PORT_STEP, end: AUTO_PORT_END };
+    this.binary = new BinaryPort(this.root, { codec: options.codec, replyProtocol: options.replyProtocol });
+    this.string = new StringPort(this.root, { str: options.str, jsonLoads: options.jsonLoads, decodeUtf8: options.decodeUtf8 });
+    this.batcher = new UpdateBatcher(options.codec, (m) => this.logger.warn(m));
+    // pyrogue registers its listener in __init__, before the root starts.
+    this.root.addVarListener(
+      (path, value) => this.batcher.update(path, value),
+      () => this.flushUpdates(),
+      { incGroups: options.incGroups ?? null, excGroups: options.excGroups === undefined ? ['NoServe'] : options.excGroups },
+    );
+  }
+
+  /** The base port (PUB); base+1 is the binary port, base+2 the string port. 0 before start. */
+  port(): number {
+    return this.basePort;
+  }
+
+  /** "host:port" for clients: '127.0.0.1:P' when bound to '*'. */
+  get address(): string {
+    return `${this.addr === '*' ? '127.0.0.1' : this.addr}:${this.basePort}`;
+  }
+
+  get running(): boolean {
+    return this.sockets !== null;
+  }
+
+  /** Binds the three sockets (pyrogue `_start`). Rejects with a message naming the address/port when it cannot. */
+  start(): Promise<void> {
+    if (this.sockets) return Promise.resolve();
+    if (!this.starting) {
+      this.starting = this.doStart().finally(() => {
+        this.starting = null;
+      });
+    }
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    let sockets: Sockets;
+    if (this.requestedPort === 0) {
+      let found: Sockets | null = null;
+      const { first, step, end } = this.autoPorts;
+      for (let base = first; base < end; base += step) {
+        try {
+          found = await this.bindAll(base);
+          this.basePort = base;
+          break;
+        } catch (e) {
+          if (errorCode(e) !== 'EADDRINUSE') throw this.bindError(e, base);
+        }
+      }
+      if (!found) {
+        throw new Error(
+          `Failed to auto bind server on interface ${this.addr}: no base port in ${first}..${end - 1} (step ${step}) has base, base+1 and base+2 free`,
+        );
+      }
+      sockets = found;
+    } else {
+      try {
+        sockets = await this.bindAll(this.requestedPort);
+      } catch (e) {
+        throw this.bindError(e, this.requestedPort);
+      }
+      this.basePort = this.requestedPort;
+    }
+    this.sockets = sockets;
+    // pyrogue sends "null\n" on the PUB here (PROTOCOL.md §1.3). We never do.
+    this.loops = [
+      this.serve(sockets.bin, 'b', async (body) => this.binary.handle(body)),
+      this.serve(sockets.str, 's', async (body) => encodeStringReply(await this.string.handle(body))),
+    ];
+    const p = this.basePort;
+    const host = ['*', '127.0.0.1', '0.0.0.0', 'localhost'].includes(this.addr) ? 'localhost' : this.addr;
+    this.logger.info(`Start: Started zmqServer on ports ${p}-${p + 2}`);
+    this.logger.info(`    To start a gui: python -m pyrogue gui --server='${host}:${p}'`);
+    this.logger.info(`    To use a virtual client: client = pyrogue.interfaces.VirtualClient(addr='${host}', port=${p})`);
+  }
+
+  private bindError(e: unknown, base: number): Error {
+    const msg = errorMessage(e);
+    if (errorCode(e) === 'EADDRINUSE') {
+      return new Error(
+        `Failed to bind server to port ${base} at address ${this.addr} (ports ${base}-${base + 2} must all be free; another process may be using them): ${msg}`,
+      );
+    }
+    return new Error(`Failed to bind server on interface ${this.addr} port ${base}: ${msg}`);
+  }
+
+  /** Binds PUB base, ROUTER base+1, ROUTER base+2; on any failure closes all three and rethrows. */
+  private async bindAll(base: number): Promise<Sockets> {
+    const pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: this.publishHwm, sendTimeout: 0, noDrop: false });
+    const bin = new zmq.Router({ linger: 0, mandatory: false });
+    const str = new zmq.Router({ linger: 0, mandatory: false });
+    const all = [pub, bin, str];
+    const url = (port: number) => `tcp://${this.addr}:${port}`;
+    try {
+      // Which port failed is in the message (e.g. base+1 taken while base was free).
+      for (const [sock, port] of [
+        [pub, base],
+        [bin, base + 1],
+        [str, base + 2],
+      ] as const) {
+        try {
+          await sock.bind(url(port));
+        } catch (e) {
+          // (zeromq's errors may come from another realm: no instanceof Error)
+          throw Object.assign(new Error(`${url(port)}: ${errorMessage(e)}`), { code: errorCode(e) });
+        }
+      }
+      return { pub, bin, str };
+    } catch (e) {
+      const bound = all.filter((s) => s.lastEndpoint !== null);
+      for (const s of all) if (!s.closed) s.close();
+      await this.waitReleased(bound.length > 0 ? [base, base + 1, base + 2].slice(0, bound.length) : []);
+      throw e;
+    }
+  }
+
+  /**
+   * libzmq closes a socket's listening fd in its I/O thread, a little after
+   * `close()` returns. Waits (up to `timeoutMs`) until the ports can be bound
+   * again, so that stop() → start() on the same port works.
+   */
+  private async waitReleased(ports: number[], timeoutMs = 2000): Promise<void> {
+    const host = this.addr === '*' ? '0.0.0.0' : this.addr;
+    const free = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const srv = net.createServer();
+        // only "in use" means wait; any other error (an interface name libzmq knows but Node does not) cannot be checked
+        srv.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'EADDRINUSE'));
+        srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+      });
+    const deadline = Date.now() + timeoutMs;
+    for (const port of ports) {
+      while (!(await free(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Receive loop of one ROUTER port: never awaits a request's handling, only its own socket. */
+  private async serve(sock: zmq.Router, tag: string, handle: (body: Uint8Array[]) => Promise<Uint8Array>): Promise<void> {
+    while (!sock.closed) {
+      let frames: Buffer[];
+      try {
+        frames = await sock.receive();
+      } catch (e) {
+        if (sock.closed) return;
+        this.logger.warn(`ZmqServer: receive failed: ${errorMessage(e)}`);
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      const msg = splitEnvelope(frames);
+      if (!msg) continue;
+      void this.queue.run(tag + msg.peer, async () => {
+        let reply: Uint8Array;
+        try {
+          reply = await handle(msg.body);
+        } catch (e) {
+          // The cores never throw; keep the promise anyway.
+          this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
+          return;
+        }
+        if (sock.closed) return;
+        try {
+          await sock.send([...msg.envelope, reply]);
+        } catch (e) {
+          if (!sock.closed) this.logger.warn(`ZmqServer: reply not sent: ${errorMessage(e)}`);
+        }
+      });
+      // Backpressure against a peer that floods requests without reading replies.
+      while (this.queue.pending >= this.maxInflight && !sock.closed) await this.queue.anySettled();
+    }
+  }
+
+  /** The var-listener `done`: publish the batch (never blocks; dropped when the socket cannot take it). */
+  private flushUpdates(): void {
+    const frame = this.batcher.done();
+    const pub = this.sockets?.pub;
+    if (!frame || !pub || pub.closed) return;
+    // A PUB socket drops at a subscriber's high-water mark instead of
+    // blocking, and sendTimeout 0 makes any other would-block case reject at
+    // once (counted as dropped): the publish path never waits.
+    pub.send(frame).then(
+      () => {
+        this.publishedFrames++;
+      },
+      () => {
+        this.droppedPublishes++;
+      },
+    );
+  }
+
+  /** Closes the sockets (pyrogue `_stop`). Requests still running finish but their replies are dropped. */
+  async stop(): Promise<void> {
+    if (this.starting) {
+      try {
+        await this.starting;
+      } catch {
+        /* not started */
+      }
+    }
+    const s = this.sockets;
+    if (!s) return;
+    this.sockets = null;
+    for (const sock of [s.pub, s.bin, s.str]) if (!sock.closed) sock.close();
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+    await this.waitReleased([this.basePort, this.basePort + 1, this.basePort + 2]);
+  }
+
+  /** Resolves when no request is being handled (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+}
