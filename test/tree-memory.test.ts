@@ -118,10 +118,10 @@ describe('models', () => {
     expect(() => M.pyIntBase0('012')).toThrow("invalid literal for int() with base 0: '012'");
     expect(() => M.pyIntBase0('abc')).toThrow("invalid literal for int() with base 0: 'abc'");
     expect(() => M.pyIntBase0('')).toThrow("invalid literal for int() with base 0: ''");
-    expect(M.pyFloat('1.5')).toBe(1.5);
-    expect(M.pyFloat('-inf')).toBe(-Infinity);
-    expect(M.pyFloat('1e3')).toBe(1000);
-    expect(() => M.pyFloat('x')).toThrow("could not convert string to float: 'x'");
+    expect(M.parsePyFloat('1.5')).toBe(1.5);
+    expect(M.parsePyFloat('-inf')).toBe(-Infinity);
+    expect(M.parsePyFloat('1e3')).toBe(1000);
+    expect(() => M.parsePyFloat('x')).toThrow("could not convert string to float: 'x'");
     // pyrogue tests bit `bitSize` (not bitSize-1) for the two's complement: 0xff stays 255, 0x1ff becomes -1
     expect(M.Int(8).fromString('0xff')).toBe(255n);
     expect(M.Int(8).fromString('0x1ff')).toBe(255n);

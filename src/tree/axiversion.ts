@@ -9,10 +9,10 @@
 import { PyError } from '../py/errors';
 import { NdArray, NpDtype, PyValue } from '../py/values';
 import { BaseCommand } from './command';
-import { DeviceOptions } from './device';
+import { Device, DeviceOptions } from './device';
 import { Logger } from './log';
 import { UInt } from './model';
-import { RemoteCommand, RemoteDevice, RemoteVariable } from './remote';
+import { RemoteCommand, RemoteVariable } from './remote';
 import { LinkVariable, LocalVariable } from './variable';
 import { MaybePromise } from './txn';
 
@@ -49,7 +49,7 @@ export interface AxiVersionOptions extends DeviceOptions {
   numUserConstants?: number;
 }
 
-export class AxiVersion extends RemoteDevice {
+export class AxiVersion extends Device {
   static override pyModule = 'pyrogue.examples._AxiVersion';
   static override pyName = 'AxiVersion';
 

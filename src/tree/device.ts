@@ -188,12 +188,21 @@ export class Device extends Node {
     return seq([() => this.writeBlocks({ force: true, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]);
   }
 
-  /** Builds `_blocks` (called once by Root.start, parents first). Override + super to add remote blocks. */
+  /**
+   * Block builders every Device runs after collecting its local blocks. The
+   * memory layer (src/tree/remote.ts) registers the one that groups
+   * RemoteVariables into memory blocks, so any Device with RemoteVariables
+   * works without a special base class.
+   */
+  static readonly blockBuilders: ((device: Device) => void)[] = [];
+
+  /** Builds `_blocks` (called once by Root.start, parents first). Override + super to add blocks of your own. */
   _buildBlocks(): void {
     this._blocks = [];
     for (const v of this.variableList) {
       if (v._block && !(v instanceof LinkVariable) && !this._blocks.includes(v._block)) this._blocks.push(v._block);
     }
+    for (const build of Device.blockBuilders) build(this);
   }
 
   private _targetBlocks(variable: BaseVariable | null | undefined): TreeBlock[] {

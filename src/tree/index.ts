@@ -31,3 +31,13 @@ export * from './root';
 export * from './yaml';
 export type { PyCallable, PyAttrSurface, RootSurface, RootInterface, VarListener, VarListenerOptions } from './surface';
 export { isPyCallable } from './surface';
+// The memory layer: backends, models (pyrogue's pr.UInt, pr.Int… — `String` only as models.String), RemoteVariable/RemoteCommand.
+export { EmulatedMemory } from './memory';
+export type { MemoryBackend, EmulatedMemoryOptions } from './memory';
+export { UInt, UIntBE, UIntReversed, Int, IntBE, Bool, Float, FloatBE, Double, DoubleBE, Fixed, UFixed, Model, isModel } from './model';
+export * as models from './model';
+export { RemoteVariable, RemoteCommand, buildRemoteBlocks } from './remote';
+export type { RemoteVariableOptions, RemoteCommandOptions } from './remote';
+export { GeneralError } from './block';
+export { AxiVersion } from './axiversion';
+export type { AxiVersionOptions } from './axiversion';

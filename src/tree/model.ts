@@ -14,6 +14,7 @@
  */
 import { PyError, PyValueError } from '../py/errors';
 import { NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible } from '../py/values';
+import { strRepr } from '../py/repr';
 
 // ---------------------------------------------------------------------------
 // Bit and byte helpers
@@ -79,23 +80,6 @@ export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8A
 // ---------------------------------------------------------------------------
 // Python parsers used by Model.fromString
 
-/** Python's repr() of a str (enough for error messages). */
-export function strRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === q) out += '\\' + q;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return q + out + q;
-}
-
 const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
 
 /** Python's `int(s, 0)`: prefixes 0x/0o/0b, underscores, sign, surrounding whitespace. Raises ValueError like Python. */
@@ -126,7 +110,7 @@ export function pyIntBase0(s: string): bigint {
 }
 
 /** Python's `float(s)`. Raises ValueError like Python. */
-export function pyFloat(s: string): number {
+export function parsePyFloat(s: string): number {
   const t = s.replace(PY_WS, '');
   const low = t.toLowerCase();
   const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
@@ -432,7 +416,7 @@ export class FloatModel extends Model {
     return this.bitSize === 64 ? dv.getFloat64(0, !this.isBigEndian) : dv.getFloat32(0, !this.isBigEndian);
   }
   fromString(s: string): PyValue {
-    return pyFloat(s);
+    return parsePyFloat(s);
   }
 }
 
@@ -492,7 +476,7 @@ export class FixedModel extends Model {
     return Number(raw) / 2 ** this.binPoint;
   }
   fromString(s: string): PyValue {
-    return pyFloat(s);
+    return parsePyFloat(s);
   }
 }
 

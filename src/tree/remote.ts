@@ -8,7 +8,6 @@
  *       this.add(new RemoteVariable({ name: 'ScratchPad', offset: 0x4, bitSize: 32, base: UInt, mode: 'RW', disp: '{:#08x}' }));
  *       this.add(new RemoteCommand({ name: 'Reload', offset: 0x104, bitSize: 1, base: UInt, function: ({ cmd }) => cmd.post(1n) }));
  *     }
- *     override _buildBlocks(): void { super._buildBlocks(); buildRemoteBlocks(this); }
  *   }
  *   root.add(new MyDev({ name: 'Dev', memBase: new EmulatedMemory(), offset: 0 }));
  *
@@ -18,18 +17,16 @@
  * hardware access they return Promises.
  *
  * ---------------------------------------------------------------------------
- * NEEDS FROM CORE:
- *  1. Device._buildBlocks() should build the remote blocks itself, i.e. call
- *     `buildRemoteBlocks(this)` (exported here) after adding the local blocks,
- *     so that ANY Device holding RemoteVariables works without overriding
- *     _buildBlocks. Workaround: devices of this layer (AxiVersion) override
- *     `_buildBlocks()` and call it; other devices must do the same.
- *  2. BaseCommand declares `_block: LocalBlock`; a RemoteCommand's block is a
+ * Any Device builds the memory blocks of its RemoteVariables at root start:
+ * this module registers `buildRemoteBlocks` in `Device.blockBuilders`.
+ *
+ * Open wishes of this layer towards the core:
+ *  1. BaseCommand declares `_block: LocalBlock`; a RemoteCommand's block is a
  *     TreeBlock over memory. Typing `_block` as `TreeBlock` in BaseCommand
  *     (and guarding `_doFunc`'s `this._block.set`) would remove the casts in
  *     RemoteCommand below. Workaround: RemoteCommand overrides get/set/_peek/
  *     _doFunc and stores its block through a cast.
- *  3. Device has no logger (pyrogue `self._log` on a Device, name
+ *  2. Device has no logger (pyrogue `self._log` on a Device, name
  *     'pyrogue.Device.<Class>.<path>'); AxiVersion builds its own Logger.
  * ---------------------------------------------------------------------------
  */
@@ -509,11 +506,5 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
   return out;
 }
 
-/** A Device that builds remote blocks for its RemoteVariables (use as a base class). */
-export class RemoteDevice extends Device {
-  static pyAlias = true;
-  override _buildBlocks(): void {
-    super._buildBlocks();
-    buildRemoteBlocks(this);
-  }
-}
+// Every Device groups its RemoteVariables into memory blocks when the root starts.
+Device.blockBuilders.push(buildRemoteBlocks);
