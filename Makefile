@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PY := /usr/bin/python3
 PORT ?= 9099
 NODE_STAMP := node_modules/.install-stamp
+# Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
+export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
 .PHONY: all deps pydeps build run test unit interop serve-reference bench soak clean
 
