@@ -228,6 +228,26 @@ function remoteWrite(v: RemoteNode, opts: { verify?: boolean; check?: boolean })
 }
 
 /** Python props shared by RemoteVariable and RemoteCommand (pyrogue exposes them on RemoteVariable). */
+/** The staged value without a transaction (undefined before the blocks exist). */
+function remotePeek(v: RemoteNode): PyValue | undefined {
+  if (!v._mem?.block) return undefined;
+  try {
+    return v._mem.getValue(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Display text → value: enum names through revEnum, otherwise the model's parser. */
+function remoteParseDisp(v: RemoteNode, sValue: string): PyValue {
+  if (v.disp === 'enum') {
+    const r = v.revEnum?.get(sValue);
+    if (r === undefined) throw new PyError('builtins', 'KeyError', safeRepr(sValue));
+    return r;
+  }
+  return v._mem.model.fromString(sValue);
+}
+
 function remoteProps(): PyMembers {
   const m = (s: unknown) => (s as RemoteNode)._mem;
   return {
@@ -304,20 +324,10 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
     return remoteWrite(this, opts);
   }
   protected override _peek(): PyValue | undefined {
-    if (!this._mem.block) return undefined;
-    try {
-      return this._mem.getValue(-1);
-    } catch {
-      return undefined;
-    }
+    return remotePeek(this);
   }
   protected override _parseDispValue(sValue: string): PyValue {
-    if (this.disp === 'enum') {
-      const r = this.revEnum?.get(sValue);
-      if (r === undefined) throw new PyError('builtins', 'KeyError', safeRepr(sValue));
-      return r;
-    }
-    return this._mem.model.fromString(sValue);
+    return remoteParseDisp(this, sValue);
   }
   /** pyrogue `_finishInit`: stages the default value (no write), after the blocks exist. */
   override _finishInit(): void {
@@ -389,20 +399,10 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
     return remoteWrite(this, opts);
   }
   protected override _peek(): PyValue | undefined {
-    if (!this._mem?.block) return undefined;
-    try {
-      return this._mem.getValue(-1);
-    } catch {
-      return undefined;
-    }
+    return remotePeek(this);
   }
   protected override _parseDispValue(sValue: string): PyValue {
-    if (this.disp === 'enum') {
-      const r = this.revEnum?.get(sValue);
-      if (r === undefined) throw new PyError('builtins', 'KeyError', safeRepr(sValue));
-      return r;
-    }
-    return this._mem.model.fromString(sValue);
+    return remoteParseDisp(this, sValue);
   }
   override _finishInit(): void {
     super._finishInit();
