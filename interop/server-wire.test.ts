@@ -7,6 +7,9 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zmq from 'zeromq';
+import { PyDict, PyTuple } from '../src/py/values';
+import { defaultCodec as codec } from '../src/server/codec';
 import { ZmqServer } from '../src/server/zmqServer';
 import { serve } from '../src/server/serve';
 import { FakeRoot } from './support/fakeRoot';
@@ -179,6 +182,31 @@ print(json.dumps(r))
       { PORT: h.port },
     );
     expect(out).toEqual({ first: { int: '12' }, timeout: true, second: 'hello' });
+  });
+
+  test('many concurrent clients: every request answered', async () => {
+    const body = codec.encode(PyDict.from({ path: 'Root.Dev.Int', attr: 'value', args: PyTuple.EMPTY, kwargs: new PyDict() }), 4);
+    const clients = Array.from({ length: 32 }, () => {
+      const s = new zmq.Request({ linger: 0, receiveTimeout: 10000, relaxed: true, correlate: true });
+      s.connect(`tcp://127.0.0.1:${h.port + 1}`);
+      return s;
+    });
+    try {
+      const counts = await Promise.all(
+        clients.map(async (s) => {
+          let ok = 0;
+          for (let i = 0; i < 200; i++) {
+            await s.send(body);
+            const [r] = await s.receive();
+            if (codec.decode(r).value === 12n) ok++;
+          }
+          return ok;
+        }),
+      );
+      expect(counts).toEqual(clients.map(() => 200));
+    } finally {
+      clients.forEach((s) => s.close());
+    }
   });
 
   test('malformed envelopes (a DEALER without the empty delimiter) are answered the same bare way', async () => {

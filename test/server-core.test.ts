@@ -91,6 +91,11 @@ describe('dispatchOperation (pyrogue _doOperation)', () => {
       'builtins.TypeError: keywords must be strings',
     );
   });
+  test('a child reached as an attribute: a command (has __call__) is executed, other nodes are returned', async () => {
+    expect(await dispatchOperation(root, full('Root.Dev', 'Multiply', [7n]))).toBe(21n);
+    expect(await dispatchOperation(root, full('Root.Dev', 'Int'))).toBe(root.getNode('Root.Dev.Int'));
+    expect(await dispatchOperation(root, full('Root', 'Dev'))).toBe(root.getNode('Root.Dev'));
+  });
   test('errors of the tree pass through with their type', async () => {
     expect(await rejectText(dispatchOperation(root, full('Root.Dev.Int', 'noSuchAttr')))).toBe(
       "builtins.AttributeError: <class 'pyrogue._Variable.LocalVariable'> - Root.Dev.Int has no attribute noSuchAttr",
@@ -314,5 +319,17 @@ describe('router helpers', () => {
     expect(log.filter((x) => x.startsWith('A'))).toEqual(['A1 start', 'A1 end', 'A2', 'A3']);
     expect(q.pending).toBe(0);
     expect(q.activeKeys).toBe(0);
+  });
+});
+
+describe('parseServeArgs', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { parseServeArgs } = require('../src/server/serveMain') as typeof import('../src/server/serveMain');
+  test('defaults, both option spellings, errors', () => {
+    expect(parseServeArgs([])).toEqual({ tree: 'reference', addr: '127.0.0.1', port: 0 });
+    expect(parseServeArgs(['--tree', 'example', '--addr=*', '--port', '9099'])).toEqual({ tree: 'example', addr: '*', port: 9099 });
+    expect(() => parseServeArgs(['--port', 'x'])).toThrow('invalid --port x');
+    expect(() => parseServeArgs(['--bogus', '1'])).toThrow(/unknown option --bogus/);
+    expect(() => parseServeArgs(['--tree'])).toThrow(/missing value/);
   });
 });

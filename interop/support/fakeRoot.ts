@@ -70,7 +70,10 @@ export class FakeNode implements PyAttrSurface, Reducible, HasPyRepr {
     return this.path.split('.').pop()!;
   }
   pyGetAttr(name: string): PyValue | PyCallable {
-    const v = this.attrs.get(name);
+    if (this.attrs.has(name)) return this.attrs.get(name)!;
+    // children are attributes too (getattr(device, 'Child'))
+    const nodes = this.root ? this.root.nodes : (this as unknown as FakeRoot).nodes;
+    const v = nodes.get(`${this.path}.${name}`);
     if (v === undefined) throw new PyAttributeError(`<class '${this.cls}'> - ${this.path} has no attribute ${name}`);
     return v;
   }

@@ -19,7 +19,7 @@
  */
 import { PyError, PyTypeError, wireText } from '../py/errors';
 import { PyObject, PyValue, typeName } from '../py/values';
-import { isPyCallable, type PyAttrSurface, type RootSurface } from '../tree/surface';
+import { isPyCallable, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
 import { pyContains, requestFields, starArgs, starKwargs } from './pyops';
 
@@ -58,12 +58,32 @@ export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<
   if (node === null) return null;
   const nAttr = getAttr(node, f.attr);
   if (nAttr === null || nAttr === undefined) return null;
-  if (isPyCallable(nAttr)) {
-    const positional = starArgs(nAttr, f.args);
-    const keywords = starKwargs(nAttr, f.kwargs);
-    return await nAttr.call(positional, keywords);
+  const fn = callableOf(nAttr);
+  if (fn) {
+    const positional = starArgs(fn, f.args);
+    const keywords = starKwargs(fn, f.kwargs);
+    return await fn.call(positional, keywords);
   }
-  return nAttr;
+  return nAttr as PyValue; // not callable: a plain value
+}
+
+/**
+ * Python's `callable(x)` and what calling x runs: a PyCallable itself, or an
+ * object (a tree node, e.g. a child command reached as `getattr(device,
+ * 'MyCommand')`) whose class has `__call__`. pyrogue then executes the
+ * command (PROTOCOL.md §2.2 note); other nodes are returned as they are.
+ */
+export function callableOf(v: unknown): PyCallable | null {
+  if (isPyCallable(v)) return v;
+  if (typeof v !== 'object' || v === null || typeof (v as PyAttrSurface).pyGetAttr !== 'function') return null;
+  let c: unknown;
+  try {
+    c = (v as PyAttrSurface).pyGetAttr('__call__');
+  } catch (e) {
+    if (e instanceof PyError && e.pyName === 'AttributeError') return null;
+    throw e;
+  }
+  return isPyCallable(c) ? c : null;
 }
 
 export interface BinaryPortOptions {

@@ -1,6 +1,6 @@
 export { ZmqServer, consoleLogger, silentLogger, AUTO_PORT_FIRST, AUTO_PORT_STEP, AUTO_PORT_END } from './zmqServer';
 export type { ZmqServerOptions, ZmqServerLogger } from './zmqServer';
-export { BinaryPort, dispatchOperation, resolveNode, getAttr } from './dispatch';
+export { BinaryPort, dispatchOperation, resolveNode, getAttr, callableOf } from './dispatch';
 export type { BinaryPortOptions } from './dispatch';
 export { StringPort, encodeStringReply, exceptionStr } from './strport';
 export type { StringPortOptions } from './strport';
@@ -13,3 +13,5 @@ export { requestFields, pyContains, pyGetItem, pyIterate, pyTuple, starArgs, sta
 export type { RequestFields } from './pyops';
 export { serve, serveUntilSignal, registerTree, treeNames } from './serve';
 export type { ServeOptions, ServeHandle, ServableRoot, TreeFactory } from './serve';
+export { parseServeArgs } from './serveMain';
+export type { ServeArgs } from './serveMain';

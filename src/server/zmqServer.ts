@@ -76,6 +76,9 @@ export const AUTO_PORT_FIRST = 9099;
 export const AUTO_PORT_STEP = 4;
 export const AUTO_PORT_END = 9199;
 
+/** Longest stretch the receive loops run without letting the event loop turn. */
+const YIELD_EVERY_MS = 5;
+
 interface Sockets {
   pub: zmq.Publisher;
   bin: zmq.Router;
@@ -212,8 +215,14 @@ export class ZmqServer implements RootInterface {
   /** Binds PUB base, ROUTER base+1, ROUTER base+2; on any failure closes all three and rethrows. */
   private async bindAll(base: number): Promise<Sockets> {
     const pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: this.publishHwm, sendTimeout: 0, noDrop: false });
-    const bin = new zmq.Router({ linger: 0, mandatory: false });
-    const str = new zmq.Router({ linger: 0, mandatory: false });
+    // sendTimeout 0 on the ROUTERs: a non-mandatory ROUTER never blocks (it
+    // drops for a peer that is gone or over its high-water mark), and with 0
+    // zeromq.js always sends synchronously. Otherwise, past a number of
+    // synchronous operations, zeromq.js defers a send to the next event-loop
+    // turn, and a second reply sent meanwhile by another client's task fails
+    // with EBUSY ("only one send operation may be in progress"): a lost reply.
+    const bin = new zmq.Router({ linger: 0, mandatory: false, sendTimeout: 0 });
+    const str = new zmq.Router({ linger: 0, mandatory: false, sendTimeout: 0 });
     const all = [pub, bin, str];
     const url = (port: number) => `tcp://${this.addr}:${port}`;
     try {
@@ -261,7 +270,17 @@ export class ZmqServer implements RootInterface {
 
   /** Receive loop of one ROUTER port: never awaits a request's handling, only its own socket. */
   private async serve(sock: zmq.Router, tag: string, handle: (body: Uint8Array[]) => Promise<Uint8Array>): Promise<void> {
+    let lastTurn = Date.now();
     while (!sock.closed) {
+      // Under saturation `receive()` resolves at once, message after message,
+      // and this loop would run on microtasks only: the event loop would never
+      // turn, so timers (the heartbeat) and zeromq.js's own I/O callbacks
+      // (which release sent publish frames) would starve and memory would
+      // grow. Let it turn at least every few milliseconds.
+      if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastTurn = Date.now();
+      }
       let frames: Buffer[];
       try {
         frames = await sock.receive();
@@ -282,15 +301,35 @@ export class ZmqServer implements RootInterface {
           this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
           return;
         }
-        if (sock.closed) return;
-        try {
-          await sock.send([...msg.envelope, reply]);
-        } catch (e) {
-          if (!sock.closed) this.logger.warn(`ZmqServer: reply not sent: ${errorMessage(e)}`);
-        }
+        await this.sendReply(sock, [...msg.envelope, reply]);
       });
       // Backpressure against a peer that floods requests without reading replies.
       while (this.queue.pending >= this.maxInflight && !sock.closed) await this.queue.anySettled();
+    }
+  }
+
+  /**
+   * Sends one reply. A send the socket refuses for the moment (EBUSY/EAGAIN:
+   * not expected with sendTimeout 0 on a non-mandatory ROUTER) is retried on
+   * the next event-loop turns rather than dropped: a client must not be left
+   * without its answer.
+   */
+  private async sendReply(sock: zmq.Router, frames: Uint8Array[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (sock.closed) return;
+      try {
+        await sock.send(frames);
+        return;
+      } catch (e) {
+        if (sock.closed) return;
+        const code = errorCode(e);
+        if ((code === 'EBUSY' || code === 'EAGAIN') && attempt < 100) {
+          await new Promise((r) => setTimeout(r, attempt < 10 ? 0 : 10));
+          continue;
+        }
+        this.logger.warn(`ZmqServer: reply not sent: ${errorMessage(e)}`);
+        return;
+      }
     }
   }
 
