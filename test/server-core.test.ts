@@ -321,15 +321,3 @@ describe('router helpers', () => {
     expect(q.activeKeys).toBe(0);
   });
 });
-
-describe('parseServeArgs', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { parseServeArgs } = require('../src/server/serveMain') as typeof import('../src/server/serveMain');
-  test('defaults, both option spellings, errors', () => {
-    expect(parseServeArgs([])).toEqual({ tree: 'reference', addr: '127.0.0.1', port: 0 });
-    expect(parseServeArgs(['--tree', 'example', '--addr=*', '--port', '9099'])).toEqual({ tree: 'example', addr: '*', port: 9099 });
-    expect(() => parseServeArgs(['--port', 'x'])).toThrow('invalid --port x');
-    expect(() => parseServeArgs(['--bogus', '1'])).toThrow(/unknown option --bogus/);
-    expect(() => parseServeArgs(['--tree'])).toThrow(/missing value/);
-  });
-});

@@ -13,5 +13,3 @@ export { requestFields, pyContains, pyGetItem, pyIterate, pyTuple, starArgs, sta
 export type { RequestFields } from './pyops';
 export { serve, serveUntilSignal, registerTree, treeNames } from './serve';
 export type { ServeOptions, ServeHandle, ServableRoot, TreeFactory } from './serve';
-export { parseServeArgs } from './serveMain';
-export type { ServeArgs } from './serveMain';
