@@ -4,11 +4,13 @@
 SHELL := /bin/bash
 PY := /usr/bin/python3
 PORT ?= 9099
+SOAK_MINUTES ?= 10
+WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub
 NODE_STAMP := node_modules/.install-stamp
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
-.PHONY: all deps pydeps build run test unit interop serve-reference bench soak clean
+.PHONY: all deps pydeps zmqdev build run test unit interop serve-reference bench soak clean
 
 all: build
 
@@ -43,8 +45,26 @@ unit: deps build
 interop: deps build
 	npx jest --ci --selectProjects interop
 
-bench: deps build
+# Debian's C compiler and libzmq3-dev, for the C load generator and echo baseline.
+zmqdev:
+	@if [ ! -f /usr/include/zmq.h ] || ! command -v cc >/dev/null; then \
+	  echo "installing Debian gcc libc6-dev libzmq3-dev"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gcc libc6-dev libzmq3-dev; \
+	fi
+
+bench/wire/build/%: bench/wire/%.c bench/wire/common.h | zmqdev
+	@mkdir -p bench/wire/build
+	cc -O2 -Wall -o $@ $< -lzmq -lpthread
+
+# Benchmarks print ratios to baselines measured in the same run (CPython's C
+# pickle for the codec, a raw libzmq echo server for the wire).
+bench: deps build $(WIRE_TOOLS)
 	node bench/run.js
+	node bench/wire.js
+
+# Long fuzz + load soak (SOAK_MINUTES of 8 clients and 4 subscribers).
+soak: deps build $(WIRE_TOOLS)
+	node bench/wire/soak.js --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf dist coverage

@@ -1,0 +1,266 @@
+'use strict';
+/**
+ * Wire benchmarks (`make bench`, after `npx tsc -p tsconfig.json`): the server
+ * (dist/, its own node process) driven by C libzmq load generators, every
+ * figure next to a raw C REP echo server measured in the same run on the same
+ * request bytes.
+ *
+ *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile] [--json FILE]
+ *
+ * Request/reply workloads alternate TS and echo runs for --rounds rounds
+ * (default 3) and report the median round of each (loopback figures on a
+ * 2-core machine move by ±30 % from run to run: CPU placement of the client
+ * and server threads).
+ * Workloads: value1 value8 remote8 set8 array8 fanout10 tree10k tree100k nodes1k.
+ * --profile: runs the value8 workload again with `node --cpu-prof` and prints what dominates.
+ * Loopback only; every child process is bounded in time.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const lib = require('./wire/lib');
+
+const PYROGUE = {
+  value1: '4,232 req/s (echo 6,897)',
+  value8: '7,657 req/s (echo 20,437)',
+  remote8: '4,199 req/s',
+  set8: '4,710 req/s, 3,913 frames/s',
+  nodes1k: '0.53 s',
+  tree100k: '13.9 s build+start, 544 MiB',
+};
+
+function parseArgs(argv) {
+  const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: false, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--warmup') o.warmup = Number(argv[++i]);
+    else if (a === '--duration') o.duration = Number(argv[++i]);
+    else if (a === '--rounds') o.rounds = Math.max(1, Number(argv[++i]));
+    else if (a === '--only') o.only = new Set(argv[++i].split(','));
+    else if (a === '--profile') o.profile = true;
+    else if (a === '--json') o.json = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log('node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile] [--json FILE]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const pct = (r) => (r === null || r === undefined ? '' : `${(100 * r).toFixed(0)} %`);
+
+function table(rows) {
+  const head = ['workload', 'TS figure', 'echo baseline', 'ratio', 'target', 'pyrogue v6.15'];
+  const data = rows.map((r) => [r.workload, r.ts, r.echo ?? '—', r.ratio ?? '—', r.target ?? '', r.pyrogue ?? '']);
+  const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => String(d[i]).length)));
+  const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
+  return [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...data.map(line)].join('\n');
+}
+
+let echoServer = null;
+async function echoBaseline(file, clients, o) {
+  if (!echoServer) {
+    const port = await lib.freeBasePort(1);
+    echoServer = { port, ...(await lib.startEcho(port, 3600)) };
+  }
+  return lib.runLoadgen({ port: echoServer.port, file, clients, warmup: o.warmup, duration: o.duration });
+}
+
+/** The report of the median-rps run. */
+function medianRun(runs) {
+  const s = [...runs].sort((a, b) => a.rps - b.rps);
+  return { ...s[Math.floor(s.length / 2)], rounds_rps: runs.map((r) => Math.round(r.rps)) };
+}
+
+function tput(r) {
+  return `${fmt(r.rps)} req/s, p50 ${fmt(r.p50_us)} µs, p99 ${fmt(r.p99_us)} µs`;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  lib.ensureTools();
+  const want = (k) => !o.only || o.only.has(k);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-bench-'));
+  const setReqs = [];
+  for (let i = 1; i <= 8; i++) setReqs.push(['Root.Bench.Counter', 'set', [i], {}]);
+  const files = lib.writeRequests(
+    {
+      value: [['Root.Demo.Int', 'value', [], {}]],
+      remote: [['Root.AxiVersion.ScratchPad', 'get', [], {}]],
+      set: setReqs,
+      array: [['Root.Bench.Array64', 'get', [], {}]],
+      nodes1k: [['Root.Dev000', 'nodes', [], {}]],
+    },
+    dir,
+  );
+  const rows = [];
+  const raw = { machine: { cpus: os.cpus().length, model: os.cpus()[0] && os.cpus()[0].model, node: process.version }, workloads: {} };
+  const record = (key, row, data) => {
+    rows.push(row);
+    raw.workloads[key] = data;
+    console.error(`[wire] ${row.workload}: ${row.ts}${row.ratio ? ` (${row.ratio} of echo)` : ''}`);
+  };
+
+  // ---- request/reply and publish workloads on the bench tree
+  const needBench = ['value1', 'value8', 'remote8', 'set8', 'array8', 'fanout10'].some(want);
+  if (needBench) {
+    const port = await lib.freeBasePort();
+    const srv = await lib.startServer({ tree: 'bench', port, maxSeconds: 900 });
+    const rep = srv.port + 1;
+    const common = { port: rep, warmup: o.warmup, duration: o.duration, learn: true };
+    try {
+      const rr = async (key, label, file, clients, target, targetRatio) => {
+        const tsRuns = [];
+        const echoRuns = [];
+        for (let r = 0; r < o.rounds; r++) {
+          tsRuns.push(await lib.runLoadgen({ ...common, file, clients }));
+          echoRuns.push(await echoBaseline(file, clients, o));
+        }
+        const ts = medianRun(tsRuns);
+        const echo = medianRun(echoRuns);
+        ts.lost = tsRuns.reduce((a, r) => a + r.lost, 0);
+        ts.empty = tsRuns.reduce((a, r) => a + r.empty, 0);
+        ts.mismatch = tsRuns.reduce((a, r) => a + r.mismatch, 0);
+        const ratio = ts.rps / echo.rps;
+        record(
+          key,
+          {
+            workload: label,
+            ts: tput(ts) + (ts.lost || ts.empty || ts.mismatch ? ` [lost ${ts.lost} empty ${ts.empty} mismatch ${ts.mismatch}]` : ''),
+            echo: `${fmt(echo.rps)} req/s, p50 ${fmt(echo.p50_us)} µs`,
+            ratio: pct(ratio),
+            target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : target ?? '',
+            pyrogue: PYROGUE[key] ?? '',
+          },
+          { ts, echo, ratio },
+        );
+      };
+      if (want('value1')) await rr('value1', 'value, LocalVariable, 1 client', files.value, 1, null, 0.9);
+      if (want('value8')) await rr('value8', 'value, LocalVariable, 8 clients', files.value, 8, null, 0.85);
+      if (want('remote8')) {
+        if (srv.info.hasRemote) await rr('remote8', 'get, RemoteVariable (memory read), 8 clients', files.remote, 8);
+        else record('remote8', { workload: 'get, RemoteVariable, 8 clients', ts: 'n/a (no Root.AxiVersion.ScratchPad)' }, null);
+      }
+      if (want('array8')) await rr('array8', 'get, 64-element float64 array, 8 clients', files.array, 8);
+      for (const [key, subs] of [
+        ['set8', 1],
+        ['fanout10', 10],
+      ]) {
+        if (!want(key)) continue;
+        const sub = await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: o.warmup + o.duration + 30, idleMs: 1500 });
+        const ts = await lib.runLoadgen({ ...common, file: files.set, clients: 8 });
+        const subRes = await sub.result;
+        const frames = subRes.subscribers.map((s) => s.frames);
+        const fps = subRes.subscribers.map((s) => s.fps);
+        const lost = subRes.subscribers.map((s) => ts.ok_total - s.frames);
+        const echo = await echoBaseline(files.set, 8, o);
+        const ratio = ts.rps / echo.rps;
+        const server = srv.rss();
+        record(
+          key,
+          {
+            workload: key === 'set8' ? 'set + publish, 8 clients, 1 subscriber' : 'set + publish fan-out, 8 clients, 10 subscribers',
+            ts: `${fmt(ts.rps)} req/s, p50 ${fmt(ts.p50_us)} µs, p99 ${fmt(ts.p99_us)} µs; ${fmt(Math.min(...fps))} frames/s${subs > 1 ? ' per subscriber (min)' : ''}; lost ${Math.max(...lost)} of ${ts.ok_total}`,
+            echo: `${fmt(echo.rps)} req/s`,
+            ratio: pct(ratio),
+            target: `lost = 0 ${Math.max(...lost) === 0 ? 'MET' : 'MISSED'}`,
+            pyrogue: PYROGUE[key] ?? '',
+          },
+          { ts, echo, ratio, frames, fps, lost, server_mem: server },
+        );
+      }
+      raw.bench_server = { info: srv.info, mem_after: srv.rss() };
+    } finally {
+      await srv.stop();
+    }
+  }
+
+  // ---- generated trees
+  for (const [key, devices] of [
+    ['tree10k', 10],
+    ['tree100k', 100],
+  ]) {
+    if (!want(key) && !(key === 'tree10k' && want('nodes1k'))) continue;
+    const port = await lib.freeBasePort();
+    const devicesOut = path.join(dir, `${key}-devices.json`);
+    const srv = await lib.startServer({ tree: 'big', devices, vars: 1000, port, devicesOut, maxSeconds: 900, nodeArgs: ['--expose-gc'] });
+    try {
+      const started = srv.rss();
+      const paths = JSON.parse(fs.readFileSync(devicesOut, 'utf8'));
+      if (want(key)) {
+        const spec = {};
+        spec[`${key}-boot`] = [['__ROOT__', null, [], {}], ...paths.map((p) => [p, 'nodes', [], {}])];
+        const f = lib.writeRequests(spec, dir)[`${key}-boot`];
+        const boot = await lib.runLoadgen({ port: srv.port + 1, file: f, mode: 'once', repeat: 3, timeoutMs: 60000, extraMs: 600000 });
+        const after = srv.rss();
+        const serving = srv.info.build_s + srv.info.start_s;
+        const okTime = key === 'tree100k' ? serving <= 2 && started.rss_mib <= 200 : null;
+        record(
+          key,
+          {
+            workload: `tree of ${fmt(devices * 1000)} variables (${devices} devices × 1,000)`,
+            ts:
+              `build ${fmt(srv.info.build_s, 2)} s + start ${fmt(srv.info.start_s, 2)} s (spawn→serving ${fmt(srv.info.spawn_to_serving_s, 2)} s); ` +
+              `RSS ${fmt(started.rss_mib)} MiB serving, ${fmt(after.rss_mib)} MiB after bootstrap (peak ${fmt(after.hwm_mib)}); ` +
+              `bootstrap (__ROOT__ + nodes × ${paths.length}) ${fmt(boot.pass_first_s, 3)} s first, ${fmt(boot.pass_median_s, 3)} s median, ${fmt(boot.reply_bytes_per_pass / 1048576, 1)} MiB`,
+            target: key === 'tree100k' ? `≤ 2 s, ≤ 200 MiB ${okTime ? 'MET' : 'MISSED'}` : '',
+            pyrogue: PYROGUE[key] ?? '',
+          },
+          { info: srv.info, started, after, boot },
+        );
+      }
+      if (key === 'tree10k' && want('nodes1k')) {
+        const r = await lib.runLoadgen({ port: srv.port + 1, file: files.nodes1k, mode: 'once', repeat: 30, timeoutMs: 30000 });
+        const med = r.p50_us / 1e6;
+        record(
+          'nodes1k',
+          {
+            workload: 'nodes of one 1,000-variable device',
+            ts: `${fmt(med, 4)} s median (p99 ${fmt(r.p99_us / 1e6, 4)} s, first ${fmt(r.pass_first_s, 4)} s), reply ${fmt(r.reply_bytes_max / 1024, 0)} KiB`,
+            target: `≤ 0.05 s ${med <= 0.05 ? 'MET' : 'MISSED'}`,
+            pyrogue: PYROGUE.nodes1k,
+          },
+          r,
+        );
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+
+  // ---- profile of the hot path
+  if (o.profile) {
+    const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-prof-'));
+    const port = await lib.freeBasePort();
+    const srv = await lib.startServer({ tree: 'bench', port, maxSeconds: 300, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+    try {
+      await lib.runLoadgen({ port: srv.port + 1, file: files.value, clients: 8, warmup: 0.5, duration: Math.max(3, o.duration) });
+    } finally {
+      await srv.stop();
+    }
+    const prof = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+    if (prof.length) {
+      const { summarize } = require('./wire/profile-summary');
+      const s = summarize(path.join(profDir, prof[0]), 25);
+      raw.profile = { file: path.join(profDir, prof[0]), ...s };
+      console.log('\nCPU profile of the server under value ×8 (self time):');
+      console.log(s.text);
+    }
+  }
+
+  console.log(`\nWire benchmarks (loopback, C libzmq clients; ratio = TS / raw C REP echo on the same bytes, same run; request/reply rows: median of ${o.rounds} alternating rounds)`);
+  console.log(`machine: ${raw.machine.cpus} CPU(s), ${raw.machine.model}, node ${raw.machine.node}\n`);
+  console.log(table(rows));
+  const out = o.json ?? path.join(lib.BUILD, 'wire-results.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(raw, null, 2));
+  console.log(`\nraw figures: ${out}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (echoServer) await echoServer.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
