@@ -410,3 +410,11 @@ describe('blocks', () => {
 
 // Keep the type import used.
 export type _B = Block;
+
+test('EmulatedMemory keeps only the latest transactions in its log', async () => {
+  const mem = new EmulatedMemory({ maxLog: 10 });
+  for (let i = 0; i < 1000; i++) await mem.read(i * 4, 4);
+  expect(mem.log.length).toBeLessThan(20);
+  expect(mem.log[mem.log.length - 1]).toEqual(['read', 999 * 4, 4]);
+  expect(mem.stats.reads).toBe(1000);
+});

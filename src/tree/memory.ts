@@ -31,6 +31,8 @@ export interface EmulatedMemoryOptions {
   pageSize?: number;
   /** Milliseconds every transaction waits before completing (tests of slow hardware). Default 0. */
   delayMs?: number;
+  /** How many of the latest transactions `log` keeps (a long-running server must not grow). Default 1000. */
+  maxLog?: number;
 }
 
 /**
@@ -46,20 +48,28 @@ export class EmulatedMemory implements MemoryBackend {
   private readonly pages = new Map<number, Uint8Array>();
   /** Transaction counters (handy in tests: block grouping shows in these). */
   readonly stats = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0 };
-  /** Every transaction in order: [kind, address, size]. Cleared by `clearLog()`. */
+  /** The latest transactions in order (at most `maxLog`): [kind, address, size]. Cleared by `clearLog()`. */
   readonly log: ['read' | 'write', number, number][] = [];
+  readonly maxLog: number;
 
   constructor(options: EmulatedMemoryOptions = {}) {
     this.minAccess = options.minAccess ?? 4;
     this.maxAccess = options.maxAccess ?? 0x1000;
     this.pageSize = options.pageSize ?? 0x1000;
     this.delayMs = options.delayMs ?? 0;
+    this.maxLog = options.maxLog ?? 1000;
+  }
+
+  private record(kind: 'read' | 'write', address: number, size: number): void {
+    this.log.push([kind, address, size]);
+    // Trim in batches so recording stays O(1) amortised.
+    if (this.log.length >= 2 * this.maxLog) this.log.splice(0, this.log.length - this.maxLog);
   }
 
   async read(address: number, size: number): Promise<Uint8Array> {
     this.stats.reads++;
     this.stats.bytesRead += size;
-    this.log.push(['read', address, size]);
+    this.record('read', address, size);
     await this.delay();
     return this.peek(address, size);
   }
@@ -67,7 +77,7 @@ export class EmulatedMemory implements MemoryBackend {
   async write(address: number, data: Uint8Array): Promise<void> {
     this.stats.writes++;
     this.stats.bytesWritten += data.length;
-    this.log.push(['write', address, data.length]);
+    this.record('write', address, data.length);
     // Copy now: the caller may reuse its buffer while we wait.
     const copy = Uint8Array.from(data);
     await this.delay();
