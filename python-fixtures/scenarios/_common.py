@@ -6,7 +6,7 @@ prints one JSON object per observation line: {"step": <unique id>, ...}.
 Other stdout lines (e.g. "Connected to Root at ...", log lines) are not
 observations and are ignored by compare.py.
 
-Values are written in the canonical form of /work/shared/golden/canon.py
+Values are written in the canonical form of ../shared/golden/canon.py
 ({"int": "1"}, {"float": "1.5"}, {"obj": ..., "state": ...}, ...), so an
 observation can be compared with the transcript's canonical replies.
   {"ok": <canonical value>}        the call returned

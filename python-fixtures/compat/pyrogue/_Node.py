@@ -1,5 +1,5 @@
 """Clean-room stand-in (compat tier) for pyrogue's Node base class, as far as a
-client-side VirtualNode relies on it. Written from /work/shared/spec/PROTOCOL.md
+client-side VirtualNode relies on it. Written from ../shared/spec/PROTOCOL.md
 §5.2/§6.3 and pyrogue's documented node semantics; not pyrogue's code.
 
 Behaviour kept: name/description/groups/path/expand/guiGroup/hidden,

@@ -1,6 +1,6 @@
 """Clean-room stand-in for the client-side parts of `pyrogue` (compat tier).
 
-Written from /work/shared/spec/PROTOCOL.md (§5 object encodings, §6 clients);
+Written from ../shared/spec/PROTOCOL.md (§5 object encodings, §6 clients);
 not pyrogue's code. It provides the module paths the server's pickled replies
 name and the client API used by the scenario scripts:
 

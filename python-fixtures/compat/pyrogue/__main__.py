@@ -1,5 +1,5 @@
 """Clean-room stand-in for `python -m pyrogue` (compat tier), written from
-/work/shared/spec/PROTOCOL.md §6.4 (v6.15 CLI); not pyrogue's code.
+../shared/spec/PROTOCOL.md §6.4 (v6.15 CLI); not pyrogue's code.
 
   python -m pyrogue [--server host:port[,...]] [--details] CMD [PATH [VALUE]]
 

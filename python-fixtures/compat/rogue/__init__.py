@@ -1,7 +1,7 @@
 """Clean-room stand-in for the parts of the `rogue` package that pyrogue's
 clients use (`rogue.GeneralError`, `rogue.Version`, `rogue.interfaces.ZmqClient`).
 
-Written from /work/shared/spec/PROTOCOL.md (§1, §3.2, §6.2); not rogue's code.
+Written from ../shared/spec/PROTOCOL.md (§1, §3.2, §6.2); not rogue's code.
 Test scaffolding for the pyrogue-ts cross-language matrix (compat tier)."""
 
 __compat__ = True

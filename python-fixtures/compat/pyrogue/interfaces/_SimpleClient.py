@@ -1,6 +1,6 @@
 """Clean-room stand-in for pyrogue.interfaces.SimpleClient (compat tier).
 
-Written from /work/shared/spec/PROTOCOL.md §6.1 (v6.15 behaviour); not
+Written from ../shared/spec/PROTOCOL.md §6.1 (v6.15 behaviour); not
 pyrogue's code. pyzmq only:
   REQ  -> tcp://addr:port+1, no timeout (waits for ever, one reply per request),
           send_pyobj / recv_pyobj (pickle.DEFAULT_PROTOCOL);

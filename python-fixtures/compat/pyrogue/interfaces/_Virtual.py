@@ -1,7 +1,7 @@
 """Clean-room stand-in for pyrogue.interfaces._Virtual (VirtualFactory,
 VirtualNode, VirtualClient), compat tier.
 
-Written from /work/shared/spec/PROTOCOL.md §5.2 (node reduce) and §6.3
+Written from ../shared/spec/PROTOCOL.md §5.2 (node reduce) and §6.3
 (VirtualClient startup, lazy loading, remote calls, updates, link monitor) for
 the v6.15.0 client behaviour; not pyrogue's code.
 

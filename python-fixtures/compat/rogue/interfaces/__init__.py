@@ -1,6 +1,6 @@
 """Clean-room stand-in for rogue's C++ `rogue.interfaces.ZmqClient`.
 
-Written from /work/shared/spec/PROTOCOL.md §6.2 (sockets, options, timeout
+Written from ../shared/spec/PROTOCOL.md §6.2 (sockets, options, timeout
 semantics of v6.14+/v6.15) and §3.2 (string mode, v5.9+ request text); it is
 not rogue's code. pyzmq only.
 
