@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { wireText } from '../src/py/errors';
-import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
+import { PyDict, PyTuple, PyValue } from '../src/py/values';
 import { AxiVersion, timedeltaStr } from '../src/tree/axiversion';
 import { EmulatedMemory } from '../src/tree/memory';
 import { RemoteCommand, RemoteVariable } from '../src/tree/remote';
@@ -16,62 +16,8 @@ import { BaseVariable, VariableValue } from '../src/tree/variable';
 import { BaseCommand } from '../src/tree/command';
 import { Node } from '../src/tree/node';
 import { isPyCallable } from '../src/tree/surface';
-import { floatRepr } from './support/typed';
-
-const GOLDEN = path.resolve(__dirname, '../../shared/golden');
-
-function canon(v: PyValue): unknown {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'bigint') return { int: v.toString() };
-  if (typeof v === 'number') return { float: floatRepr(v) };
-  if (Array.isArray(v)) return v.map(canon);
-  if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('hex') };
-  if (v instanceof PyTuple) return { tuple: v.items.map(canon) };
-  if (v instanceof PyOrderedDict)
-    return v.size ? { obj: 'collections.OrderedDict', args: [], dictitems: [...v].map(([k, x]) => [canon(k), canon(x)]) } : { obj: 'collections.OrderedDict', args: [] };
-  if (v instanceof PyDict) return { dict: [...v].map(([k, x]) => [canon(k), canon(x)]) };
-  if (v instanceof PyGlobal) return { global: v.qualified };
-  if (v instanceof NdArray)
-    return {
-      obj: 'numpy.core.multiarray._reconstruct',
-      args: [{ global: 'numpy.ndarray' }, { tuple: [{ int: '0' }] }, { bytes: '62' }],
-      state: {
-        tuple: [
-          { int: '1' },
-          { tuple: v.shape.map((n) => ({ int: String(n) })) },
-          { obj: 'numpy.dtype', args: [v.dtype.pickleName, false, true], state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } },
-          v.fortran,
-          { bytes: Buffer.from(v.data).toString('hex') },
-        ],
-      },
-    };
-  if (v instanceof NpScalar) return { npscalar: v.dtype.str, bytes: Buffer.from(v.data).toString('hex') };
-  if (v instanceof PyObject) {
-    const d: Record<string, unknown> = { obj: v.cls.qualified, args: v.args.map(canon) };
-    if (v.state !== undefined) d.state = canon(v.state);
-    return d;
-  }
-  if (isReducible(v)) return canon(v[PY_REDUCE]());
-  // what the server's pickling of such a reply turns into
-  if (v instanceof PyUnpicklable) return { obj: 'builtins.Exception', args: [`builtins.TypeError: cannot pickle '${v.pyTypeName}' object`] };
-  return { unknown: String(v) };
-}
-
-/** canonical JSON → PyValue (request arguments). */
-function fromCanon(t: any): PyValue {
-  if (t === null || typeof t === 'boolean' || typeof t === 'string') return t;
-  if (Array.isArray(t)) return t.map(fromCanon);
-  if ('int' in t) return BigInt(t.int);
-  if ('float' in t) return t.float === 'inf' ? Infinity : t.float === '-inf' ? -Infinity : t.float === 'nan' ? NaN : Number(t.float);
-  if ('tuple' in t) return new PyTuple(t.tuple.map(fromCanon));
-  if ('dict' in t) return new PyDict(t.dict.map(([k, v]: [any, any]) => [fromCanon(k), fromCanon(v)] as const));
-  if ('bytes' in t) return new Uint8Array(Buffer.from(t.bytes, 'hex'));
-  if (t.obj === 'numpy.core.multiarray._reconstruct') {
-    const [, shape, dt, fortran, data] = t.state.tuple;
-    return new NdArray(NpDtype.parse(dt.state.tuple[1] + dt.args[0]), shape.tuple.map((x: any) => Number(x.int)), new Uint8Array(Buffer.from(data.bytes, 'hex')), fortran);
-  }
-  throw new Error('cannot decode ' + JSON.stringify(t));
-}
+import { fromCanon } from './support/canon';
+import { canon, GOLDEN } from './tree-support';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -1,7 +1,7 @@
 /** Helpers for the tree tests: canonical (canon.py-like) forms of PyValues and golden data access. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NdArray, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyValue, isReducible } from '../src/py/values';
+import { NdArray, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
 import { floatRepr } from './support/typed';
 
 export const SHARED = path.resolve(__dirname, '../../shared');
@@ -39,6 +39,8 @@ export function canon(v: PyValue): unknown {
     return d;
   }
   if (isReducible(v)) return canon(v[PY_REDUCE]());
+  // what the server's pickling of such a reply turns into
+  if (v instanceof PyUnpicklable) return { obj: 'builtins.Exception', args: [`builtins.TypeError: cannot pickle '${v.pyTypeName}' object`] };
   return { unknown: String(v) };
 }
 
