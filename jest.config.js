@@ -1,5 +1,5 @@
 /** Two projects: fast unit tests (test/) and cross-language tests (interop/). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
   projects: [
