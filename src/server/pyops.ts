@@ -120,12 +120,11 @@ export function pyTuple(v: PyValue): PyValue[] {
 
 /**
  * How CPython names a function in call errors (`_PyObject_FunctionStr`):
- * "module.qualname()", the module left out for builtins. PyCallable carries
- * only `qualname`; a callable may add an optional `module`.
+ * "module.qualname()", the module left out for builtins.
  */
 function functionStr(fn: PyCallable): string {
-  const mod = (fn as { module?: unknown }).module;
-  return typeof mod === 'string' && mod !== '' && mod !== 'builtins' ? `${mod}.${fn.qualname}()` : `${fn.qualname}()`;
+  const mod = fn.module;
+  return mod && mod !== 'builtins' ? `${mod}.${fn.qualname}()` : `${fn.qualname}()`;
 }
 
 /** `f(*args)`: the positional arguments, or the TypeError CPython raises. */

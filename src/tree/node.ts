@@ -269,6 +269,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
       return {
         kind: 'callable',
         qualname: sig.qualname,
+        module: this.pyClass.funcModules.get(name),
         call: (args, kwargs) => call(self, bindArgs(sig, args, kwargs)),
       } satisfies PyCallable;
     }

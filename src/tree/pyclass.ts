@@ -91,6 +91,8 @@ export interface PyClassInfo {
   members: Map<string, PyMember>;
   /** the `funcs` dict as pickled (PyDict name → PyDict{args, kwargs}), built once */
   funcsDict: PyDict;
+  /** callable name → Python module of the class defining it (CPython names it so in call errors) */
+  funcModules: Map<string, string>;
 }
 
 const own = <K extends keyof TreeClass>(cls: TreeClass, key: K): TreeClass[K] | undefined =>
@@ -176,15 +178,24 @@ export function classInfo(clsIn: TreeClass): PyClassInfo {
   }
   const funcsDict = new PyDict();
   for (const [n, f] of funcs) funcsDict.set(n, PyDict.from({ args: [...f.args], kwargs: [...f.kwargs] }));
+  const bases = genBaseList(cls);
+  const funcModules = new Map<string, string>();
+  for (const [n, m] of members) {
+    if (m.kind !== 'func') continue;
+    const definer = `.${m.sig.qualname.split('.')[0]}'>`;
+    const base = bases.find((b) => b.endsWith(definer));
+    if (base) funcModules.set(n, base.slice("<class '".length, base.length - definer.length));
+  }
   const info: PyClassInfo = {
     name: own(cls, 'pyName') ?? cls.name,
     module: own(cls, 'pyModule') ?? '__main__',
     str: classStr(cls),
-    bases: genBaseList(cls),
+    bases,
     props,
     funcs,
     members,
     funcsDict,
+    funcModules,
   };
   cache.set(cls, info);
   return info;

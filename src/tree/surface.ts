@@ -14,6 +14,8 @@ export interface PyCallable {
   readonly kind: 'callable';
   /** Python's `Class.method` name, used in binding errors ("BaseVariable.value() takes ..."). */
   readonly qualname: string;
+  /** Python module of the defining class ('pyrogue._Variable'); CPython prefixes it in `f(*args)` errors. */
+  readonly module?: string;
   /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
   call(args: readonly PyValue[], kwargs: PyDict): PyValue | Promise<PyValue>;
 }
