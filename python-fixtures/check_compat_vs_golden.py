@@ -39,6 +39,8 @@ if not os.path.isdir(GOLDEN):  # ../shared relative to the project root
     GOLDEN = os.path.normpath(os.path.join(HERE, '..', 'shared', 'golden'))
 sys.path.insert(0, GOLDEN)
 import canon  # noqa: E402
+sys.path.insert(0, HERE)
+from canon_of import canon_of  # noqa: E402
 
 sys.path.insert(0, os.path.join(HERE, 'compat'))
 import pyrogue as pr  # noqa: E402
@@ -68,35 +70,8 @@ def node_attrs(n):
 
 
 def to_canon(o):
-    if type(o).__module__.startswith('numpy'):
-        return canon.canonical(pickle.dumps(o, protocol=4))
-    if o is None or isinstance(o, (bool, str)):
-        return o
-    if isinstance(o, int):
-        return {'int': str(o)}
-    if isinstance(o, float):
-        return {'float': repr(o)}
-    if isinstance(o, bytes):
-        return {'bytes': o.hex()}
-    if isinstance(o, tuple):
-        return {'tuple': [to_canon(x) for x in o]}
-    if isinstance(o, list):
-        return [to_canon(x) for x in o]
-    if isinstance(o, VirtualNode):
-        return {'obj': 'pyrogue.interfaces._Virtual.VirtualFactory', 'args': [to_canon(dict(node_attrs(o)))]}
-    if isinstance(o, collections.OrderedDict):
-        d = {'obj': 'collections.OrderedDict', 'args': []}
-        if o:
-            d['dictitems'] = [[to_canon(k), to_canon(v)] for k, v in o.items()]
-        return d
-    if isinstance(o, dict):
-        return {'dict': [[to_canon(k), to_canon(v)] for k, v in o.items()]}
-    if isinstance(o, BaseException):
-        return {'obj': f'{type(o).__module__}.{type(o).__qualname__}', 'args': [to_canon(a) for a in o.args]}
-    mod = type(o).__module__
-    if mod.startswith('numpy'):
-        return canon.canonical(pickle.dumps(o, protocol=4))
-    return {'obj': f'{mod}.{type(o).__qualname__}', 'args': [], 'state': to_canon(dict(o.__dict__))}
+    """Canonical form of what a compat client returned; nodes as the reduce they came from."""
+    return canon_of(o, lambda n: {'obj': 'pyrogue.interfaces._Virtual.VirtualFactory', 'args': [to_canon(dict(node_attrs(n)))]})
 
 
 # ------------------------------------------------------------ stub clients

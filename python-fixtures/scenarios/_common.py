@@ -15,7 +15,6 @@ observation can be compared with the transcript's canonical replies.
 import collections
 import json
 import os
-import pickle
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,7 +25,8 @@ GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared', 'golden
 if not os.path.isdir(GOLDEN):
     GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'golden'))
 sys.path.insert(0, GOLDEN)
-import canon  # noqa: E402
+import canon  # noqa: E402,F401
+from canon_of import canon_of  # noqa: E402
 
 
 def args():
@@ -37,33 +37,8 @@ def args():
 
 
 def typed(o):
-    """Canonical form (as canon.py) of a value a client returned."""
-    if type(o).__module__.startswith('numpy'):
-        return canon.canonical(pickle.dumps(o, protocol=4))
-    if o is None or isinstance(o, (bool, str)):
-        return o
-    if isinstance(o, int):
-        return {'int': str(o)}
-    if isinstance(o, float):
-        return {'float': repr(o)}
-    if isinstance(o, bytes):
-        return {'bytes': o.hex()}
-    if isinstance(o, tuple):
-        return {'tuple': [typed(x) for x in o]}
-    if isinstance(o, list):
-        return [typed(x) for x in o]
-    if isinstance(o, collections.OrderedDict):
-        d = {'obj': 'collections.OrderedDict', 'args': []}
-        if o:
-            d['dictitems'] = [[typed(k), typed(v)] for k, v in o.items()]
-        return d
-    if isinstance(o, dict):
-        return {'dict': [[typed(k), typed(v)] for k, v in o.items()]}
-    if isinstance(o, BaseException):
-        return {'obj': f'{type(o).__module__}.{type(o).__qualname__}', 'args': [typed(a) for a in o.args]}
-    if hasattr(o, '_path') and hasattr(o, '_bases'):   # a VirtualNode proxy
-        return {'node': o._path}
-    return {'obj': f'{type(o).__module__}.{type(o).__qualname__}', 'args': [], 'state': typed(dict(o.__dict__))}
+    """Canonical form (as canon.py) of a value a client returned; nodes as {'node': path}."""
+    return canon_of(o, lambda n: {'node': n._path})
 
 
 def attempt(fn):
