@@ -7,6 +7,11 @@
  *
  *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile] [--json FILE]
  *
+ * A second baseline, the zeromq.js echo (bench/wire/jsecho.js: a bare ROUTER
+ * in node answering the same bytes), shows what the binding itself allows:
+ * the server cannot be faster than it, so the gap between the two echoes is
+ * the cost of zeromq.js + node's event loop, and the gap from it to the
+ * server is the server's own work.
  * Request/reply workloads alternate TS and echo runs for --rounds rounds
  * (default 3) and report the median round of each (loopback figures on a
  * 2-core machine move by ±30 % from run to run: CPU placement of the client
@@ -51,8 +56,8 @@ const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? 'n
 const pct = (r) => (r === null || r === undefined ? '' : `${(100 * r).toFixed(0)} %`);
 
 function table(rows) {
-  const head = ['workload', 'TS figure', 'echo baseline', 'ratio', 'target', 'pyrogue v6.15'];
-  const data = rows.map((r) => [r.workload, r.ts, r.echo ?? '—', r.ratio ?? '—', r.target ?? '', r.pyrogue ?? '']);
+  const head = ['workload', 'TS figure', 'C echo baseline', 'ratio', 'target', 'zeromq.js echo (binding ceiling)', 'ratio to it', 'pyrogue v6.15'];
+  const data = rows.map((r) => [r.workload, r.ts, r.echo ?? '—', r.ratio ?? '—', r.target ?? '', r.jsecho ?? '—', r.jsratio ?? '—', r.pyrogue ?? '']);
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => String(d[i]).length)));
   const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
   return [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...data.map(line)].join('\n');
@@ -65,6 +70,15 @@ async function echoBaseline(file, clients, o) {
     echoServer = { port, ...(await lib.startEcho(port, 3600)) };
   }
   return lib.runLoadgen({ port: echoServer.port, file, clients, warmup: o.warmup, duration: o.duration });
+}
+
+let jsEchoServer = null;
+async function jsEchoBaseline(file, clients, o) {
+  if (!jsEchoServer) {
+    const port = await lib.freeBasePort(1);
+    jsEchoServer = { port, ...(await lib.startJsEcho(port, 3600)) };
+  }
+  return lib.runLoadgen({ port: jsEchoServer.port, file, clients, warmup: o.warmup, duration: o.duration });
 }
 
 /** The report of the median-rps run. */
@@ -113,16 +127,20 @@ async function main() {
       const rr = async (key, label, file, clients, target, targetRatio) => {
         const tsRuns = [];
         const echoRuns = [];
+        const jsRuns = [];
         for (let r = 0; r < o.rounds; r++) {
           tsRuns.push(await lib.runLoadgen({ ...common, file, clients }));
           echoRuns.push(await echoBaseline(file, clients, o));
+          jsRuns.push(await jsEchoBaseline(file, clients, o));
         }
         const ts = medianRun(tsRuns);
         const echo = medianRun(echoRuns);
+        const jsEcho = medianRun(jsRuns);
         ts.lost = tsRuns.reduce((a, r) => a + r.lost, 0);
         ts.empty = tsRuns.reduce((a, r) => a + r.empty, 0);
         ts.mismatch = tsRuns.reduce((a, r) => a + r.mismatch, 0);
         const ratio = ts.rps / echo.rps;
+        const jsRatio = ts.rps / jsEcho.rps;
         record(
           key,
           {
@@ -131,9 +149,11 @@ async function main() {
             echo: `${fmt(echo.rps)} req/s, p50 ${fmt(echo.p50_us)} µs`,
             ratio: pct(ratio),
             target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : target ?? '',
+            jsecho: `${fmt(jsEcho.rps)} req/s (${pct(jsEcho.rps / echo.rps)} of C)`,
+            jsratio: pct(jsRatio),
             pyrogue: PYROGUE[key] ?? '',
           },
-          { ts, echo, ratio },
+          { ts, echo, ratio, jsEcho, jsRatio },
         );
       };
       if (want('value1')) await rr('value1', 'value, LocalVariable, 1 client', files.value, 1, null, 0.9);
@@ -258,6 +278,7 @@ async function main() {
   console.log(`\nraw figures: ${out}`);
   fs.rmSync(dir, { recursive: true, force: true });
   if (echoServer) await echoServer.stop();
+  if (jsEchoServer) await jsEchoServer.stop();
 }
 
 main().catch((e) => {

@@ -52,6 +52,8 @@ export interface ServerHandle {
 export function startServer(opts?: ServerOptions): Promise<ServerHandle>;
 export function procMem(pid: number): MemInfo | null;
 export function startEcho(port: number, maxSeconds?: number): Promise<{ child: ChildProcess; stop(): Promise<void> }>;
+/** The zeromq.js echo (bench/wire/jsecho.js): the binding's ceiling. */
+export function startJsEcho(port: number, maxSeconds?: number): Promise<{ child: ChildProcess; stop(): Promise<void> }>;
 
 export interface LoadgenArgs {
   port: number;

@@ -155,6 +155,17 @@ async function startEcho(port, maxSeconds = 600) {
   return { child, stop: () => stopChild(child) };
 }
 
+/** The zeromq.js echo (jsecho.js: bare ROUTER in node, same bytes back) on `port`. Resolves {child, stop()}. */
+async function startJsEcho(port, maxSeconds = 600) {
+  const child = spawn(process.execPath, [path.join(HERE, 'jsecho.js'), String(port), String(maxSeconds)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
+  child.stdin.on('error', () => undefined);
+  await firstJsonLine(child, 10000, 'jsecho');
+  return { child, stop: () => stopChild(child) };
+}
+
 /**
  * Runs the C load generator; resolves its JSON report.
  * a: {port, file, clients, warmup, duration, mode, repeat, timeoutMs, max, learn, verbose}
@@ -268,6 +279,7 @@ module.exports = {
   startServer,
   startEcho,
   startSub,
+  startJsEcho,
   runLoadgen,
   writeRequests,
   readRecords,

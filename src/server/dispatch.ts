@@ -47,11 +47,21 @@ export function getAttr(node: PyAttrSurface, attr: PyValue): ReturnType<PyAttrSu
   return node.pyGetAttr(attr);
 }
 
+/** A value now, or later: the hot path stays synchronous unless the tree itself is asynchronous. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** True for a promise (or any thenable). */
+export function isPromiseLike<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
 /**
- * pyrogue's `_doOperation` on an already decoded request. Resolves to the
- * result; rejects with the (Py)Error Python would raise.
+ * pyrogue's `_doOperation` on an already decoded request, without waiting
+ * where nothing has to be waited for: returns the result, or a promise of it
+ * when the operation is asynchronous (an async command, a slow memory
+ * transaction); throws (or rejects with) the (Py)Error Python would raise.
  */
-export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<PyValue> {
+export function dispatchOperationNow(root: RootSurface, d: PyValue): MaybePromise<PyValue> {
   const f = requestFields(d);
   if (f.path === '__ROOT__') return root as unknown as PyValue;
   const node = resolveNode(root, f.path);
@@ -62,9 +72,17 @@ export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<
   if (fn) {
     const positional = starArgs(fn, f.args);
     const keywords = starKwargs(fn, f.kwargs);
-    return await fn.call(positional, keywords);
+    return fn.call(positional, keywords);
   }
   return nAttr as PyValue; // not callable: a plain value
+}
+
+/**
+ * pyrogue's `_doOperation` on an already decoded request. Resolves to the
+ * result; rejects with the (Py)Error Python would raise.
+ */
+export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<PyValue> {
+  return await dispatchOperationNow(root, d);
 }
 
 /**
@@ -109,16 +127,20 @@ export class BinaryPort {
     this.replyProtocol = options.replyProtocol ?? 4;
   }
 
-  /** One request (the body frames of one message, normally exactly one) → the reply frame. */
-  async handle(body: readonly Uint8Array[]): Promise<Uint8Array> {
+  /**
+   * One request (the body frames of one message, normally exactly one) → the
+   * reply frame: at once when the operation is synchronous (the common case),
+   * else a promise of it. The promise never rejects.
+   */
+  handle(body: readonly Uint8Array[]): MaybePromise<Uint8Array> {
     if (body.length > 1) {
       return this.exception(new PyError('builtins', 'ValueError', `a request must be a single frame, got ${body.length} frames`), 4);
     }
     return this.handleBytes(body.length === 0 ? new Uint8Array(0) : body[0]);
   }
 
-  /** One single-frame request → the reply frame. */
-  async handleBytes(data: Uint8Array): Promise<Uint8Array> {
+  /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
+  handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
     let request: PyValue;
     let protocol = 4;
     try {
@@ -129,12 +151,23 @@ export class BinaryPort {
     } catch (e) {
       return this.exception(e, this.protocolFor(undefined));
     }
-    let result: PyValue;
+    let result: MaybePromise<PyValue>;
     try {
-      result = await dispatchOperation(this.root, request);
+      result = dispatchOperationNow(this.root, request);
     } catch (e) {
       return this.exception(e, protocol);
     }
+    if (isPromiseLike(result)) {
+      return result.then(
+        (r) => this.reply(r, protocol),
+        (e: unknown) => this.exception(e, protocol),
+      );
+    }
+    return this.reply(result, protocol);
+  }
+
+  /** `pickle.dumps(result)`, or the exception reply when it cannot be pickled. */
+  private reply(result: PyValue, protocol: number): Uint8Array {
     try {
       const out = this.codec.encode(result, protocol);
       if (out.length > 0) return out;

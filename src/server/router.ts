@@ -16,7 +16,7 @@
  * the envelope [identity] and is answered the same bare way.
  */
 export interface SplitMessage {
-  /** Routing key of the peer (hex of the identity frame). */
+  /** Routing key of the peer (the identity frame's bytes, one char each). */
   peer: string;
   /** Frames to send back before the reply body. */
   envelope: Uint8Array[];
@@ -27,7 +27,8 @@ export interface SplitMessage {
 export function splitEnvelope(frames: readonly Uint8Array[]): SplitMessage | null {
   if (frames.length === 0) return null;
   const identity = frames[0];
-  const peer = Buffer.from(identity.buffer, identity.byteOffset, identity.byteLength).toString('hex');
+  // latin1: one char per byte, a faithful key and cheaper than hex
+  const peer = Buffer.from(identity.buffer, identity.byteOffset, identity.byteLength).toString('latin1');
   for (let i = 1; i < frames.length; i++) {
     if (frames[i].length === 0) {
       return { peer, envelope: frames.slice(0, i + 1), body: frames.slice(i + 1) };
@@ -48,6 +49,10 @@ export class KeyedSerialQueue {
   /** Keys with queued or running work. */
   get activeKeys(): number {
     return this.tails.size;
+  }
+  /** True while `key` has queued or running work (a new task for it would wait). */
+  busy(key: string): boolean {
+    return this.tails.has(key);
   }
   /** Tasks submitted and not yet finished. */
   get pending(): number {

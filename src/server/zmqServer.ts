@@ -24,7 +24,7 @@ import * as zmq from 'zeromq';
 import { wireText } from '../py/errors';
 import type { RootInterface, RootSurface } from '../tree/surface';
 import { type PickleCodec } from './codec';
-import { BinaryPort, type BinaryPortOptions } from './dispatch';
+import { BinaryPort, isPromiseLike, type BinaryPortOptions, type MaybePromise } from './dispatch';
 import { UpdateBatcher } from './publish';
 import { KeyedSerialQueue, splitEnvelope } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
@@ -192,7 +192,7 @@ export class ZmqServer implements RootInterface {
     this.sockets = sockets;
     // pyrogue sends "null\n" on the PUB here (PROTOCOL.md §1.3). We never do.
     this.loops = [
-      this.serve(sockets.bin, 'b', async (body) => this.binary.handle(body)),
+      this.serve(sockets.bin, 'b', (body) => this.binary.handle(body)),
       this.serve(sockets.str, 's', async (body) => encodeStringReply(await this.string.handle(body))),
     ];
     const p = this.basePort;
@@ -268,8 +268,19 @@ export class ZmqServer implements RootInterface {
     }
   }
 
-  /** Receive loop of one ROUTER port: never awaits a request's handling, only its own socket. */
-  private async serve(sock: zmq.Router, tag: string, handle: (body: Uint8Array[]) => Promise<Uint8Array>): Promise<void> {
+  /**
+   * Receive loop of one ROUTER port: never awaits a request's handling, only
+   * its own socket.
+   *
+   * Hot path: a request whose peer has nothing queued and whose handling is
+   * synchronous (most requests: a value, a get of a local or emulated
+   * variable, the tree) is answered right here, before the next receive: no
+   * task, no promise chain, and the reply leaves before the socket is polled
+   * again. Anything asynchronous goes through the per-peer FIFO, and that
+   * peer's later requests queue behind it so its replies stay in order.
+   */
+  private async serve(sock: zmq.Router, tag: string, handle: (body: Uint8Array[]) => MaybePromise<Uint8Array>): Promise<void> {
+    const queue = this.queue;
     let lastTurn = Date.now();
     while (!sock.closed) {
       // Under saturation `receive()` resolves at once, message after message,
@@ -277,7 +288,8 @@ export class ZmqServer implements RootInterface {
       // turn, so timers (the heartbeat) and zeromq.js's own I/O callbacks
       // (which release sent publish frames) would starve and memory would
       // grow. Let it turn at least every few milliseconds.
-      if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
+      const now = Date.now();
+      if (now - lastTurn >= YIELD_EVERY_MS) {
         await new Promise((r) => setImmediate(r));
         lastTurn = Date.now();
       }
@@ -292,20 +304,48 @@ export class ZmqServer implements RootInterface {
       }
       const msg = splitEnvelope(frames);
       if (!msg) continue;
-      void this.queue.run(tag + msg.peer, async () => {
-        let reply: Uint8Array;
+      const key = tag + msg.peer;
+      if (!queue.busy(key)) {
+        let reply: MaybePromise<Uint8Array>;
         try {
-          reply = await handle(msg.body);
+          reply = handle(msg.body);
         } catch (e) {
-          // The cores never throw; keep the promise anyway.
+          // The cores never throw; stay up anyway.
           this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
-          return;
+          continue;
         }
-        await this.sendReply(sock, [...msg.envelope, reply]);
-      });
+        if (!isPromiseLike(reply)) {
+          msg.envelope.push(reply);
+          try {
+            // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
+            await sock.send(msg.envelope);
+          } catch {
+            void this.queue.run(key, () => this.sendReply(sock, msg.envelope));
+          }
+          continue;
+        }
+        const pending = reply;
+        void queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
+      } else {
+        void queue.run(key, async () => {
+          let reply: Uint8Array;
+          try {
+            reply = await handle(msg.body);
+          } catch (e) {
+            this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
+            return;
+          }
+          await this.finish(sock, msg.envelope, reply);
+        });
+      }
       // Backpressure against a peer that floods requests without reading replies.
-      while (this.queue.pending >= this.maxInflight && !sock.closed) await this.queue.anySettled();
+      while (queue.pending >= this.maxInflight && !sock.closed) await queue.anySettled();
     }
+  }
+
+  private finish(sock: zmq.Router, envelope: Uint8Array[], reply: Uint8Array): Promise<void> {
+    envelope.push(reply);
+    return this.sendReply(sock, envelope);
   }
 
   /**
