@@ -33,6 +33,17 @@ function randomFloats(n: number): number[] {
   const out = fc.sample(fc.double(), { numRuns: n, seed: SEED });
   out.push(0, -0, NaN, Infinity, -Infinity, 1e16, 1e15, 9999999999999998, 1e-4, 1e-5, 0.1, 1 / 3, 5e-324, 1.7976931348623157e308, 123456789.0, 100, 1e22);
   for (let e = -30; e <= 30; e++) out.push(10 ** e, 1.5 * 10 ** e, -(2 ** e));
+  // floatRepr takes a shortcut for 1e-4 <= |x| < 1e16: cover that range densely, and its edges to the ulp
+  out.push(...fc.sample(fc.double({ min: -1e16, max: 1e16, noNaN: true }), { numRuns: n, seed: SEED + 1 }));
+  out.push(...fc.sample(fc.double({ min: 1e-6, max: 1e-2, noNaN: true }), { numRuns: n / 4, seed: SEED + 2 }));
+  const ulp = (x: number, d: number) => {
+    const b = new Float64Array([x]);
+    const i = new BigInt64Array(b.buffer);
+    i[0] += BigInt(d);
+    return b[0];
+  };
+  for (const edge of [1e-4, 1e16, 1e15, 1e-3])
+    for (let d = -3; d <= 3; d++) out.push(ulp(edge, d), -ulp(edge, d));
   return out;
 }
 

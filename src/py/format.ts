@@ -536,5 +536,7 @@ function render(t: string, args: readonly PyValue[], st: AutoState, depth: numbe
 
 /** Python's `template.format(*args)` (positional arguments only). */
 export function pyFormat(template: string, ...args: PyValue[]): string {
+  // pyrogue's default disp: what render() does for it, without scanning the template
+  if (template === '{}' && args.length > 0) return formatSpec(args[0], '');
   return render(template, args, { mode: 'none', next: 0 }, 2);
 }

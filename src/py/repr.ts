@@ -95,8 +95,14 @@ export function sigDigits(x: number, p: number): { digits: string; exp: number }
 export function shortestDigits(x: number, f32 = false): { digits: string; exp: number } {
   const a = Math.abs(x);
   if (!f32) {
-    const [m, e] = a.toExponential().split('e');
-    return { digits: m.replace('.', ''), exp: Number(e) };
+    // ECMAScript's toExponential() without digits is the shortest round-trip
+    // form, as Python's repr: "d.ddde±x". Taken apart by index (this is on
+    // the publish path of every float, where split/replace cost 3×).
+    const s = a.toExponential();
+    const ei = s.indexOf('e');
+    const digits = ei > 1 ? s[0] + s.slice(2, ei) : s.slice(0, ei);
+    const e = Number(s.slice(ei + 2));
+    return { digits, exp: s.charCodeAt(ei + 1) === 45 /* - */ ? -e : e };
   }
   for (let p = 1; p <= 9; p++) {
     // correctly rounded p digits, ties to even (as numpy's Dragon4 picks between two equally near candidates)
@@ -122,6 +128,14 @@ export function floatRepr(x: number, addDot0 = true): string {
   if (x === -Infinity) return '-inf';
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   if (x === 0) return sign + (addDot0 ? '0.0' : '0');
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    // Here ECMAScript's Number→String is Python's repr: the same shortest
+    // round-trip digits, positional (it only turns exponential below 1e-6
+    // and from 1e21); Python adds ".0" to integral values.
+    const s = String(x);
+    return addDot0 && s.indexOf('.') < 0 ? s + '.0' : s;
+  }
   const { digits, exp } = shortestDigits(x);
   if (exp < -4 || exp >= 16) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;

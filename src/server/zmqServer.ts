@@ -79,6 +79,19 @@ export const AUTO_PORT_END = 9199;
 /** Longest stretch the receive loops run without letting the event loop turn. */
 const YIELD_EVERY_MS = 5;
 
+/** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
+const ASYNC_GRACE_TICKS = 64;
+
+/** Resolves when `p` settles or after `ticks` microtask turns, whichever is first (never rejects). */
+async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; i < ticks && !settled; i++) await null;
+}
+
 interface Sockets {
   pub: zmq.Publisher;
   bin: zmq.Router;
@@ -325,7 +338,12 @@ export class ZmqServer implements RootInterface {
           continue;
         }
         const pending = reply;
-        void queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
+        const done = queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
+        // Most asynchronous operations finish without real I/O (emulated
+        // memory, a command that awaits nothing slow): give them a few
+        // microtasks, so their reply too leaves before the socket is polled
+        // again. Real I/O only costs the budget (a microsecond or two).
+        await settledWithin(done, ASYNC_GRACE_TICKS);
       } else {
         void queue.run(key, async () => {
           let reply: Uint8Array;
