@@ -63,23 +63,17 @@ function table(rows) {
   return [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...data.map(line)].join('\n');
 }
 
-let echoServer = null;
-async function echoBaseline(file, clients, o) {
-  if (!echoServer) {
+/** The baselines, started on first use and kept for the run: 'c' (echo.c) and 'js' (jsecho.js). */
+const baselines = {};
+async function baseline(kind, file, clients, o) {
+  if (!baselines[kind]) {
     const port = await lib.freeBasePort(1);
-    echoServer = { port, ...(await lib.startEcho(port, 3600)) };
+    baselines[kind] = { port, ...(await (kind === 'c' ? lib.startEcho : lib.startJsEcho)(port, 3600)) };
   }
-  return lib.runLoadgen({ port: echoServer.port, file, clients, warmup: o.warmup, duration: o.duration });
+  return lib.runLoadgen({ port: baselines[kind].port, file, clients, warmup: o.warmup, duration: o.duration });
 }
-
-let jsEchoServer = null;
-async function jsEchoBaseline(file, clients, o) {
-  if (!jsEchoServer) {
-    const port = await lib.freeBasePort(1);
-    jsEchoServer = { port, ...(await lib.startJsEcho(port, 3600)) };
-  }
-  return lib.runLoadgen({ port: jsEchoServer.port, file, clients, warmup: o.warmup, duration: o.duration });
-}
+const echoBaseline = (file, clients, o) => baseline('c', file, clients, o);
+const jsEchoBaseline = (file, clients, o) => baseline('js', file, clients, o);
 
 /** The report of the median-rps run. */
 function medianRun(runs) {
@@ -277,8 +271,7 @@ async function main() {
   fs.writeFileSync(out, JSON.stringify(raw, null, 2));
   console.log(`\nraw figures: ${out}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  if (echoServer) await echoServer.stop();
-  if (jsEchoServer) await jsEchoServer.stop();
+  for (const b of Object.values(baselines)) await b.stop();
 }
 
 main().catch((e) => {
