@@ -115,6 +115,19 @@ describe('BinaryPort (pyrogue _doRequest)', () => {
       expect(replyOf(out)).toBe(12n);
     }
   });
+  test('a synchronous operation is answered at once (no promise); an asynchronous one with a promise that resolves to its reply', async () => {
+    const now = port.handle([fakeEncodeRequest(full('Root.Dev.Int', 'value'), 4)]);
+    expect(now).toBeInstanceOf(Uint8Array);
+    expect(replyOf(now as Uint8Array)).toBe(12n);
+    const bad = port.handle([fakeEncodeRequest(full('Root.Dev.Int', 3n), 4)]);
+    expect(bad).toBeInstanceOf(Uint8Array);
+    expect(replyOf(bad as Uint8Array)).toEqual({ exception: "builtins.TypeError: attribute name must be string, not 'int'" });
+    const r = new FakeRoot();
+    r.slowMs = 10;
+    const later = new BinaryPort(r, { codec: fakeCodec }).handle([fakeEncodeRequest(full('Root.Dev.Slow', '__call__'), 4)]);
+    expect(later).toBeInstanceOf(Promise);
+    expect(replyOf(await later)).toBe('slow-done');
+  });
   test("replyProtocol 'request': the request's protocol clamped to 2..5, 4 when undecodable", async () => {
     const pr = new BinaryPort(root, { codec: fakeCodec, replyProtocol: 'request' });
     for (const [p, want] of [
@@ -314,7 +327,10 @@ describe('router helpers', () => {
     q.run('B', async () => {
       log.push('B1');
     });
+    expect(q.busy('A')).toBe(true);
+    expect(q.busy('C')).toBe(false);
     await q.idle();
+    expect(q.busy('A')).toBe(false);
     expect(log.indexOf('B1')).toBeLessThan(log.indexOf('A1 end'));
     expect(log.filter((x) => x.startsWith('A'))).toEqual(['A1 start', 'A1 end', 'A2', 'A3']);
     expect(q.pending).toBe(0);
