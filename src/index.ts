@@ -9,5 +9,3 @@ export * from './pickle';
 export * from './tree';
 export * from './server';
 export * from './client';
-// Names exported by more than one layer: the Python model's wins.
-export { floatRepr } from './py';

@@ -5,6 +5,7 @@
  * SystemLogLast as pyrogue's JSON entries.
  */
 import { PyError } from '../py/errors';
+import { floatRepr } from '../py/repr';
 
 export interface LogEntry {
   created: number;
@@ -55,7 +56,7 @@ export class Logger {
 export function pyJsonDumps(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return floatRepr(v);
+  if (typeof v === 'number') return jsonFloat(v);
   if (typeof v === 'string') return pyJsonString(v);
   if (Array.isArray(v)) return '[' + v.map(pyJsonDumps).join(', ') + ']';
   if (typeof v === 'object') {
@@ -82,22 +83,10 @@ function pyJsonString(s: string): string {
   return out + '"';
 }
 
-/** Python's float repr. */
-export function floatRepr(x: number): string {
+/** A float as Python's json.dumps writes it: its repr, with JSON's names for nan and the infinities. */
+function jsonFloat(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const e = x.toExponential();
-  const [mant, expS] = e.split('e');
-  const exp = Number(expS);
-  const digits = mant.replace('-', '').replace('.', '');
-  const sign = x < 0 ? '-' : '';
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exp - digits.length + 1)}.0`;
-  if (exp >= 0) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  return floatRepr(x);
 }
