@@ -18,11 +18,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(NODE_STAMP)
 
-# Debian's pyzmq and numpy, for the Python fixtures, replay and canon tools.
+# Debian's pyzmq and numpy, for the Python fixtures, replay and canon tools;
+# PyYAML, the reference for the YAML emitter tests.
 pydeps:
-	@if ! $(PY) -c 'import zmq, numpy' 2>/dev/null; then \
-	  echo "installing Debian python3-zmq python3-numpy"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-zmq python3-numpy; \
+	@if ! $(PY) -c 'import zmq, numpy, yaml' 2>/dev/null; then \
+	  echo "installing Debian python3-zmq python3-numpy python3-yaml"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-zmq python3-numpy python3-yaml; \
 	fi
 
 deps: $(NODE_STAMP) pydeps

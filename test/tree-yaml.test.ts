@@ -2,12 +2,15 @@
  * YAML: pyrogue's dataToYaml layout (PyYAML emitter rules) checked against the
  * golden GetYamlConfig text, and setYaml/loadYaml semantics.
  */
+import execa from 'execa';
+import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createReferenceRoot } from '../src/examples/reference';
 import { dataToYaml, Device, LocalVariable, Root, VariableValue, YamlTree } from '../src/tree';
 import { NdArray, NpDtype } from '../src/py/values';
+import { PYTHON } from './support/python';
 import { loadTranscript } from './tree-support';
 
 const golden = (id: string) => loadTranscript().find((e) => e.id === id)!.reply as string;
@@ -107,5 +110,28 @@ describe('setYaml / loadYaml', () => {
     const want = golden('cmd:Root.GetYamlConfig');
     expect(y.slice(0, y.indexOf('  Demo:'))).toBe(want.slice(0, want.indexOf('  AxiVersion:')));
     await root.stop();
+  });
+});
+
+describe('dataToYaml scalars against PyYAML', () => {
+  // Strings built from the characters that steer PyYAML's style choice, its
+  // quoting, its line breaks and its line folding (width 80).
+  test('random string values emit exactly as yaml.dump (block style) writes them', () => {
+    const pieces = ['a', 'word', ' ', '  ', '\n', '\n\n', "'", '"', ':', '#', '- ', '\t', 'é', '\u2028', '\x85', 'yes', '1', '0x1F', '~', 'x'.repeat(30), 'long text ', '\\'];
+    const strs = fc.sample(
+      fc.array(fc.constantFrom(...pieces), { minLength: 0, maxLength: 14 }).map((a) => a.join('')),
+      { numRuns: 600, seed: 20261124 },
+    );
+    strs.push('', '\nlead', 'trail\n', 'a\n\n\nb', "it's", 'x '.repeat(60), '\n\n');
+    const want: string[] = JSON.parse(
+      execa.sync(PYTHON, [path.join(__dirname, '..', 'python-fixtures', 'pyyaml_dump.py')], { input: JSON.stringify(strs) }).stdout,
+    );
+    const bad: string[] = [];
+    strs.forEach((s, i) => {
+      const tree: YamlTree = new Map([['Root', new Map([['Dev', new Map([['V', new VariableValue(s, s, '{}', null, 'None', 'None')]])]])]]);
+      const got = dataToYaml(tree);
+      if (got !== want[i]) bad.push(`${JSON.stringify(s)}\n  PyYAML ${JSON.stringify(want[i])}\n  ours   ${JSON.stringify(got)}`);
+    });
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 });

@@ -233,12 +233,7 @@ class Writer {
         }
       } else if (breaks) {
         if (ch === null || !'\n\x85\u2028\u2029'.includes(ch)) {
-          if (text[start] === '\n') this.lineBreak();
-          for (const br of text.slice(start, end)) {
-            void br;
-            this.lineBreak();
-          }
-          this.writeIndent();
+          this.writeBreaks(text, start, end);
           this.whitespace = false;
           this.indention = false;
           start = end;
@@ -253,6 +248,12 @@ class Writer {
       }
       end++;
     }
+  }
+  /** A run of line breaks text[start..end) inside a scalar: PyYAML writes one more for a leading '\n', then indents. */
+  private writeBreaks(text: string, start: number, end: number): void {
+    if (text[start] === '\n') this.lineBreak();
+    for (let i = start; i < end; i++) this.lineBreak();
+    this.writeIndent();
   }
   single(text: string): void {
     this.indicator("'", true);
@@ -270,12 +271,7 @@ class Writer {
         }
       } else if (breaks) {
         if (ch === null || !'\n\x85\u2028\u2029'.includes(ch)) {
-          if (text[start] === '\n') this.lineBreak();
-          for (const br of text.slice(start, end)) {
-            void br;
-            this.lineBreak();
-          }
-          this.writeIndent();
+          this.writeBreaks(text, start, end);
           start = end;
         }
       } else if (ch === null || ' \n\x85\u2028\u2029'.includes(ch) || ch === "'") {
