@@ -340,6 +340,54 @@ describe('batching, listeners, commands', () => {
   });
 });
 
+describe('leaves share their empty child maps and listener lists', () => {
+  test('giving one node children or listeners gives none to any other', async () => {
+    const a = new Node({ name: 'A' });
+    const b = new Node({ name: 'B' });
+    a.add(new LocalVariable({ name: 'X', value: 1n }), new LocalVariable({ name: 'Ch[0]', value: 0n }));
+    expect([...a.nodes.keys()]).toEqual(['X', 'Ch[0]']);
+    expect(a.nodeList('Ch')).toHaveLength(1);
+    expect(b.nodes.size).toBe(0);
+    expect(b.nodeList('Ch')).toEqual([]);
+    expect(new Node({ name: 'C' }).nodes.size).toBe(0);
+    expect((a.child('X') as LocalVariable).nodes.size).toBe(0);
+    expect([...new Device({ name: 'E' }).nodes.keys()]).toEqual(['enable', 'ReadDevice', 'WriteDevice']);
+
+    const root = new Root({ name: 'Root', heartbeatMs: 0, pollEn: false });
+    const v1 = new LocalVariable({ name: 'V1', value: 1n });
+    const v2 = new LocalVariable({ name: 'V2', value: 2n });
+    const v3 = new LocalVariable({ name: 'V3', value: 3n });
+    const d = new Device({ name: 'D' });
+    d.add(v1, v2, v3);
+    root.add(d);
+    await root.start();
+    try {
+      const seen: string[] = [];
+      const once = (path: string) => {
+        seen.push(`once ${path}`);
+        v1.delListener(once); // removing itself while being notified
+      };
+      const always = (path: string) => seen.push(`always ${path}`);
+      v1.addListener(once);
+      v1.addListener(always);
+      v3.addDependency(v1);
+      expect(v3.dependencies).toEqual([v1]);
+      expect(v1.dependencies).toEqual([]);
+      expect(v2.dependencies).toEqual([]);
+      v2.set(5n);
+      await root.waitOnUpdate();
+      expect(seen).toEqual([]);
+      v1.set(7n);
+      await root.waitOnUpdate();
+      v1.set(8n);
+      await root.waitOnUpdate();
+      expect(seen).toEqual(['once Root.D.V1', 'always Root.D.V1', 'always Root.D.V1']);
+    } finally {
+      await root.stop();
+    }
+  });
+});
+
 describe('heartbeat and polling', () => {
   test('Time and LocalTime publish together every heartbeat', async () => {
     const root = new Root({ name: 'Root', heartbeatMs: 20, pollEn: false });

@@ -48,6 +48,10 @@ export class VariableError extends PyError {
 }
 
 export type Mode = 'RW' | 'RO' | 'WO';
+
+/** The empty list every variable without listeners or dependencies shares (frozen: never written). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** An enum: Python dict value → display name. A PyDict, a Map or a list of pairs. */
 export type EnumInput = PyDict | Map<PyValue, string> | readonly (readonly [PyValue, string])[];
 
@@ -294,9 +298,10 @@ export class BaseVariable extends Node {
   /** The block holding the value (LocalBlock for local variables; the memory layer's block for remote ones). */
   _block: TreeBlock | null = null;
   /** Variables to update when this one changes (pyrogue `_listeners`). */
-  readonly _listeners: BaseVariable[] = [];
-  private readonly _functions: VariableListenerFunc[] = [];
-  private readonly _dependencies: BaseVariable[] = [];
+  // Replaced, never mutated, so every variable without any can share one empty list.
+  _listeners: readonly BaseVariable[] = NONE;
+  private _functions: readonly VariableListenerFunc[] = NONE;
+  private _dependencies: readonly BaseVariable[] = NONE;
   private _logger: Logger | null = null;
 
   constructor(opts: BaseVariableOptions) {
@@ -468,24 +473,19 @@ export class BaseVariable extends Node {
   // --- listeners & dependencies --------------------------------------------
   addDependency(dep: BaseVariable): void {
     if (!this._dependencies.includes(dep)) {
-      this._dependencies.push(dep);
+      this._dependencies = [...this._dependencies, dep];
       dep.addListener(this);
     }
   }
   /** A variable (updated with this one, same batch) or a function func(path, VariableValue). */
   addListener(listener: BaseVariable | VariableListenerFunc): void {
     if (listener instanceof BaseVariable) {
-      if (!this._listeners.includes(listener)) this._listeners.push(listener);
-    } else if (!this._functions.includes(listener)) this._functions.push(listener);
+      if (!this._listeners.includes(listener)) this._listeners = [...this._listeners, listener];
+    } else if (!this._functions.includes(listener)) this._functions = [...this._functions, listener];
   }
   delListener(listener: BaseVariable | VariableListenerFunc): void {
-    if (listener instanceof BaseVariable) {
-      const i = this._listeners.indexOf(listener);
-      if (i >= 0) this._listeners.splice(i, 1);
-    } else {
-      const i = this._functions.indexOf(listener);
-      if (i >= 0) this._functions.splice(i, 1);
-    }
+    if (listener instanceof BaseVariable) this._listeners = this._listeners.filter((l) => l !== listener);
+    else this._functions = this._functions.filter((f) => f !== listener);
   }
 
   // --- value access (pyrogue API); subclasses override get/set/post/write ----
@@ -586,7 +586,7 @@ export class BaseVariable extends Node {
   /** Builds the VariableValue and calls this variable's function listeners (pyrogue `_doUpdate`). */
   _doUpdate(): MaybePromise<VariableValue> {
     return then(this.getVariableValue(false), (val) => {
-      for (const f of [...this._functions]) {
+      for (const f of this._functions) {
         try {
           f(this.path, val);
         } catch (e) {
