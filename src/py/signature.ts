@@ -41,16 +41,41 @@ function nameList(names: string[]): string {
   return `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
 }
 
+/** What binding needs of a signature, derived once per signature object (signatures are static: built with their class). */
+interface Prepared {
+  self: number;
+  positional: PyParam[];
+  kwonly: PyParam[];
+  fn: string;
+  posIndex: Map<string, number>;
+  kwonlyNames: Set<string>;
+}
+const preparedOf = new WeakMap<PySignature, Prepared>();
+function prepared(sig: PySignature): Prepared {
+  let p = preparedOf.get(sig);
+  if (!p) {
+    const positional = sig.params.filter((x) => x.kind !== 'keyword');
+    const kwonly = [...sig.params.filter((x) => x.kind === 'keyword'), ...(sig.kwonly ?? [])];
+    p = {
+      self: sig.hasSelf === false ? 0 : 1,
+      positional,
+      kwonly,
+      fn: `${sig.qualname}()`,
+      posIndex: new Map(positional.map((x, i) => [x.name, i])),
+      kwonlyNames: new Set(kwonly.map((x) => x.name)),
+    };
+    preparedOf.set(sig, p);
+  }
+  return p;
+}
+
 /**
  * Binds like a CPython 3.11 call of a function with this signature. Returns
  * parameter name → value in declaration order (self excluded); `*args` as a
  * PyTuple, `**kwargs` as a PyDict. Raises PyTypeError with CPython's texts.
  */
-export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs: PyDict = new PyDict()): Map<string, PyValue> {
-  const self = sig.hasSelf === false ? 0 : 1;
-  const positional = sig.params.filter((p) => p.kind !== 'keyword');
-  const kwonly = [...sig.params.filter((p) => p.kind === 'keyword'), ...(sig.kwonly ?? [])];
-  const fn = `${sig.qualname}()`;
+export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs?: PyDict): Map<string, PyValue> {
+  const { self, positional, kwonly, fn, posIndex, kwonlyNames } = prepared(sig);
   const posVals: (PyValue | undefined)[] = new Array(positional.length).fill(undefined);
   const kwVals = new Map<string, PyValue>();
   const extraKw = new PyDict();
@@ -59,9 +84,7 @@ export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs: PyD
   for (let i = 0; i < n; i++) posVals[i] = args[i];
   const extraPos = args.slice(n);
 
-  const posIndex = new Map(positional.map((p, i) => [p.name, i]));
-  const kwonlyNames = new Set(kwonly.map((p) => p.name));
-  for (const [k, v] of kwargs) {
+  if (kwargs) for (const [k, v] of kwargs) {
     if (typeof k !== 'string') throw new PyTypeError(`${fn} keywords must be strings`);
     const i = posIndex.get(k);
     if (i !== undefined && positional[i].kind !== 'positional') {
