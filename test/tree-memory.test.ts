@@ -8,37 +8,9 @@ import * as path from 'path';
 import { EmulatedMemory, MemoryBackend } from '../src/tree/memory';
 import * as M from '../src/tree/model';
 import { Block, MemVariable, MemVariableOptions, TxType, buildBlocks, cFormatF, GeneralError } from '../src/tree/block';
-import { NdArray, NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyValue, NpScalar, isReducible } from '../src/py/values';
-import { floatRepr } from './support/typed';
+import { NdArray, PyDict, PyValue } from '../src/py/values';
+import { canon, GOLDEN } from './tree-support';
 
-const GOLDEN = path.resolve(__dirname, '../../shared/golden');
-
-/** canon.py's canonical form of a PyValue (as it would pickle). */
-function canon(v: PyValue): unknown {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'bigint') return { int: v.toString() };
-  if (typeof v === 'number') return { float: floatRepr(v) };
-  if (Array.isArray(v)) return v.map(canon);
-  if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('hex') };
-  if (v instanceof PyTuple) return { tuple: v.items.map(canon) };
-  if (v instanceof PyOrderedDict) return { obj: 'collections.OrderedDict', args: [], dictitems: [...v].map(([k, x]) => [canon(k), canon(x)]) };
-  if (v instanceof PyDict) return { dict: [...v].map(([k, x]) => [canon(k), canon(x)]) };
-  if (v instanceof PyGlobal) return { global: v.qualified };
-  if (v instanceof PyObject) {
-    const d: Record<string, unknown> = { obj: v.cls.qualified, args: v.args.map(canon) };
-    if (v.state !== undefined) d.state = canon(v.state);
-    return d;
-  }
-  if (v instanceof NdArray)
-    return {
-      obj: 'numpy.core.multiarray._reconstruct',
-      args: [{ global: 'numpy.ndarray' }, { tuple: [{ int: '0' }] }, { bytes: '62' }],
-      state: { tuple: [{ int: '1' }, { tuple: v.shape.map((n) => ({ int: String(n) })) }, canon(M.pickledDtype(v.dtype)), v.fortran, { bytes: Buffer.from(v.data).toString('hex') }] },
-    };
-  if (v instanceof NpScalar) return { obj: 'numpy.core.multiarray.scalar', args: [canon(M.pickledDtype(v.dtype)), { bytes: Buffer.from(v.data).toString('hex') }] };
-  if (isReducible(v)) return canon(v[PY_REDUCE]());
-  throw new Error('no canonical form for ' + String(v));
-}
 
 function memVar(o: Partial<MemVariableOptions> & { name: string; model: M.Model }): MemVariable {
   const bitSize = o.bitSize ?? [o.model.bitSize];

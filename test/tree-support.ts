@@ -1,12 +1,18 @@
 /** Helpers for the tree tests: canonical (canon.py-like) forms of PyValues and golden data access. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NdArray, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
+import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
 import { floatRepr } from './support/typed';
 
 export const SHARED = path.resolve(__dirname, '../../shared');
 export const GOLDEN = path.join(SHARED, 'golden');
 
+/** How numpy pickles a (simple) dtype: numpy.dtype(name, False, True) with its state, as canon.py records it. */
+function dtypeCanon(d: NpDtype): unknown {
+  return { obj: 'numpy.dtype', args: [d.pickleName, false, true], state: { tuple: [{ int: '3' }, d.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } };
+}
+
+/** canon.py's canonical form of a PyValue (as it would pickle). */
 export function canon(v: PyValue): unknown {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'bigint') return { int: v.toString() };
@@ -25,14 +31,14 @@ export function canon(v: PyValue): unknown {
         tuple: [
           { int: '1' },
           { tuple: v.shape.map((n) => ({ int: String(n) })) },
-          { obj: 'numpy.dtype', args: [v.dtype.pickleName, false, true], state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } },
+          dtypeCanon(v.dtype),
           v.fortran,
           { bytes: Buffer.from(v.data).toString('hex') },
         ],
       },
     };
   }
-  if (v instanceof NpScalar) return { npscalar: v.dtype.str, bytes: Buffer.from(v.data).toString('hex') };
+  if (v instanceof NpScalar) return { obj: 'numpy.core.multiarray.scalar', args: [dtypeCanon(v.dtype), { bytes: Buffer.from(v.data).toString('hex') }] };
   if (v instanceof PyObject) {
     const d: Record<string, unknown> = { obj: v.cls.qualified, args: v.args.map(canon) };
     if (v.state !== undefined) d.state = canon(v.state);
