@@ -19,7 +19,7 @@
  */
 import { PyError, PyTypeError, wireText } from '../py/errors';
 import { PyObject, PyValue, typeName } from '../py/values';
-import { isPyCallable, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
+import { isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
 import { pyContains, requestFields, starArgs, starKwargs } from './pyops';
 
@@ -46,9 +46,6 @@ export function getAttr(node: PyAttrSurface, attr: PyValue): ReturnType<PyAttrSu
   if (typeof attr !== 'string') throw new PyTypeError(`attribute name must be string, not '${typeName(attr)}'`);
   return node.pyGetAttr(attr);
 }
-
-/** A value now, or later: the hot path stays synchronous unless the tree itself is asynchronous. */
-export type MaybePromise<T> = T | Promise<T>;
 
 /** True for a promise (or any thenable). */
 export function isPromiseLike<T>(v: MaybePromise<T>): v is Promise<T> {

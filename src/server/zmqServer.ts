@@ -22,9 +22,9 @@
 import * as net from 'net';
 import * as zmq from 'zeromq';
 import { wireText } from '../py/errors';
-import type { RootInterface, RootSurface } from '../tree/surface';
+import type { MaybePromise, RootInterface, RootSurface } from '../tree/surface';
 import { type PickleCodec } from './codec';
-import { BinaryPort, isPromiseLike, type BinaryPortOptions, type MaybePromise } from './dispatch';
+import { BinaryPort, isPromiseLike, type BinaryPortOptions } from './dispatch';
 import { UpdateBatcher } from './publish';
 import { KeyedSerialQueue, splitEnvelope } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
@@ -301,8 +301,7 @@ export class ZmqServer implements RootInterface {
       // turn, so timers (the heartbeat) and zeromq.js's own I/O callbacks
       // (which release sent publish frames) would starve and memory would
       // grow. Let it turn at least every few milliseconds.
-      const now = Date.now();
-      if (now - lastTurn >= YIELD_EVERY_MS) {
+      if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
         await new Promise((r) => setImmediate(r));
         lastTurn = Date.now();
       }
@@ -333,7 +332,7 @@ export class ZmqServer implements RootInterface {
             // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
             await sock.send(msg.envelope);
           } catch {
-            void this.queue.run(key, () => this.sendReply(sock, msg.envelope));
+            void queue.run(key, () => this.sendReply(sock, msg.envelope));
           }
           continue;
         }

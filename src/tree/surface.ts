@@ -9,6 +9,9 @@
  */
 import type { PyDict, PyValue } from '../py/values';
 
+/** A value now, or later: tree operations stay synchronous unless they need to wait (slow commands, memory). */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** A Python callable as the dispatcher sees it. */
 export interface PyCallable {
   readonly kind: 'callable';
@@ -17,7 +20,7 @@ export interface PyCallable {
   /** Python module of the defining class ('pyrogue._Variable'); CPython prefixes it in `f(*args)` errors. */
   readonly module?: string;
   /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
-  call(args: readonly PyValue[], kwargs: PyDict): PyValue | Promise<PyValue>;
+  call(args: readonly PyValue[], kwargs: PyDict): MaybePromise<PyValue>;
 }
 
 export function isPyCallable(v: unknown): v is PyCallable {

@@ -11,9 +11,10 @@
  * registers blocks by overriding `Device._buildBlocks()` (call super to keep
  * the local blocks, then push yours onto `this._blocks`).
  */
+import type { MaybePromise } from './surface';
 import type { BaseVariable } from './variable';
 
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise };
 export type TransactionType = 'read' | 'write' | 'verify' | 'post';
 
 export interface TransactionOptions {
