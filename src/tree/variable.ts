@@ -297,8 +297,8 @@ export class BaseVariable extends Node {
   protected _ndType: NpDtype | null = null;
   /** The block holding the value (LocalBlock for local variables; the memory layer's block for remote ones). */
   _block: TreeBlock | null = null;
+  // The three lists below are replaced, never mutated, so every variable without any shares NONE.
   /** Variables to update when this one changes (pyrogue `_listeners`). */
-  // Replaced, never mutated, so every variable without any can share one empty list.
   _listeners: readonly BaseVariable[] = NONE;
   private _functions: readonly VariableListenerFunc[] = NONE;
   private _dependencies: readonly BaseVariable[] = NONE;
