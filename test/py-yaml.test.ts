@@ -204,6 +204,7 @@ const CORPUS: string[] = [
   '!<tag:yaml.org,2002:str> 12', '!<!foo> x', '%TAG !e! tag:example.com,2000:\n---\n!e!foo x\n', '!e!foo x',
   '%TAG ! tag:yaml.org,2002:\n---\n!int "7"\n', '!!int%41 1', '!<tag:yaml.org,2002:%69nt> "9"', '!<%ff> x', '!<%e2%82> x',
   '! 12', '! "12"', '! [1]', '!', '!!', '!a!', '! a: b', '!%zz x', '!<x', '!a!b!c d', '!!int [1]',
+  '!!python/complex +2j', '!!python/complex -j', '!!python/complex 1+j', '!!python/complex 1-j', "!!python/complex ' ( 1+2j ) '", '!!python/complex 1e5j', '!!python/complex infj', '!!python/complex -inf+nanj', '!!python/complex 1_0j', '!!python/complex 1__0j', '!!python/complex (1+2j', '!!python/complex j1', '!!python/complex 1+2', '!!python/complex 1 +2j', '!!python/complex .5j', '!!python/complex 1.e3-2.e-3j', "!!python/complex ''", "!!python/complex '(-2.5j)'", '!!python/complex 1+2J', '!!python/complex +infinityj', '!!python/complex 0x1j', '!!python/complex 1e+j', '!!python/complex 1e5+1e5j',
   // directives, documents
   '%YAML 1.1\n---\na: 1\n', '%YAML 1.2\n---\na\n', '%YAML 2.0\n---\na\n', '%YAML 1.1\n%YAML 1.1\n---\na\n', '%FOO bar\n---\nx\n',
   '%YAML 1\n---\n', '%YAML 1.x\n---\n', '%YAML 1.1 x\n---\n', '%TAG !a! b\n%TAG !a! c\n---\nx\n', '%TAG a b\n---\n', '%\n---\n',
@@ -292,6 +293,10 @@ describe('pyYamlLoad against PyYAML (yaml.load with pyrogue\'s loader)', () => {
       '!!binary ', '!!set ', '!!omap ', '!!python/tuple ', '!include ', '!foo ', '! ', '<<', '<<: ', '=', '|', '|-', '>', '>+',
       '|2', '---', '...', '%YAML 1.1', '%TAG ! !', '\n', '\n', '\n', '\n  ', '\n    ', '\n- ', '\n  - ', ' ', '  ', '\t', '@',
       '`', '%', '"', "'", '\\', 'é', '😀', '\r\n', 'aGk=', 'x y', '[a, b]', '{a: 1}', 'k: v', 'k:\n  v', '- x\n- y',
+      '"a\\tb\\x41\\u263A\\U0001F600"', '"\\\n  x"', '"l1\n\n  l2"', "'l1\n  l2'", '|\n  lit\n   more\n\n', '>2\n   f\n  g\n',
+      '|-\n', '>+\n\n', '!<tag:yaml.org,2002:int> ', '!<!x%41> ', '%TAG !e! tag:e.com,2000:\n--- ', '!e!t ', '\ufeff', '\u2028',
+      '\x85', 'x'.repeat(80), '€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€', '😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀',
+      '!!timestamp ', '2001-12-14 21:59:43.10 -5', '!!omap ', '!!pairs ', '!!python/dict ', '!!python/complex ', '1+2j', '!!python/name:x ',
     ];
     const texts = fc.sample(
       fc.array(fc.constantFrom(...frags), { minLength: 1, maxLength: 14 }).map((xs) => xs.join('')),
@@ -315,6 +320,16 @@ describe('pyYamlLoad against PyYAML (yaml.load with pyrogue\'s loader)', () => {
       fc.array(fc.constantFrom(...chars), { minLength: 0, maxLength: 20 }).map((xs) => xs.join('')),
       { numRuns: 400 * STRESS, seed: SEED + 2 },
     );
-    compareAll([...texts, ...structured, ...soup]);
+    // Corpus documents with a few random edits (insert / delete / replace).
+    const edits = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(...chars, '\\x', '"\\u00', '\u2028', '\x85', '\ufeff', '😀', '|2', '>-', 'x'.repeat(50))), { minLength: 1, maxLength: 3 });
+    const mutated = fc.sample(fc.tuple(fc.constantFrom(...CORPUS.filter((d) => d.length > 0)), edits), { numRuns: 600 * STRESS, seed: SEED + 3 }).map(([doc, es]) => {
+      let d = doc;
+      for (const [pos, op, ins] of es) {
+        const at = pos % (d.length + 1);
+        d = op === 0 ? d.slice(0, at) + ins + d.slice(at) : op === 1 ? d.slice(0, at) + d.slice(at + 1) : d.slice(0, at) + ins + d.slice(at + 1);
+      }
+      return d;
+    });
+    compareAll([...texts, ...structured, ...soup, ...mutated]);
   });
 });

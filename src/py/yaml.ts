@@ -1656,7 +1656,7 @@ const STRIP_RE = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
 const pyStrip = (s: string) => s.replace(STRIP_RE, '');
 
 function pyIntRepr(s: string): string {
-  return r(s).slice(0, 200);
+  return Array.from(r(s)).slice(0, 200).join('');
 }
 
 /** Python's int(s, base) for base 2, 8, 10, 16 (ASCII digits). */
@@ -1701,32 +1701,74 @@ function pyFloat(s: string): number {
   throw pyErr('ValueError', `could not convert string to float: ${r(s)}`);
 }
 
-/** Python's complex(s) (without underscores). */
+/** Python's complex(s), following CPython's complex_from_string. */
 function pyComplex(s: string): PyComplex {
   const bad = () => pyErr('ValueError', 'complex() arg is a malformed string');
-  let t = pyStrip(s);
-  if (t.startsWith('(')) {
-    if (!t.endsWith(')')) throw bad();
-    t = pyStrip(t.slice(1, -1));
+  let t = s.replace(new RegExp(`[${PY_WS}]`, 'g'), ' ');
+  if (t.includes('_')) {
+    // _Py_string_to_number_with_underscores: each '_' between two digits
+    for (let i = 0; i < t.length; i++)
+      if (t[i] === '_' && !(i > 0 && isDigit(t[i - 1]) && i + 1 < t.length && isDigit(t[i + 1])))
+        throw pyErr('ValueError', `could not convert string to complex: ${r(s)}`);
+    t = t.replace(/_/g, '');
   }
-  const num = '(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)';
-  const num2 = (x: string) => {
+  const FLOAT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)/i;
+  const val = (x: string) => {
     const lo = x.toLowerCase();
-    const sign = lo.startsWith('-') ? -1 : 1;
+    const neg = lo.startsWith('-');
     const b = lo.replace(/^[+-]/, '');
-    if (b === 'inf' || b === 'infinity') return sign * Infinity;
-    if (b === 'nan') return NaN;
-    return sign * Number(b);
+    const v = b.startsWith('inf') ? Infinity : b === 'nan' ? NaN : Number(b);
+    return neg ? -v : v;
   };
-  let m = new RegExp(`^([+-]?${num})$`, 'i').exec(t);
-  if (m) return new PyComplex(num2(m[1]), 0);
-  m = new RegExp(`^([+-]?${num})?([+-]?)(${num})?[jJ]$`, 'i').exec(t);
-  if (m) {
-    if (m[1] !== undefined && m[2] === '') throw bad();
-    const im = m[3] === undefined ? 1 : num2(m[3]);
-    return new PyComplex(m[1] === undefined ? 0 : num2(m[1]), m[2] === '-' ? -im : im);
+  let i = 0;
+  const ws = () => {
+    while (t[i] === ' ') i++;
+  };
+  ws();
+  let bracket = false;
+  if (t[i] === '(') {
+    bracket = true;
+    i++;
+    ws();
   }
-  throw bad();
+  let x = 0;
+  let y = 0;
+  const m = FLOAT.exec(t.slice(i));
+  if (m) {
+    i += m[0].length;
+    const z = val(m[0]);
+    if (t[i] === '+' || t[i] === '-') {
+      x = z;
+      const m2 = FLOAT.exec(t.slice(i));
+      if (m2) {
+        y = val(m2[0]);
+        i += m2[0].length;
+      } else {
+        y = t[i] === '+' ? 1 : -1;
+        i++;
+      }
+      if (t[i] !== 'j' && t[i] !== 'J') throw bad();
+      i++;
+    } else if (t[i] === 'j' || t[i] === 'J') {
+      i++;
+      y = z;
+    } else x = z;
+  } else {
+    if (t[i] === '+' || t[i] === '-') {
+      y = t[i] === '+' ? 1 : -1;
+      i++;
+    } else y = 1;
+    if (t[i] !== 'j' && t[i] !== 'J') throw bad();
+    i++;
+  }
+  ws();
+  if (bracket) {
+    if (t[i] !== ')') throw bad();
+    i++;
+    ws();
+  }
+  if (i !== t.length) throw bad();
+  return new PyComplex(x, y);
 }
 
 /** binascii.a2b_base64 (non-strict), with binascii.Error texts. */
@@ -1878,6 +1920,11 @@ class Constructor {
   private constructed = new Map<YNode, PyValue>();
   private recursive = new Set<YNode>();
   private stateGenerators: (() => void)[] = [];
+  /**
+   * values.ts cannot hash a datetime PyObject: a date/datetime mapping key is left
+   * out and this TypeError is raised once construction is otherwise complete.
+   */
+  private unhashableDate: PyError | null = null;
   private readonly table: Record<string, (node: YNode) => Built>;
 
   constructor(private readonly opts: PyYamlLoadOptions) {
@@ -1962,6 +2009,7 @@ class Constructor {
       this.stateGenerators = [];
       for (const g of gens) g();
     }
+    if (this.unhashableDate) throw this.unhashableDate;
     return data;
   }
 
@@ -2037,6 +2085,17 @@ class Constructor {
     merge = [];
   }
   /** SafeConstructor.construct_mapping: a plain dict with hashable-key checks. */
+  private setKey(d: PyDict, k: PyValue, v: PyValue): void {
+    if (k instanceof PyObject && k.cls.module === 'datetime') {
+      this.unhashableDate ??= pyErr('TypeError', `unhashable type: '${k.cls.name}'`);
+      return;
+    }
+    try {
+      d.set(k, v);
+    } catch (e) {
+      throw typeErrorFromHash(e);
+    }
+  }
   constructMapping(node: YNode): PyDict {
     if (node.id === 'mapping') this.flattenMapping(node);
     if (node.id !== 'mapping')
@@ -2047,11 +2106,7 @@ class Constructor {
       if (!isHashableType(key))
         throw marked('constructor', 'while constructing a mapping', node.start, 'found unhashable key', kn.start);
       const value = this.constructObject(vn);
-      try {
-        mapping.set(key, value);
-      } catch (e) {
-        throw typeErrorFromHash(e);
-      }
+      this.setKey(mapping, key, value);
     }
     return mapping;
   }
@@ -2069,11 +2124,7 @@ class Constructor {
     const pairs: [PyValue, PyValue][] = [];
     for (const [kn, vn] of node.value) pairs.push([this.constructObject(kn), this.constructObject(vn)]);
     const d = new PyOrderedDict();
-    try {
-      for (const [k, v] of pairs) d.set(k, v);
-    } catch (e) {
-      throw typeErrorFromHash(e);
-    }
+    for (const [k, v] of pairs) this.setKey(d, k, v);
     return d;
   }
   constructPairsList(node: YNode, context: string): Built {
@@ -2162,10 +2213,17 @@ class Constructor {
 
 /** yaml.load(text, Loader=<pyrogue's loader>): one document (None for an empty stream). Throws PyError on any YAML error. */
 export function pyYamlLoad(text: string, opts: PyYamlLoadOptions = {}): PyValue {
-  const scanner = new Scanner(text);
-  const composer = new Composer(new Parser(scanner));
-  const node = composer.getSingleNode();
-  if (node === null) return null;
-  return new Constructor(opts).constructDocument(node);
+  try {
+    const scanner = new Scanner(text);
+    const composer = new Composer(new Parser(scanner));
+    const node = composer.getSingleNode();
+    if (node === null) return null;
+    return new Constructor(opts).constructDocument(node);
+  } catch (e) {
+    // Nesting deep enough to exhaust the JS stack (Python gives up far earlier, at its recursion limit).
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      throw pyErr('RecursionError', 'maximum recursion depth exceeded');
+    throw e;
+  }
 }
 
