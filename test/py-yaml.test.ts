@@ -181,6 +181,8 @@ const CORPUS: string[] = [
   'a: {b: 1\n', 'a: ]', '}', 'a: b\n  c\n', 'key:    value\nother:value\n', 'a:b', 'a :b', '"a":b', '{"a":b}', '{a:b}',
   'http://x.y/z: 1', '- -1\n- - -2\n',
   // anchors, aliases, merge
+  '&a [{b: *a}]', '&a {b: [*a]}', '&a !!python/tuple [*a]', '&a !!python/tuple [[*a]]', 'x: &a !!omap [{k: *a}]\n',
+  '&a !!set {? [*a]}', '&a [!!python/dict {k: *a}]', '? &k [1]\n: *k\n', 'a: &x {<<: *x}\n', '[' .repeat(300) + ']'.repeat(300),
   'a: &x 1\nb: *x\n', 'a: &x [1, 2]\nb: *x\n', 'a: *undefined\n', 'a: &x 1\nb: &x 2\n', '&a [*a]', '&a {b: *a}',
   'base: &b {x: 1, y: 2}\nder:\n  <<: *b\n  y: 3\n', 'a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n',
   'a:\n  <<: 1\n', 'a:\n  <<: [1]\n', '<<: {a: 1}\n', '- <<\n', 'a: &x\nb: *x\n', '&a a: *a\n', '*a', '& a', '&a&b c',
