@@ -175,7 +175,7 @@ describe('values, display, bad input', () => {
     expect(e.wireText).toBe('builtins.IndexError: index 5 is out of bounds for axis 0 with size 3');
     expect(v('Array').valueDisp()).toBe('[0.5, 1.5, 2.5]');
     e = await pyErr(() => call(v('List'), 'set', [9n], { index: 3n }));
-    expect(e.wireText).toBe('builtins.IndexError: list assignment index out of range');
+    expect(e.wireText).toBe('builtins.IndexError: list index out of range'); // pyrogue reads the old item first
     expect(v('List').value()).toEqual([1n, 2n, 3n]);
     e = await pyErr(() => call(v('Int'), 'value', [1n, 2n, 3n]));
     expect(e.wireText).toBe('builtins.TypeError: BaseVariable.value() takes from 1 to 2 positional arguments but 4 were given');
@@ -190,7 +190,7 @@ describe('values, display, bad input', () => {
     expect(a.items()).toEqual([1n, 4n, 3n, 4n]);
     await call(v('Array'), 'setDisp', ['[1.0, 2.0, 3.0]']);
     expect((v('Array').value() as NdArray).items()).toEqual([1, 2, 3]);
-    (v('Array') as LocalVariable).set([7n, 8n, 9n]); // a list becomes an array of the variable's dtype
+    (v('Array') as LocalVariable).set([7n, 8n, 9n]); // from TS, a list becomes an array of the variable's dtype
     expect((v('Array').value() as NdArray).dtype).toEqual(NpDtype.float64);
   });
 

@@ -14,7 +14,8 @@ export interface LogEntry {
   exception: string | null;
   traceBack: string[] | null;
   levelName: string;
-  levelNumber: number;
+  /** Python int (json.dumps writes 40, not 40.0). */
+  levelNumber: bigint;
 }
 
 export type LogSink = (entry: LogEntry) => void;
@@ -29,7 +30,7 @@ export class Logger {
   private emit(level: keyof typeof LEVELS, message: string, exception: string | null = null, traceBack: string[] | null = null): void {
     const s = this.sink();
     if (!s || LEVELS[level] < LEVELS.WARNING) return;
-    s({ created: Date.now() / 1000, name: this.name, message, exception, traceBack, levelName: level, levelNumber: LEVELS[level] });
+    s({ created: Date.now() / 1000, name: this.name, message, exception, traceBack, levelName: level, levelNumber: BigInt(LEVELS[level]) });
   }
   debug(message: string): void {
     this.emit('DEBUG', message);
@@ -56,6 +57,7 @@ export class Logger {
 export function pyJsonDumps(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return jsonFloat(v);
   if (typeof v === 'string') return pyJsonString(v);
   if (Array.isArray(v)) return '[' + v.map(pyJsonDumps).join(', ') + ']';

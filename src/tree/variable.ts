@@ -16,10 +16,11 @@
  *  - `typeStr`, `nativeTypeName`, `precision` are plain fields/getters you may set/override.
  *  - `_parseDispValue(s)` may be overridden (RemoteVariable uses its model's fromString).
  */
-import { PyError, PyIndexError, PyTypeError } from '../py/errors';
+import { PyAttributeError, PyError, PyIndexError, PyTypeError } from '../py/errors';
 import { pyFormat } from '../py/format';
 import { literalEval } from '../py/literal';
 import { pyRepr, pyStr } from '../py/repr';
+import { isInstanceOfNamed, pyGreater, pyLess } from '../py/compare';
 import {
   NdArray,
   NpDtype,
@@ -33,10 +34,12 @@ import {
   PyValue,
   Reducible,
   readElement,
+  pyEquals,
   typeName,
+  typeRepr,
   writeElement,
 } from '../py/values';
-import { TreeBlock, MaybePromise, TransactionOptions, TransactionType, then } from './txn';
+import { TreeBlock, MaybePromise, TransactionOptions, TransactionType, seq, then } from './txn';
 import { Logger } from './log';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers } from './pyclass';
@@ -155,7 +158,7 @@ function num(v: PyValue): number | bigint | null {
   return null;
 }
 /** Python a < b for numbers (false for anything else or NaN). */
-function pyLess(a: PyValue, b: PyValue): boolean {
+function numLess(a: PyValue, b: PyValue): boolean {
   const x = num(a);
   const y = num(b);
   if (x === null || y === null) return false;
@@ -226,7 +229,7 @@ function ndSet(arr: NdArray, index: number, v: PyValue): NdArray {
   const data = arr.data.slice();
   const x = v instanceof NpScalar ? v.value : v;
   if (arr.ndim === 1) {
-    if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) throw new PyValueErrorShape();
+    if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) throw new PyError('builtins', 'ValueError', 'setting an array element with a sequence.');
     if (typeof x === 'string' && 'biuf'.includes(arr.dtype.kind)) throw new PyError('builtins', 'ValueError', `could not convert string to float: ${pyRepr(x)}`);
     writeElement(arr.dtype, data, index * arr.dtype.itemsize, x);
   } else {
@@ -234,6 +237,121 @@ function ndSet(arr: NdArray, index: number, v: PyValue): NdArray {
     data.set(sub.data, index * sub.data.length);
   }
   return new NdArray(arr.dtype, arr.shape, data, arr.fortran);
+}
+
+/** Python `container[index]` (index ≥ 0) for a variable's value. */
+function itemGet(cur: PyValue, index: number): PyValue {
+  if (cur instanceof NdArray) return ndGet(cur, index);
+  if (Array.isArray(cur)) {
+    if (index >= cur.length) throw new PyIndexError('list index out of range');
+    return cur[index];
+  }
+  if (cur instanceof PyTuple) {
+    if (index >= cur.length) throw new PyIndexError('tuple index out of range');
+    return cur.items[index];
+  }
+  if (typeof cur === 'string') {
+    const cps = [...cur];
+    if (index >= cps.length) throw new PyIndexError('string index out of range');
+    return cps[index];
+  }
+  if (cur instanceof PyDict) {
+    const r = cur.get(BigInt(index));
+    if (r === undefined) throw new PyError('builtins', 'KeyError', String(index));
+    return r;
+  }
+  throw new PyTypeError(`'${typeName(cur)}' object is not subscriptable`);
+}
+
+/** Python `container[index] = value` (index ≥ 0) on a copy of a variable's value. */
+function itemSet(cur: PyValue, index: number, value: PyValue): PyValue {
+  if (cur instanceof NdArray) return ndSet(cur, index, value);
+  if (Array.isArray(cur)) {
+    if (index >= cur.length) throw new PyIndexError('list assignment index out of range');
+    const out = [...cur];
+    out[index] = value;
+    return out;
+  }
+  if (cur instanceof PyDict) {
+    const out = new PyDict();
+    for (const [k, x] of cur) out.set(k, x);
+    out.set(BigInt(index), value);
+    return out;
+  }
+  throw new PyTypeError(`'${typeName(cur)}' object does not support item assignment`);
+}
+
+/** `[i for i in range(n)][key]` for an index or slice key written as Python would ('1', '-1', '1:3', '::2'). */
+export function selectIndices(n: number, key: string): number | number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  const intRe = /^\s*([-+]?\d+)?\s*$/;
+  const parts = key.split(':');
+  if (parts.length > 3 || !parts.every((p) => intRe.test(p)) || (parts.length === 1 && parts[0].trim() === '')) {
+    throw new PyError('builtins', 'SyntaxError', 'invalid syntax (<string>, line 1)');
+  }
+  const num = (p: string): number | null => (p.trim() === '' ? null : Number(p.trim()));
+  if (parts.length === 1) {
+    let i = num(parts[0])!;
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw new PyIndexError('list index out of range');
+    return all[i];
+  }
+  const step = parts.length === 3 ? num(parts[2]) ?? 1 : 1;
+  if (step === 0) throw new PyError('builtins', 'ValueError', 'slice step cannot be zero');
+  const clamp = (v: number | null, dflt: number, lo: number, hi: number): number => {
+    if (v === null) return dflt;
+    if (v < 0) v += n;
+    return Math.min(Math.max(v, lo), hi);
+  };
+  const out: number[] = [];
+  if (step > 0) {
+    const start = clamp(num(parts[0]), 0, 0, n);
+    const stop = clamp(num(parts[1]), n, 0, n);
+    for (let i = start; i < stop; i += step) out.push(all[i]);
+  } else {
+    const start = clamp(num(parts[0]), n - 1, -1, n - 1);
+    const stop = clamp(num(parts[1]), -1, -1, n - 1);
+    for (let i = start; i > stop; i += step) out.push(all[i]);
+  }
+  return out;
+}
+
+/**
+ * The items of a YAML text value for a slice entry, as pyrogue splits them: brackets stripped,
+ * split at commas outside quotes (shlex, POSIX mode: quotes removed), each stripped.
+ */
+export function splitListText(d: string): string[] {
+  let s = d;
+  while (s.startsWith('[')) s = s.slice(1);
+  while (s.endsWith(']')) s = s.slice(0, -1);
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let any = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < s.length && '\\"$`\n'.includes(s[i + 1])) cur += s[++i];
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      any = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      any = true;
+    } else if (c === ',') {
+      if (cur !== '' || any) out.push(cur);
+      cur = '';
+      any = false;
+    } else {
+      cur += c;
+      if (c !== ' ') any = true;
+    }
+  }
+  if (quote) throw new PyError('builtins', 'ValueError', 'No closing quotation');
+  if (cur !== '' || any) out.push(cur);
+  return out.map((x) => x.trim());
 }
 
 // ---------------------------------------------------------------------------
@@ -302,7 +420,6 @@ export class BaseVariable extends Node {
   _listeners: readonly BaseVariable[] = NONE;
   private _functions: readonly VariableListenerFunc[] = NONE;
   private _dependencies: readonly BaseVariable[] = NONE;
-  private _logger: Logger | null = null;
 
   constructor(opts: BaseVariableOptions) {
     super(opts);
@@ -356,14 +473,7 @@ export class BaseVariable extends Node {
     return (this.parent as unknown as import('./device').Device) ?? null;
   }
 
-  /** Logger named like pyrogue's: pyrogue.Variable.<Class>.<path> */
-  get _log(): Logger {
-    if (!this._logger || !this._logger.name.endsWith('.' + this.path)) {
-      this._logger = new Logger(`pyrogue.${this._logKind}.${this.pyClass.name}.${this.path}`, () => this.root?._logSink ?? null);
-    }
-    return this._logger;
-  }
-  protected get _logKind(): string {
+  protected override get _logKind(): string {
     return 'Variable';
   }
 
@@ -444,6 +554,10 @@ export class BaseVariable extends Node {
     return 0n;
   }
   get pollInterval(): bigint | number {
+    return this._pollInterval;
+  }
+  /** The interval this variable was given (a LinkVariable's `pollInterval` reports its dependencies'). */
+  get _ownPollInterval(): bigint | number {
     return this._pollInterval;
   }
   setPollInterval(interval: bigint | number): void {
@@ -571,10 +685,10 @@ export class BaseVariable extends Node {
   _alarmState(value: PyValue): [string, string] {
     if (Array.isArray(value) || value instanceof PyDict || value instanceof NdArray) return ['None', 'None'];
     if (!this.hasAlarm) return ['None', 'None'];
-    if (this._lowAlarm !== null && pyLess(value, this._lowAlarm)) return ['AlarmLoLo', 'AlarmMajor'];
-    if (this._highAlarm !== null && pyLess(this._highAlarm, value)) return ['AlarmHiHi', 'AlarmMajor'];
-    if (this._lowWarning !== null && pyLess(value, this._lowWarning)) return ['AlarmLow', 'AlarmMinor'];
-    if (this._highWarning !== null && pyLess(this._highWarning, value)) return ['AlarmHigh', 'AlarmMinor'];
+    if (this._lowAlarm !== null && numLess(value, this._lowAlarm)) return ['AlarmLoLo', 'AlarmMajor'];
+    if (this._highAlarm !== null && numLess(this._highAlarm, value)) return ['AlarmHiHi', 'AlarmMajor'];
+    if (this._lowWarning !== null && numLess(value, this._lowWarning)) return ['AlarmLow', 'AlarmMinor'];
+    if (this._highWarning !== null && numLess(this._highWarning, value)) return ['AlarmHigh', 'AlarmMinor'];
     return ['Good', 'Good'];
   }
 
@@ -601,20 +715,48 @@ export class BaseVariable extends Node {
     this.nativeTypeName;
   }
 
-  /** Current value in YAML/config form (pyrogue `_getDict` → valueDisp). */
-  _setDict(d: PyValue, writeEach: boolean, modes: readonly string[]): MaybePromise<void> {
-    if (!modes.includes(this._mode)) {
+  /**
+   * pyrogue BaseVariable._setDict: applies one YAML config entry through setDisp. `keys` are the
+   * array keys of an entry named `Var[k]` (one key: '*', ':', an index or a slice, on list and
+   * ndarray variables); a dict value sets the indices it names; other values are one setDisp.
+   */
+  _setDict(d: PyValue, writeEach: boolean, modes: readonly string[], keys: readonly string[] | null = null): MaybePromise<void> {
+    const skip = (): void =>
       this._log.warning(`Skipping set for Entry ${this.name} with mode ${this._mode}. Enabled Modes=${pyRepr([...modes])}.`);
-      return;
-    }
-    if (d instanceof PyDict) {
+    if (keys !== null) {
+      const nt = this.nativeTypeName;
+      if (keys.length !== 1 || (nt !== 'list' && nt !== 'ndarray')) {
+        this._log.error(`Entry ${this.name} with key ${pyRepr([...keys])} not found`);
+        return;
+      }
+      if (!modes.includes(this._mode)) return skip();
+      const key = keys[0];
+      const n = this._numValues();
+      if (key === '*' || key === ':') return seq(Array.from({ length: n }, (_, i) => () => this.setDisp(d, writeEach, i)));
+      const sel = selectIndices(n, key);
+      if (!key.includes(':')) return this.setDisp(d, writeEach, Array.isArray(sel) ? sel[0] : sel);
+      const idx = Array.isArray(sel) ? sel : [sel];
+      let values: PyValue[];
+      if (typeof d === 'string') values = splitListText(d);
+      else if (Array.isArray(d)) values = [...d];
+      else if (d instanceof PyTuple) values = [...d.items];
+      else values = [d];
+      if (values.length === 1 && idx.length > 1) values = idx.map(() => values[0]);
       const fs: (() => MaybePromise<void>)[] = [];
-      for (const [k, v] of d) fs.push(() => this.setDisp(v, writeEach, toIndex(k)));
-      let r: MaybePromise<void> = undefined;
-      for (const f of fs) r = then(r, f);
-      return r;
+      for (let k = 0; k < Math.min(values.length, idx.length); k++) {
+        const val = values[k];
+        fs.push(() => this.setDisp(typeof val === 'string' ? val.trim() : val, writeEach, idx[k]));
+      }
+      return seq(fs);
     }
-    return this.setDisp(typeof d === 'string' ? d : d, writeEach);
+    if (!modes.includes(this._mode)) return skip();
+    if (d instanceof PyDict) return seq([...d].map(([k, v]) => () => this.setDisp(v, writeEach, toIndex(k))));
+    return this.setDisp(d, writeEach);
+  }
+
+  /** Number of values of an array variable (rogue's C++ `_numValues`; Python variables have none). */
+  _numValues(): number {
+    throw new PyAttributeError(`'${this.pyClass.name}' object has no attribute '_numValues'`);
   }
 
   // --- Python surface --------------------------------------------------------
@@ -732,59 +874,46 @@ export class LocalBlock implements TreeBlock {
   get rawValue(): PyValue {
     return this._value;
   }
+  /**
+   * pyrogue LocalBlock.set, in its order: an indexed set reads the old item (IndexError/TypeError
+   * as Python's subscript) and assigns without checks; a whole list/dict is taken as changed; a
+   * scalar is range-checked with Python's `<`/`>` (TypeError for unorderable types) before the
+   * type check (`typeCheck`, isinstance of the variable's nativeType). Nothing changes on failure.
+   */
   set(value: PyValue, index: number): void {
     const v = this.variable;
-    let newValue: PyValue;
     let changed: boolean;
-    if (index >= 0) {
-      const cur = this._value;
-      if (cur instanceof NdArray) newValue = ndSet(cur, index, value);
-      else if (Array.isArray(cur)) {
-        if (index >= cur.length) throw new PyIndexError('list assignment index out of range');
-        newValue = [...cur];
-        newValue[index] = value;
-      } else throw new PyTypeError(`'${typeName(cur)}' object does not support item assignment`);
-      changed = true;
-    } else {
-      newValue = this._coerce(value);
-      changed = Array.isArray(newValue) || newValue instanceof PyDict || !sameValue(this._value, newValue);
+    let newValue: PyValue;
+    if (index < 0 && (Array.isArray(value) || value instanceof PyDict)) changed = true;
+    else if (index >= 0) changed = !pyEquals(itemGet(this._value, index), value);
+    // pyrogue computes np.array_equal(old, new) here (true when nothing changed); kept as it is.
+    else if (value instanceof NdArray) changed = this._value instanceof NdArray && pyEquals(this._value, value);
+    else {
+      const min = v.minimum;
+      const max = v.maximum;
+      if ((min !== null && pyLess(value, min)) || (max !== null && pyGreater(value, max))) {
+        throw new VariableError(`Value range error for ${v.name}. Value=${pyStr(value)}, Min=${pyStr(min)}, Max=${pyStr(max)}`);
+      }
+      changed = !pyEquals(this._value, value);
+    }
+    if (index >= 0) newValue = itemSet(this._value, index, value);
+    else {
+      const nt = v.nativeTypeName;
+      if ((v as LocalVariable)._typeCheckEnabled && nt !== null && !isInstanceOfNamed(value, nt)) {
+        throw new VariableError(
+          `Type mismatch for ${v.path}: expected ${nativeTypeRepr(nt)}, got ${typeRepr(value)}. ` +
+            'If this variable intentionally changes Python types, construct it with typeCheck=False.',
+        );
+      }
+      newValue = value;
     }
     this._value = newValue;
-    if (this.localSet) this.localSet({ dev: v.parent, var: v, value: newValue, changed });
-  }
-  private _coerce(value: PyValue): PyValue {
-    const v = this.variable;
-    const nt = v.nativeTypeName;
-    if (value === null || nt === null) return value;
-    if (nt === 'ndarray') {
-      if (value instanceof NdArray) return value;
-      if (Array.isArray(value) || value instanceof PyTuple) return listToNdArray(v.ndType ?? NpDtype.float64, value);
-    }
-    const t = nativeTypeOf(value);
-    if (t === nt || !(v as LocalVariable)._typeCheckEnabled) return value;
-    if (nt === 'float' && (t === 'int' || t === 'bool')) return value;
-    if (nt === 'int' && t === 'bool') return value;
-    if (value instanceof NpScalar) return value;
-    throw new VariableError(`Invalid value type ${nativeTypeRepr(t)} for variable ${v.path} with type ${nativeTypeRepr(nt)}`);
+    if (this.enable && this.localSet) this.localSet({ dev: v.parent, var: v, value: newValue, changed });
   }
   get(index: number): PyValue {
     const v = this.variable;
     if (this.localGet) this._value = this.localGet({ dev: v.parent, var: v });
-    if (index >= 0) {
-      const cur = this._value;
-      if (cur instanceof NdArray) return ndGet(cur, index);
-      if (Array.isArray(cur)) {
-        if (index >= cur.length) throw new PyIndexError('list index out of range');
-        return cur[index];
-      }
-      if (typeof cur === 'string') {
-        const cps = [...cur];
-        if (index >= cps.length) throw new PyIndexError('string index out of range');
-        return cps[index];
-      }
-      throw new PyTypeError(`'${typeName(cur)}' object is not subscriptable`);
-    }
-    return this._value;
+    return index >= 0 ? itemGet(this._value, index) : this._value;
   }
   startTransaction(type: TransactionType, opts: TransactionOptions): void {
     void opts;
@@ -799,11 +928,6 @@ export class LocalBlock implements TreeBlock {
   }
 }
 
-function sameValue(a: PyValue, b: PyValue): boolean {
-  if (a instanceof NdArray || b instanceof NdArray) return false;
-  if (typeof a !== typeof b) return false;
-  return a === b;
-}
 
 export interface LocalVariableOptions extends BaseVariableOptions {
   localSet?: LocalSetFunc | null;
@@ -908,9 +1032,14 @@ export class LocalVariable extends BaseVariable {
   };
 }
 
-/** TS-side convenience: an integral JS number for an int variable becomes a bigint. */
+/**
+ * TS-side conveniences (never applied to Python callers, who get pyrogue's type check): an
+ * integral JS number for an int variable becomes a bigint; a JS array for a numpy array
+ * variable becomes an array of the variable's dtype.
+ */
 export function coerceTs(v: BaseVariable, value: PyValue): PyValue {
   if (typeof value === 'number' && Number.isInteger(value) && v.nativeTypeName === 'int') return BigInt(value);
+  if (Array.isArray(value) && v.nativeTypeName === 'ndarray') return listToNdArray(v.ndType ?? NpDtype.float64, value);
   return value;
 }
 
