@@ -4,8 +4,8 @@
  *   new LocalCommand({ name: 'Multiply', value: 0n, retValue: 0n, function: ({ arg }) => (arg as bigint) * 3n })
  *
  * The function receives one object {root, dev, cmd, arg} (pyrogue passes the
- * subset of those names the function declares); it may be async. `arg` tells
- * whether the command takes an argument (default: function.length > 0).
+ * subset of those names the function declares); it may be async. The option `arg: true`
+ * declares that it takes an argument (default false).
  *
  * EXTENSION POINT (memory layer, RemoteCommand): extend BaseCommand, set
  * `static override pyExtraBases = [RemoteVariable]`, override `_block` handling
@@ -30,7 +30,11 @@ export type CommandFunction = (args: CommandArgs) => MaybePromise<PyValue | void
 
 export interface BaseCommandOptions extends Omit<BaseVariableOptions, 'mode'> {
   function?: CommandFunction | null;
-  /** Whether the function takes an argument (pyrogue: 'arg' in its parameters). Default: function.length > 0. */
+  /**
+   * Whether the command takes an argument (pyrogue: the function declares a parameter `arg`).
+   * Declared, never guessed: default false. A command with `arg: true` keeps the last argument as
+   * its value and publishes it; without, the argument is still parsed and passed but not kept.
+   */
   arg?: boolean;
   /** An example return value: sets retTypeStr (its Python type name). */
   retValue?: PyValue;
@@ -42,7 +46,6 @@ export interface BaseCommandOptions extends Omit<BaseVariableOptions, 'mode'> {
 export class BaseCommand extends BaseVariable {
   static override pyModule = 'pyrogue._Command';
   static override pyName = 'BaseCommand';
-  declare _block: LocalBlock;
   protected _function: CommandFunction | null;
   protected _arg: boolean;
   protected _retTypeStr: string | null;
@@ -51,13 +54,12 @@ export class BaseCommand extends BaseVariable {
   constructor(opts: BaseCommandOptions) {
     super({ ...opts, mode: 'WO', value: opts.value === undefined ? 0n : opts.value, bulkOpEn: false });
     this._function = opts.function ?? null;
-    this._arg = opts.arg ?? (this._function ? this._function.length > 0 : false);
+    this._arg = opts.arg ?? false;
     const rv = opts.retValue;
     if (opts.retTypeStr !== undefined) this._retTypeStr = opts.retTypeStr;
     else if (rv === undefined || rv === null) this._retTypeStr = null;
     else if (Array.isArray(rv)) this._retTypeStr = `${rv.length ? typeName(rv[0]) : 'NoneType'}[]`;
     else this._retTypeStr = typeName(rv);
-    this._block = new LocalBlock(this, this._default, null, null);
   }
 
   override get isCommand(): boolean {
@@ -73,16 +75,18 @@ export class BaseCommand extends BaseVariable {
     return this._retTypeStr;
   }
 
-  // Commands hold their last argument like a local variable.
+  // A local command holds no value of its own: get() is its default (the last argument it ran
+  // with, when it takes one), and set() does nothing (pyrogue BaseVariable.set).
   override get(opts: GetOptions = {}): MaybePromise<PyValue> {
-    return this._block.get(opts.index ?? -1);
+    void opts;
+    return this._default;
   }
   override set(value: PyValue, opts: SetOptions = {}): MaybePromise<void> {
-    this._block.set(value, opts.index ?? -1);
-    if (opts.write ?? true) this._block.checkTransaction();
+    void value;
+    void opts;
   }
   protected override _peek(): PyValue | undefined {
-    return this._block ? this._block.rawValue : this._default;
+    return this._default;
   }
 
   /** Runs the command (pyrogue `cmd(arg)` / `cmd.call(arg)`); returns the function's return value. */
@@ -106,16 +110,20 @@ export class BaseCommand extends BaseVariable {
       throw e;
     };
     try {
-      const arg = this.parseDisp(argIn);
-      if (arg !== null) {
-        this._block.set(arg, -1);
-        this._block.checkTransaction();
-      }
+      // pyrogue: no argument runs with the default; an argument is parsed like setDisp's.
+      const arg = argIn === null ? this._default : this.parseDisp(argIn);
       const f = this._function;
-      if (!f) return null;
+      const done = (r: PyValue | void): PyValue => {
+        if (this._arg) {
+          this._default = arg;
+          this._queueUpdate();
+        }
+        return r === undefined ? null : r;
+      };
+      if (!f) return done(null);
       const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (r instanceof Promise) return r.then((x) => (x === undefined ? null : x), fail);
-      return r === undefined ? null : r;
+      if (r instanceof Promise) return r.then(done, fail);
+      return done(r);
     } catch (e) {
       return fail(e);
     }

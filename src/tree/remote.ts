@@ -239,14 +239,6 @@ function remotePeek(v: RemoteNode): PyValue | undefined {
 }
 
 /** Display text → value: enum names through revEnum, otherwise the model's parser. */
-function remoteParseDisp(v: RemoteNode, sValue: string): PyValue {
-  if (v.disp === 'enum') {
-    const r = v.revEnum?.get(sValue);
-    if (r === undefined) throw new PyError('builtins', 'KeyError', safeRepr(sValue));
-    return r;
-  }
-  return v._mem.model.fromString(sValue);
-}
 
 function remoteProps(): PyMembers {
   const m = (s: unknown) => (s as RemoteNode)._mem;
@@ -288,6 +280,9 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
 
   readonly _mem: MemVariable;
 
+  override _numValues(): number {
+    return this._mem.numValues;
+  }
   constructor(opts: RemoteVariableOptions) {
     const p = prepare(opts);
     const disp = opts.disp ?? p.model.defaultDisp;
@@ -325,9 +320,6 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
   }
   protected override _peek(): PyValue | undefined {
     return remotePeek(this);
-  }
-  protected override _parseDispValue(sValue: string): PyValue {
-    return remoteParseDisp(this, sValue);
   }
   /** pyrogue `_finishInit`: stages the default value (no write), after the blocks exist. */
   override _finishInit(): void {
@@ -401,9 +393,6 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   protected override _peek(): PyValue | undefined {
     return remotePeek(this);
   }
-  protected override _parseDispValue(sValue: string): PyValue {
-    return remoteParseDisp(this, sValue);
-  }
   override _finishInit(): void {
     super._finishInit();
     if (this._remoteDefault !== null && this._mem.block) {
@@ -411,7 +400,11 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
       if (r instanceof Promise) r.catch(() => undefined);
     }
   }
-  /** pyrogue BaseCommand._doFunc: parse the argument, set it (a memory write here), then run the function. */
+  /**
+   * pyrogue BaseCommand._doFunc for a RemoteCommand: the argument (or, without one, the default)
+   * is parsed and handed to the function, which does any memory access itself (`cmd.set`,
+   * `cmd.post`); a RemoteCommand keeps no last argument.
+   */
   protected override _doFunc(argIn: PyValue): MaybePromise<PyValue> {
     const dev = this.parent;
     const en = dev?.child('enable');
@@ -420,18 +413,16 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
       this._log.exception(e);
       throw e;
     };
-    return (async () => {
-      try {
-        const arg = this.parseDisp(argIn);
-        if (arg !== null) await this.set(arg);
-        const f = this._function;
-        if (!f) return null;
-        const r = await f({ root: this.root, dev: this.parent, cmd: this, arg });
-        return r === undefined ? null : r;
-      } catch (e) {
-        return fail(e);
-      }
-    })();
+    try {
+      const arg = argIn === null ? this._remoteDefault : this.parseDisp(argIn);
+      const f = this._function;
+      if (!f) return null;
+      const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
+      if (r instanceof Promise) return r.then((x) => (x === undefined ? null : x), fail);
+      return r === undefined ? null : r;
+    } catch (e) {
+      return fail(e);
+    }
   }
 
   static override pyMembers: PyMembers = {
