@@ -617,7 +617,10 @@ export class Block {
     const src = 'Block::setUIntPy';
     const extract = (x: PyValue): bigint => {
       const n = typeof x === 'boolean' ? (x ? 1n : 0n) : typeof x === 'bigint' ? x : x instanceof NpScalar && x.dtype.kind === 'u' ? (x.value as bigint) : null;
-      if (n === null || n < 0n || n >= 1n << 64n) throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
+      if (n === null) throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
+      // boost.python's unsigned long conversion (PyLong_AsUnsignedLong) after the type check
+      if (n < 0n) throw new PyError('builtins', 'OverflowError', "can't convert negative value to unsigned int");
+      if (n >= 1n << 64n) throw new PyError('builtins', 'OverflowError', 'Python int too large to convert to C unsigned long');
       return n;
     };
     if (value instanceof NdArray && value.dtype.kind !== 'u' && value.ndim === 1 && index + value.shape[0] <= v.numValues)
@@ -651,7 +654,9 @@ export class Block {
     const src = 'Block::setIntPy';
     const extract = (x: PyValue): bigint => {
       const n = typeof x === 'boolean' ? (x ? 1n : 0n) : typeof x === 'bigint' ? x : x instanceof NpScalar && x.dtype.kind === 'i' ? (x.value as bigint) : null;
-      if (n === null || n < -(1n << 63n) || n >= 1n << 63n) throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
+      if (n === null) throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
+      // boost.python's long conversion (PyLong_AsLong) after the type check
+      if (n < -(1n << 63n) || n >= 1n << 63n) throw new PyError('builtins', 'OverflowError', 'Python int too large to convert to C long');
       return n;
     };
     if (value instanceof NdArray && value.dtype.kind !== 'i' && value.ndim === 1 && index + value.shape[0] <= v.numValues)
@@ -687,6 +692,7 @@ export class Block {
     const extract = (x: PyValue): boolean => {
       if (typeof x === 'boolean') return x;
       if (typeof x === 'bigint') return x !== 0n;
+      if (x === null) return false; // boost.python's bool conversion takes None as False
       if (x instanceof NpScalar && x.dtype.kind === 'b') return x.value as boolean;
       throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
     };
