@@ -125,6 +125,9 @@ export class Device extends Node {
   readonly ReadDevice: BaseCommand;
   readonly WriteDevice: BaseCommand;
 
+  protected override get _logKind(): string {
+    return 'Device';
+  }
   constructor(opts: DeviceOptions = {}) {
     super({ ...opts, name: opts.name ?? new.target.name, expand: opts.expand ?? false });
     this._memBase = opts.memBase ?? null;

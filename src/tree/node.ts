@@ -15,6 +15,7 @@ import type { PyAttrSurface, PyCallable } from './surface';
 import { bindArgs } from '../py/signature';
 import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers, TreeClass } from './pyclass';
 import type { Root } from './root';
+import { Logger } from './log';
 
 export interface NodeOptions {
   name: string;
@@ -77,6 +78,19 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   }
   get parent(): Node | null {
     return this._parent;
+  }
+  private _logger: Logger | null = null;
+  /** pyrogue's family of the logger name: Variable, Command, Device, Root ('' for a bare Node). */
+  protected get _logKind(): string {
+    return '';
+  }
+  /** This node's logger, named like pyrogue's: pyrogue.<Family>.<Class>.<path>. */
+  get _log(): Logger {
+    if (!this._logger || !this._logger.name.endsWith('.' + this.path)) {
+      const kind = this._logKind;
+      this._logger = new Logger(`pyrogue${kind ? '.' + kind : ''}.${this.pyClass.name}.${this.path}`, () => this.root?._logSink ?? null);
+    }
+    return this._logger;
   }
   get root(): Root | null {
     return this._root;

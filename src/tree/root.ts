@@ -85,6 +85,9 @@ export class Root extends Device implements RootSurface {
   readonly LoadConfigProcess: LoadConfigProcess;
   readonly SaveConfigProcess: SaveConfigProcess;
 
+  protected override get _logKind(): string {
+    return 'Root';
+  }
   constructor(opts: RootOptions = {}) {
     super({ ...opts, name: opts.name ?? 'Root', expand: opts.expand ?? true });
     this._root = this;
@@ -376,6 +379,19 @@ export class Root extends Device implements RootSurface {
   // Polling
 
   _updatePollInterval(v: BaseVariable): void {
+    // pyrogue's poll queue: a variable without a block of its own (a LinkVariable) is polled
+    // through its dependencies, each taking the link's interval when that is shorter (or theirs is 0).
+    if (v._block === null) {
+      const own = Number(v._ownPollInterval);
+      if (own !== 0) {
+        for (const dep of v.dependencies) {
+          const p = Number(dep.pollInterval);
+          if (p === 0 || own < p) dep.setPollInterval(v._ownPollInterval);
+        }
+      }
+      this._polled.delete(v);
+      return;
+    }
     const p = Number(v.pollInterval);
     if (p > 0 && !(v instanceof LinkVariable)) this._polled.set(v, Date.now() + p * 1000);
     else this._polled.delete(v);

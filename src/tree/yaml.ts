@@ -7,15 +7,16 @@
 import * as fs from 'fs';
 import * as pathMod from 'path';
 import * as zlib from 'zlib';
-import * as jsyaml from 'js-yaml';
-import { PyValueError } from '../py/errors';
-import { NdArray, PyDict, PyValue } from '../py/values';
+import { PyAttributeError, PyError, PyTypeError } from '../py/errors';
+import { pyRepr, pyStr, strRepr } from '../py/repr';
+import { pyYamlLoad } from '../py/yaml';
+import { NdArray, PyDict, PyValue, typeName } from '../py/values';
 import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, SaveYamlOptions, _installSaveYaml } from './device';
-import { GetYamlOptions, Node, _installGetYaml } from './node';
+import { GetYamlOptions, Node, NodeArray, _installGetYaml } from './node';
 import { Root, rootHooks, SetYamlOptions } from './root';
-import { BaseVariable, VariableValue } from './variable';
+import { BaseVariable, VariableValue, selectIndices } from './variable';
 
 // ---------------------------------------------------------------------------
 // The data tree: nested ordered maps of VariableValue
@@ -385,88 +386,167 @@ export function dataToYaml(tree: YamlTree): string {
 }
 
 // ---------------------------------------------------------------------------
-// setYaml / loadYaml
+// setYaml / loadYaml: pyrogue's yamlToData, then its node matching and _setDict walk
 
-function isBoolVar(v: BaseVariable): boolean {
-  return v.nativeTypeName === 'bool';
+/** pyrogue's yamlToData: PyYAML's loader (ordered mappings) with `!include` resolved against `fName`'s folder. */
+export function yamlToData(text: string, fName: string | null = null): PyValue {
+  return pyYamlLoad(text, {
+    include: (rel) => {
+      // pyrogue: absolute as is; relative to the including file; from a string there is no base
+      // (pyrogue then hands PyYAML's node to os.path.abspath, which raises this TypeError).
+      if (rel.startsWith('/')) return yamlFile(rel);
+      if (fName !== null) return yamlFile(pathMod.resolve(pathMod.dirname(fName), rel));
+      throw new PyTypeError('expected str, bytes or os.PathLike object, not ScalarNode');
+    },
+  });
 }
 
-/** Converts a YAML (failsafe-loaded) value into what pyrogue's setDisp receives. */
-function yamlToPy(v: BaseVariable, x: unknown): PyValue {
-  if (x === null || x === undefined) return null;
-  if (typeof x === 'string') {
-    if (isBoolVar(v)) {
-      if (/^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(x)) return true;
-      if (/^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(x)) return false;
-    }
-    return x;
+function yamlFile(fName: string): PyValue {
+  const abs = pathMod.resolve(fName);
+  let text: string;
+  try {
+    text = readYamlFile(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new PyError('builtins', 'FileNotFoundError', `[Errno 2] No such file or directory: ${strRepr(abs)}`);
+    if (code === 'EISDIR') throw new PyError('builtins', 'IsADirectoryError', `[Errno 21] Is a directory: ${strRepr(abs)}`);
+    throw e;
   }
-  if (Array.isArray(x)) return x.map((y) => yamlToPy(v, y));
-  return String(x);
+  return yamlToData(text, abs);
 }
 
-function applyDict(dev: Device, d: Record<string, unknown>, opts: Required<SetYamlOptions>): MaybePromise<void> {
-  const fs: (() => MaybePromise<void>)[] = [];
-  const inc = norm(opts.incGroups);
-  const exc = norm(opts.excGroups);
-  const keys = new Set(Object.keys(d));
-  for (const [name, n] of dev.nodes) {
-    let key: string | null = null;
-    if (keys.has(name)) key = name;
-    if (key === null) continue;
-    const val = d[key];
-    if (n instanceof Device) {
-      if (val && typeof val === 'object' && !Array.isArray(val)) fs.push(() => applyDict(n, val as Record<string, unknown>, opts));
-    } else if (n instanceof BaseVariable && !(n instanceof BaseCommand)) {
-      if (!n.filterByGroup(inc, exc)) continue;
-      if (val && typeof val === 'object' && !Array.isArray(val)) {
-        const pd = new PyDict();
-        for (const [k, x] of Object.entries(val as Record<string, unknown>)) pd.set(BigInt(k), yamlToPy(n, x));
-        fs.push(() => n._setDict(pd, opts.writeEach, opts.modes));
-      } else fs.push(() => n._setDict(yamlToPy(n, val), opts.writeEach, opts.modes));
+/** `d.items()` of a YAML value that pyrogue treats as a mapping (AttributeError otherwise, as Python's). */
+function itemsOf(d: PyValue): [PyValue, PyValue][] {
+  if (d instanceof PyDict) return [...d];
+  throw new PyAttributeError(`'${typeName(d)}' object has no attribute 'items'`);
+}
+
+/** pyrogue Node.nodeMatch: an exact child name, `Var[k]` (the variable with its keys) or an array of children by keys. */
+export function nodeMatch(node: Node, name: PyValue): [Node[], string[] | null] {
+  if (typeof name !== 'string') return [[], null];
+  const exact = node.child(name);
+  if (exact) return [[exact], null];
+  const fields = name.split(/\]\[|\[|\]/);
+  const aname = fields[0];
+  const keys = fields.slice(1, -1);
+  const plain = node.child(aname);
+  if (plain) return [[plain], keys];
+  const arr = node.node(aname);
+  if (arr === null || arr instanceof Node || keys.length === 0) return [[], null];
+  return [iterateArray(arr, keys), null];
+}
+
+/** pyrogue's _iterateDict: '*' or ':' takes all, digits one, else a Python slice over 0..max key. */
+function iterateArray(d: NodeArray, keys: string[]): Node[] {
+  const k = keys[0];
+  let sub: (Node | NodeArray | undefined)[];
+  if (k === '*' || k === ':') sub = [...d.values()];
+  else if (/^[0-9]+$/.test(k)) sub = d.has(Number(k)) ? [d.get(Number(k))] : [];
+  else {
+    const size = Math.max(...d.keys()) + 1;
+    try {
+      const sel = selectIndices(size, k);
+      sub = (Array.isArray(sel) ? sel : [sel]).map((i) => d.get(i));
+    } catch {
+      sub = [];
     }
+  }
+  const out: Node[] = [];
+  for (const e of sub) {
+    if (keys.length === 1 && e instanceof Node) out.push(e);
+    else if (keys.length > 1 && e instanceof Map) out.push(...iterateArray(e, keys.slice(1)));
+  }
+  return out;
+}
+
+interface DictOptions {
+  writeEach: boolean;
+  modes: string[];
+  incGroups: string[] | null;
+  excGroups: string[] | null;
+}
+
+/** pyrogue `_setDict` on any node: a variable applies the value, a command ignores it, a device walks its entries. */
+export function setDict(node: Node, d: PyValue, o: DictOptions, keys: string[] | null = null): MaybePromise<void> {
+  if (node instanceof BaseCommand) return;
+  if (node instanceof BaseVariable) return node._setDict(d, o.writeEach, o.modes, keys);
+  if (keys !== null) {
+    node._log.error(`Entry ${node.name} with key ${pyRepr(keys)} not found`);
+    return;
+  }
+  const fs: (() => MaybePromise<void>)[] = [];
+  for (const [key, value] of itemsOf(d)) {
+    fs.push(() => {
+      const [nodes, k] = nodeMatch(node, key);
+      if (nodes.length === 0) {
+        node._log.error(`Entry ${pyStr(key)} not found`);
+        return;
+      }
+      return seq(nodes.filter((n) => n.filterByGroup(o.incGroups, o.excGroups)).map((n) => () => setDict(n, value, o, k)));
+    });
   }
   return seq(fs);
 }
 
-function rootSetYaml(root: Root, yml: string, o: SetYamlOptions): MaybePromise<void> {
-  const opts: Required<SetYamlOptions> = {
-    writeEach: o.writeEach ?? false,
-    modes: o.modes ?? ['RW', 'WO'],
-    incGroups: o.incGroups ?? null,
-    excGroups: o.excGroups === undefined ? ['NoConfig'] : o.excGroups,
-  };
-  let data: unknown;
-  try {
-    data = jsyaml.load(yml, { schema: jsyaml.FAILSAFE_SCHEMA });
-  } catch (e) {
-    throw new PyValueError(`Error parsing YAML: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (data === null || data === undefined) return;
-  if (typeof data !== 'object' || Array.isArray(data)) throw new PyValueError('YAML configuration must be a mapping');
-  return root.updateGroup(() => {
-    const fs: (() => MaybePromise<void>)[] = [];
-    for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-      const node = k === root.name || k === 'root' ? root : root.getNode(k.includes('.') ? k : `${root.name}.${k}`);
-      if (node instanceof Device && v && typeof v === 'object') fs.push(() => applyDict(node, v as Record<string, unknown>, opts));
-      else if (node instanceof BaseVariable) fs.push(() => node._setDict(yamlToPy(node, v), opts.writeEach, opts.modes));
-      else root.child('enable'); // unknown entries are ignored
-    }
-    return then(seq(fs), () => {
-      const after: (() => MaybePromise<unknown>)[] = [];
-      if (!opts.writeEach) after.push(() => root.writeAll());
-      if (root.InitAfterConfig.value() === true) after.push(() => root.initialize());
-      return seq(after);
+/** pyrogue Root._setDictRoot: top-level keys are node paths ('Root', 'Root.Dev', 'root.Dev'). */
+function setDictRoot(root: Root, d: PyValue, o: DictOptions): MaybePromise<void> {
+  const fs: (() => MaybePromise<void>)[] = [];
+  for (const [key, value] of itemsOf(d)) {
+    fs.push(() => {
+      if (typeof key !== 'string') throw new PyTypeError(`argument of type '${typeName(key)}' is not iterable`);
+      const node = root.getNode(key);
+      if (node === null) {
+        root._log.error(`Entry ${key} not found`);
+        return;
+      }
+      return setDict(node, value, o);
     });
-  });
+  }
+  return seq(fs);
 }
 
-function listYamlFiles(name: string): string[] {
+function dictOptions(o: SetYamlOptions): DictOptions {
+  return {
+    writeEach: o.writeEach ?? false,
+    modes: o.modes ?? ['RW', 'WO'],
+    incGroups: norm(o.incGroups ?? null),
+    excGroups: o.excGroups === undefined ? ['NoConfig'] : norm(o.excGroups),
+  };
+}
+
+/** Applies parsed config documents in one update group, then commits (unless writeEach) and runs InitAfterConfig. */
+function applyConfig(root: Root, docs: (() => PyValue)[], o: DictOptions): MaybePromise<void> {
+  return root.updateGroup(() =>
+    then(
+      seq(docs.map((doc) => () => setDictRoot(root, doc(), o))),
+      () => (o.writeEach ? undefined : root.writeAll()),
+    ),
+  );
+}
+
+function afterConfig(root: Root): MaybePromise<unknown> {
+  return root.InitAfterConfig.value() === true ? root.initialize() : undefined;
+}
+
+function rootSetYaml(root: Root, yml: string, o: SetYamlOptions): MaybePromise<void> {
+  const data = yamlToData(yml);
+  return then(
+    applyConfig(root, [() => data], dictOptions(o)),
+    () => then(afterConfig(root), () => undefined),
+  );
+}
+
+/** pyrogue Device.loadYaml's file list: .yml/.yaml files (and .gz of them), directories' *.yml then *.yaml, sorted. */
+function listYamlFiles(name: string | string[]): string[] {
+  const raw = Array.isArray(name) ? name : name.includes(',') ? name.split(',') : [name];
   const out: string[] = [];
-  for (const part of name.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (fs.existsSync(part) && fs.statSync(part).isDirectory()) {
-      for (const f of fs.readdirSync(part).sort()) if (/\.ya?ml(\.gz)?$/.test(f)) out.push(pathMod.join(part, f));
-    } else out.push(part);
+  for (const rl of raw) {
+    if (/\.ya?ml(\.gz)?$/.test(rl)) out.push(rl);
+    else if (fs.existsSync(rl) && fs.statSync(rl).isDirectory()) {
+      const names = fs.readdirSync(rl);
+      const pick = (ext: string) => names.filter((f) => f.endsWith(ext)).map((f) => pathMod.join(rl, f));
+      out.push(...[...pick('.yml'), ...pick('.yaml')].sort());
+    } else throw new PyError('builtins', 'Exception', `loadYaml: Invalid load file: ${rl}, must be a directory or end in .yml or .yaml`);
   }
   return out;
 }
@@ -476,9 +556,12 @@ function readYamlFile(f: string): string {
   return f.endsWith('.gz') ? zlib.gunzipSync(raw).toString('utf8') : raw.toString('utf8');
 }
 
-function rootLoadYaml(root: Root, name: string, o: SetYamlOptions): MaybePromise<void> {
+function rootLoadYaml(root: Root, name: string | string[], o: SetYamlOptions): MaybePromise<void> {
   const files = listYamlFiles(name);
-  return seq(files.map((f) => () => rootSetYaml(root, readYamlFile(f), o)));
+  return then(
+    applyConfig(root, files.map((f) => () => yamlFile(f)), dictOptions(o)),
+    () => then(afterConfig(root), () => undefined),
+  );
 }
 
 function deviceSaveYaml(dev: Device, o: SaveYamlOptions): MaybePromise<PyValue> {
