@@ -2,13 +2,14 @@
 """The pyrogue CLI, `python -m pyrogue --server HOST:PORT VERB PATH [VALUE]`,
 run as a child process in the same tier (real pyrogue or compat): get, value,
 set, exec (with/without arg, failing), a missing path, monitor (initial value
-+ a published update, stopped with SIGINT), path. Output lines are recorded with
++ a published update, stopped with SIGINT; its exit after SIGINT is recorded
+but not compared), path. Output lines are recorded with
 HOST:PORT and the monitor timestamps normalised. Needs a FRESH server.
 
 What the CLI says is compared apart from the banner that importing rogue prints
 ('Rogue/pyrogue version V. https://github.com/slaclab/rogue'): each step's
 'stdout' is the output without that line, and 'banner' lists the banner lines
-seen, the tier's pyrogue version written as {version}. The real banner comes from C stdio
+seen, the tier's rogue version written as {version}. The real banner comes from C stdio
 (printf), so in a pipe it can come after Python's lines; where it came is not
 compared, whether it came is."""
 import os
@@ -24,18 +25,20 @@ import _common
 import tier
 from _common import emit
 import pyrogue.interfaces
+import rogue
 
 host, port = _common.args()
 _common.guard(idle=60)
 server = f'{host}:{port}'
 ENV = tier.subprocess_env()
+ROGUE_VERSION = rogue.Version.current()
 BANNER = re.compile(r'^Rogue/pyrogue version (\S+)\. https://github\.com/slaclab/rogue$')
 
 
 def banner_of(text):
     """The banner lines of TEXT; the version is written as {version} when it is the
-    version of the pyrogue this tier imports (tier.VERSION), else left as printed."""
-    return [ln.replace(f' {tier.VERSION}. ', ' {version}. ', 1) for ln in text.splitlines() if BANNER.match(ln)]
+    version of the rogue this tier imports (rogue.Version.current()), else left as printed."""
+    return [ln.replace(f' {ROGUE_VERSION}. ', ' {version}. ', 1) for ln in text.splitlines() if BANNER.match(ln)]
 
 
 def norm(text):
@@ -107,14 +110,21 @@ with pyrogue.interfaces.SimpleClient(host, port) as c:
 ok_update = wait_line(lambda ln: ln.endswith('Root.Demo.Int = 99'), 10)
 p.send_signal(signal.SIGINT)
 try:
-    rc = p.wait(timeout=10)
+    rc = p.wait(timeout=5)
 except subprocess.TimeoutExpired:
+    # the real monitor's SimpleClient(cb=...)._stop() can hang on libzmq 4.3.4 (see _common.leave)
+    print('scenario: cli: the monitor was still running 5 s after SIGINT (its client teardown); killed it',
+          file=sys.stderr, flush=True)
     p.kill()
+    p.wait()
     rc = 'killed'
 reader.join(5)  # the output's end (the real banner, C stdio, may come only at exit)
 while not lines.empty():
     seen.append(lines.get())
-emit('cli:monitor Root.Demo.Int', initial=ok_initial, update=ok_update, rc=rc,
+emit('cli:monitor Root.Demo.Int', initial=ok_initial, update=ok_update,
      stdout=[ln for ln in norm('\n'.join(seen)) if ln.startswith('Connecting') or ln.startswith('Root.') or ln == ''],
      banner=banner_of('\n'.join(seen)))
+# How the monitor ended after Ctrl-C is its client's teardown: recorded, not compared
+# (not in expected/cli.jsonl), as the other scenarios do not check teardown either.
+emit('cli:monitor Root.Demo.Int:after-SIGINT', rc=rc)
 _common.leave()
