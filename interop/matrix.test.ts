@@ -12,13 +12,14 @@
  *   CLI `python -m pyrogue` (cli)              reference                  client default
  *   string client ZmqClient(...,True) (string_client)  reference          none (strings)
  *   raw pyzmq REQ (raw_pickle)                 reference                  0,1,2,3,4,5 + garbage+other
- * plus the golden transcript replay (fresh reference server, '0 failed') and
+ * plus the golden replays of the transcript and of the semantics recording
+ * (each on its own fresh reference server, '0 failed') and
  * check_compat_vs_golden (the compat package against the golden transcript).
  *
  * Every cell is its own test ('cell: CLIENT[scenario] × TREE × PROTOCOL') and
  * a failing cell is a failing test; the summary table is printed at the end.
- * The golden replay (~5.3 min, mostly publish waits recorded in the transcript) starts in
- * the background first so that it overlaps the other cells.
+ * The golden replays (transcript ~5.3 min, mostly publish waits recorded in it;
+ * semantics ~1 min) start in the background first so that they overlap the other cells.
  */
 import execa from 'execa';
 import * as fs from 'fs';
@@ -50,6 +51,8 @@ jest.setTimeout(300000);
 
 const TIER = detectTier();
 const PROTO = clientPickleProtocol();
+/** Exit code of a scenario whose watchdog fired (python-fixtures/scenarios/_common.py EXIT_WATCHDOG). */
+const EXIT_WATCHDOG = 4;
 /** Label of the cells whose client pickles with Python's default protocol. */
 const P = `p${PROTO}`;
 const TITLE = `interop tier: ${TIER.tier} (pyrogue ${TIER.pyrogueVersion ?? '?'}, python ${TIER.python}; client pickle protocol ${PROTO})`;
@@ -116,7 +119,9 @@ async function verify(label: string, s: Served, expected: string[], partial = fa
     problems.push(`${cmp.failed} of ${expected.length} expected steps differ or are missing${first ? ` (first: ${first})` : ''}`);
   }
   if (cmp.failed === 0 && cmp.passed !== expected.length) problems.push(`compare.py checked ${cmp.passed} of ${expected.length} steps`);
-  if (run.timedOut) problems.push(`scenario timed out after ${(run.ms / 1000).toFixed(0)} s`);
+  const watchdog = /^scenario watchdog: .*$/m.exec(run.stderr)?.[0];
+  if (run.timedOut) problems.push(`scenario timed out after ${(run.ms / 1000).toFixed(0)} s (no watchdog fired: it hung outside the guarded steps)`);
+  else if (run.exitCode === EXIT_WATCHDOG && watchdog) problems.push(watchdog.replace(/ Stacks of all threads follow\.$/, ''));
   else if (run.exitCode !== 0) problems.push(`scenario exit code ${run.exitCode}`);
   if (!run.tierLine) problems.push('scenario printed no tier line');
   else if (TIER.ok && !run.tierLine.includes(`"tier": "${TIER.tier}"`)) problems.push(`scenario ran in another tier: ${run.tierLine}`);
@@ -128,7 +133,7 @@ async function verify(label: string, s: Served, expected: string[], partial = fa
         '--- compare.py (expected vs got):',
         tail(cmp.text, 80),
         '--- scenario stderr (tail):',
-        tail(run.stderr, 15) || '(empty)',
+        tail(run.stderr, watchdog ? 60 : 15) || '(empty)',
         `--- TS server (${s.tree}) output (tail):`,
         tail(s.serverOut, 15),
         `(scenario output kept in ${scratchDir()})`,
@@ -157,7 +162,16 @@ const EXAMPLE_OVERRIDES: Record<string, Record<string, Record<string, unknown>>>
   seed_virtual: { 'virtual:root': { name: 'Example', path: 'Example', cls: 'VirtualRoot', linked: true } },
 };
 
-// ------------------------------------------------------------ golden replay (background)
+// ------------------------------------------------------------ golden replays (background)
+
+/** The recordings replayed against fresh reference servers, in the background (replay.py --transcript). */
+const RECORDINGS = {
+  /** 6,359 exchanges on the happy path (~5.3 min, mostly recorded publish waits). */
+  transcript: 'transcript.jsonl',
+  /** 591 exchanges off the happy path: lset/rset/idx/cmdsem/yaml/log (~1 min). */
+  semantics: 'semantics.jsonl',
+} as const;
+type Recording = keyof typeof RECORDINGS;
 
 interface ReplayResult {
   r?: execa.ExecaReturnValue;
@@ -166,24 +180,27 @@ interface ReplayResult {
   alive: boolean;
   ms: number;
 }
-let replayProc: execa.ExecaChildProcess | null = null;
-let replayServer: TsServer | null = null;
-let replay: Promise<ReplayResult> | null = null;
+const replayProcs = new Set<execa.ExecaChildProcess>();
+const replayServers = new Set<TsServer>();
+const replays: Partial<Record<Recording, Promise<ReplayResult>>> = {};
 /** Set by afterAll: a replay still starting must not go on (e.g. when `-t` selected other cells only). */
 let replayAborted = false;
 
-async function goldenReplay(): Promise<ReplayResult> {
+async function goldenReplay(rec: Recording): Promise<ReplayResult> {
   const t0 = Date.now();
   let srv: TsServer | null = null;
+  let proc: execa.ExecaChildProcess | null = null;
   try {
-    srv = replayServer = await startTsServer('reference');
+    srv = await startTsServer('reference');
+    replayServers.add(srv);
     if (replayAborted) throw new Error('aborted: the suite ended before the replay started');
-    replayProc = execa(PYTHON, [path.join(GOLDEN, 'replay.py'), '127.0.0.1', String(srv.port)], {
+    proc = execa(PYTHON, [path.join(GOLDEN, 'replay.py'), '127.0.0.1', String(srv.port), '--transcript', path.join(GOLDEN, RECORDINGS[rec])], {
       cwd: ROOT_DIR,
       reject: false,
       timeout: 9 * 60 * 1000,
     });
-    const r = await replayProc;
+    replayProcs.add(proc);
+    const r = await proc;
     const alive = srv.alive();
     await srv.stop();
     return { r, serverOut: srv.output(), alive, ms: Date.now() - t0 };
@@ -191,9 +208,42 @@ async function goldenReplay(): Promise<ReplayResult> {
     if (srv) await srv.stop();
     return { error: e as Error, serverOut: srv?.output() ?? '', alive: false, ms: Date.now() - t0 };
   } finally {
-    replayProc = null;
-    replayServer = null;
+    if (proc) replayProcs.delete(proc);
+    if (srv) replayServers.delete(srv);
   }
+}
+
+/** The replay cell of REC: '0 failed' from a replay of the whole recording on a fresh reference server. */
+function replayCell(rec: Recording): void {
+  cell(
+    `golden replay × reference × ${rec}`,
+    async () => {
+      requireTier();
+      const replay = replays[rec];
+      if (!replay) throw new Error(`golden replay of ${RECORDINGS[rec]} was not started`);
+      const res = await replay;
+      if (res.error) throw new Error(`golden replay (${rec}) could not run: ${res.error.message}\n${tail(res.serverOut, 15)}`);
+      const r = res.r!;
+      const out = r.stdout ?? '';
+      const last = out.trim().split('\n').pop() ?? '';
+      const m = /^(\d+) passed, (\d+) failed$/.exec(last);
+      const problems: string[] = [];
+      if (r.timedOut) problems.push('replay timed out');
+      if (!m) problems.push(`no 'N passed, M failed' line (last: '${last}')`);
+      else if (m[2] !== '0') {
+        // replay.py's per-family lines ('  write: 10 passed, 2 failed'): name the failing families
+        const fams = [...out.matchAll(/^ {2}([\w-]+): \d+ passed, (\d+) failed/gm)].filter((f) => f[2] !== '0').map((f) => `${f[1]} ${f[2]}`);
+        problems.push(`${m[2]} of ${Number(m[1]) + Number(m[2])} exchanges failed${fams.length ? ` (${fams.join(', ')})` : ''}`);
+      }
+      if (r.exitCode !== 0) problems.push(`replay exit code ${r.exitCode}`);
+      if (!res.alive) problems.push('the TS server exited during the replay');
+      if (problems.length) {
+        throw new Error(`golden replay (${rec}): ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`);
+      }
+      return `${last} (${(res.ms / 1000).toFixed(0)} s, run in the background)`;
+    },
+    600000,
+  );
 }
 
 // ------------------------------------------------------------ the suite
@@ -201,15 +251,15 @@ async function goldenReplay(): Promise<ReplayResult> {
 beforeAll(async () => {
   console.log(TITLE);
   await ensureBuilt();
-  // The replay does not need pyrogue; it is not started when the suite already failed its tier requirement.
-  if (TIER.ok) replay = goldenReplay();
+  // The replays do not need pyrogue; they are not started when the suite already failed its tier requirement.
+  if (TIER.ok) for (const rec of Object.keys(RECORDINGS) as Recording[]) replays[rec] = goldenReplay(rec);
 });
 
 afterAll(async () => {
   replayAborted = true;
-  if (replayProc) replayProc.kill('SIGKILL');
-  if (replay) await replay;
-  else if (replayServer) await replayServer.stop();
+  for (const p of replayProcs) p.kill('SIGKILL');
+  await Promise.all(Object.values(replays));
+  await Promise.all([...replayServers].map((srv) => srv.stop()));
   const bad = summary.some((r) => !r.ok);
   console.log(summaryTable(`INTEROP MATRIX SUMMARY — ${TITLE}`) + (bad ? `\nscenario outputs kept in ${scratchDir()}` : ''));
   if (!bad) fs.rmSync(scratchDir(), { recursive: true, force: true });
@@ -279,29 +329,7 @@ describe(`interop matrix [tier ${TIER.tier}, pyrogue ${TIER.pyrogueVersion ?? '?
       return last;
     });
 
-    cell(
-      'golden replay × reference × transcript',
-      async () => {
-        requireTier();
-        if (!replay) throw new Error('golden replay was not started');
-        const res = await replay;
-        if (res.error) throw new Error(`golden replay could not run: ${res.error.message}\n${tail(res.serverOut, 15)}`);
-        const r = res.r!;
-        const out = r.stdout ?? '';
-        const last = out.trim().split('\n').pop() ?? '';
-        const m = /^(\d+) passed, (\d+) failed$/.exec(last);
-        const problems: string[] = [];
-        if (r.timedOut) problems.push('replay timed out');
-        if (!m) problems.push(`no 'N passed, M failed' line (last: '${last}')`);
-        else if (m[2] !== '0') problems.push(`${m[2]} exchanges failed`);
-        if (r.exitCode !== 0) problems.push(`replay exit code ${r.exitCode}`);
-        if (!res.alive) problems.push('the TS server exited during the replay');
-        if (problems.length) {
-          throw new Error(`golden replay: ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`);
-        }
-        return `${last} (${(res.ms / 1000).toFixed(0)} s, run in the background)`;
-      },
-      600000,
-    );
+    replayCell('transcript');
+    replayCell('semantics');
   });
 });

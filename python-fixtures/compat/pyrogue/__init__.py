@@ -16,6 +16,8 @@ decides what a remote node can do (PROTOCOL.md §5.2)."""
 __compat__ = True
 __version__ = 'compat-v6.15.0'
 
+import rogue  # noqa: E402,F401  (as the real package: importing pyrogue imports rogue, which prints the banner)
+
 from pyrogue._Node import Node, NodeError, logInit, expose  # noqa: E402,F401
 from pyrogue._Variable import (BaseVariable, LocalVariable, RemoteVariable, LinkVariable,  # noqa: E402,F401
                                VariableValue, VariableError)

@@ -29,4 +29,8 @@ class Version:
         return 'compat-v6.15.0'
 
 
+# Importing rogue prints a banner line on stdout, as the real module does on import
+# (so `import pyrogue` and `python -m pyrogue ...` show it too); the version is compat's.
+print(f'Rogue/pyrogue version {Version.current()}. https://github.com/slaclab/rogue', flush=True)
+
 from rogue import interfaces  # noqa: E402,F401
