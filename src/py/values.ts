@@ -528,7 +528,7 @@ export function typeName(v: PyValue): string {
   if (v instanceof PyFrozenSet) return 'frozenset';
   if (v instanceof PyComplex) return 'complex';
   if (v instanceof NdArray) return 'ndarray';
-  if (v instanceof NpScalar) return v.dtype.name === 'bool' ? 'bool_' : v.dtype.name;
+  if (v instanceof NpScalar) return v.dtype.kind === 'b' ? 'bool_' : v.dtype.kind === 'U' ? 'str_' : v.dtype.kind === 'S' ? 'bytes_' : v.dtype.name;
   if (v instanceof PyGlobal) return 'type';
   if (v instanceof PyObject) return v.cls.name;
   return 'object';

@@ -202,8 +202,54 @@ export function listToNdArray(dtype: NpDtype, v: PyValue): NdArray {
   walk(v);
   const need = shape.reduce((a, b) => a * b, 1);
   if (flat.length !== need) throw new PyValueErrorShape();
-  if (dtype.kind === 'f') return NdArray.from(dtype, flat.map((x) => (typeof x === 'bigint' ? Number(x) : x)), shape);
-  return NdArray.from(dtype, flat, shape);
+  return NdArray.from(dtype, flat.map((x) => npElement(dtype, x)), shape);
+}
+
+/** Python's float() of a str (surrounding whitespace, underscores between digits, nan/inf words). */
+function pyFloatOfStr(s: string): number | null {
+  const t = s.trim();
+  if (/^[-+]?(nan|inf|infinity)$/i.test(t)) return t.replace(/^[-+]/, '').toLowerCase() === 'nan' ? NaN : t.startsWith('-') ? -Infinity : Infinity;
+  if (!/^[-+]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][-+]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0])) return null;
+  return Number(t.replace(/_/g, ''));
+}
+
+/** One element of `np.array(x, dtype)`: numpy's conversion of a Python scalar to a numeric or bool dtype. */
+function npElement(dtype: NpDtype, x: PyValue): PyValue {
+  const name = typeName(x);
+  if (dtype.kind === 'b') return pyTruthy(x);
+  if (dtype.kind === 'f' || dtype.kind === 'c') {
+    if (typeof x === 'number') return x;
+    if (typeof x === 'bigint') return Number(x);
+    if (typeof x === 'boolean') return x ? 1 : 0;
+    if (x === null) return NaN;
+    if (typeof x === 'string') {
+      const f = pyFloatOfStr(x);
+      if (f === null) throw new PyError('builtins', 'ValueError', `could not convert string to float: ${pyRepr(x)}`);
+      return f;
+    }
+    throw new PyTypeError(`float() argument must be a string or a real number, not '${name}'`);
+  }
+  if (dtype.kind === 'i' || dtype.kind === 'u') {
+    if (typeof x === 'bigint') return x;
+    if (typeof x === 'boolean') return x ? 1n : 0n;
+    if (typeof x === 'number') {
+      if (Number.isNaN(x)) throw new PyError('builtins', 'ValueError', 'cannot convert float NaN to integer');
+      if (!Number.isFinite(x)) throw new PyError('builtins', 'OverflowError', 'cannot convert float infinity to integer');
+      return BigInt(Math.trunc(x));
+    }
+    if (typeof x === 'string') {
+      const t = x.trim();
+      if (!/^[-+]?\d(_?\d)*$/.test(t)) throw new PyError('builtins', 'ValueError', `invalid literal for int() with base 10: ${pyRepr(x)}`);
+      return BigInt(t.replace(/_/g, ''));
+    }
+    throw new PyTypeError(`int() argument must be a string, a bytes-like object or a real number, not '${name}'`);
+  }
+  return x;
+}
+
+/** Python truth value of a plain value. */
+function pyTruthy(v: PyValue): boolean {
+  return truthy(v, false);
 }
 class PyValueErrorShape extends PyError {
   constructor() {
@@ -230,8 +276,7 @@ function ndSet(arr: NdArray, index: number, v: PyValue): NdArray {
   const x = v instanceof NpScalar ? v.value : v;
   if (arr.ndim === 1) {
     if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) throw new PyError('builtins', 'ValueError', 'setting an array element with a sequence.');
-    if (typeof x === 'string' && 'biuf'.includes(arr.dtype.kind)) throw new PyError('builtins', 'ValueError', `could not convert string to float: ${pyRepr(x)}`);
-    writeElement(arr.dtype, data, index * arr.dtype.itemsize, x);
+    writeElement(arr.dtype, data, index * arr.dtype.itemsize, npElement(arr.dtype, x));
   } else {
     const sub = listToNdArray(arr.dtype, x);
     data.set(sub.data, index * sub.data.length);
@@ -679,7 +724,8 @@ export class BaseVariable extends Node {
   setDisp(sValue: PyValue, write = true, index = -1): MaybePromise<void> {
     let value = this.parseDisp(sValue);
     if (index >= 0 && value instanceof NdArray && value.ndim === 0) value = value.item(0);
-    return this.set(value, { write, index });
+    // the parsed value is Python-typed: set as a Python caller would (no TS conveniences)
+    return this._pySet(value, { write, index });
   }
 
   _alarmState(value: PyValue): [string, string] {
