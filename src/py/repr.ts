@@ -354,6 +354,8 @@ function reprIn(v: PyValue, seen: Set<object>): string {
     if (v instanceof PyFrozenSet) return v.size === 0 ? 'frozenset()' : 'frozenset({' + [...v].map(r).join(', ') + '})';
     if (v instanceof PyObject) {
       if (isExceptionObject(v)) return `${v.cls.name}(${v.args.map(r).join(', ')})`;
+      const dt = datetimeRepr(v);
+      if (dt !== null) return dt;
       return `<${v.cls.qualified} object at ${fakeAddress()}>`;
     }
     if (isReducible(v)) return r(v[PY_REDUCE]());
@@ -361,6 +363,31 @@ function reprIn(v: PyValue, seen: Set<object>): string {
     seen.delete(v as object);
   }
   return `<object object at ${fakeAddress()}>`;
+}
+
+/**
+ * repr of a datetime.date / naive or UTC datetime.datetime held as its pickled form
+ * (`datetime.date(b'YYMD')`, `datetime.datetime(b'YYMDhms uuu'[, tz])`); null for anything else.
+ */
+function datetimeRepr(o: PyObject): string | null {
+  const a = o.args[0];
+  if (o.cls.module !== 'datetime' || !(a instanceof Uint8Array)) return null;
+  const y = a[0] * 256 + a[1];
+  if (o.cls.name === 'date' && a.length === 4) return `datetime.date(${y}, ${a[2]}, ${a[3]})`;
+  if (o.cls.name !== 'datetime' || a.length !== 10) return null;
+  const parts = [y, a[2], a[3], a[4], a[5]];
+  const sec = a[6];
+  const us = (a[7] << 16) | (a[8] << 8) | a[9];
+  if (sec || us) parts.push(sec);
+  if (us) parts.push(us);
+  let tz = '';
+  if (o.args.length > 1) {
+    const t = o.args[1];
+    const off = t instanceof PyObject && t.args[0] instanceof PyObject ? t.args[0].args : null;
+    if (!off || !off.every((x) => x === 0n)) return null;
+    tz = ', tzinfo=datetime.timezone.utc';
+  }
+  return `datetime.datetime(${parts.join(', ')}${tz})`;
 }
 
 /** Python's str(v). */

@@ -6,6 +6,7 @@
  *
  *   root.add(new AxiVersion({ memBase: new EmulatedMemory(), offset: 0 }));
  */
+import { pyStr } from '../py/repr';
 import { PyError } from '../py/errors';
 import { NdArray, NpDtype, PyValue } from '../py/values';
 import { BaseCommand } from './command';
@@ -251,9 +252,7 @@ export class AxiVersion extends Device {
   }
 }
 
+/** f'{arg}' of a Python value. */
 function fmtArg(v: PyValue): string {
-  if (typeof v === 'string') return v;
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  return String(v);
+  return pyStr(v);
 }

@@ -12,8 +12,8 @@
  * Also here: the bit-level helpers the memory blocks use (`copyBits`, bigint
  * <-> little-endian bytes) and Python's `int(s, 0)` / `float(s)` parsers.
  */
-import { PyError, PyValueError } from '../py/errors';
-import { NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible } from '../py/values';
+import { PyAttributeError, PyError, PyValueError } from '../py/errors';
+import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, typeName } from '../py/values';
 import { strRepr } from '../py/repr';
 
 // ---------------------------------------------------------------------------
@@ -198,10 +198,13 @@ export abstract class Model implements Reducible {
   }
 }
 
+/** The int a Python model converts with `value.to_bytes(...)` (AttributeError for anything but an int or bool). */
 function asBigInt(value: PyValue, what: string): bigint {
+  void what;
   if (typeof value === 'bigint') return value;
   if (typeof value === 'boolean') return value ? 1n : 0n;
-  throw new PyValueError(`${what}: expected an int, got ${typeof value}`);
+  const name = value instanceof NpScalar ? `numpy.${typeName(value)}` : value instanceof NdArray ? 'numpy.ndarray' : typeName(value);
+  throw new PyAttributeError(`'${name}' object has no attribute 'to_bytes'`);
 }
 
 export class UIntModel extends Model {

@@ -137,7 +137,7 @@ export class Root extends Device implements RootSurface {
     this.Time = new LocalVariable({
       name: 'Time',
       mode: 'RO',
-      value: Date.now() / 1000,
+      value: nowSeconds(),
       groups: ['NoSql', 'Hidden'],
       description: 'Current Time In Seconds Since EPOCH UTC',
     });
@@ -235,7 +235,7 @@ export class Root extends Device implements RootSurface {
     if (this._heartbeatMs > 0) {
       this._heartbeat = setInterval(() => {
         try {
-          this.updateGroup(() => this.Time.set(Date.now() / 1000));
+          this.updateGroup(() => this.Time.set(nowSeconds()));
         } catch {
           /* ignore */
         }
@@ -546,3 +546,7 @@ export const rootHooks = {
   },
 };
 
+/** time.time(): seconds since the epoch with sub-millisecond digits, as Python's clock gives them. */
+function nowSeconds(): number {
+  return (performance.timeOrigin + performance.now()) / 1000;
+}

@@ -37,6 +37,7 @@ import {
   pyEquals,
   typeName,
   typeRepr,
+  UnhashableError,
   writeElement,
 } from '../py/values';
 import { TreeBlock, MaybePromise, TransactionOptions, TransactionType, seq, then } from './txn';
@@ -681,7 +682,13 @@ export class BaseVariable extends Node {
       if (value instanceof NdArray) return ndarrayDisp(value, (x) => pyFormat(d, x));
       if (d === 'enum') {
         const e = this.enum;
-        const r = e?.get(value);
+        let r: PyValue | undefined;
+        try {
+          r = e?.get(value);
+        } catch (x) {
+          if (x instanceof UnhashableError) throw new PyTypeError(x.message);
+          throw x;
+        }
         if (r !== undefined) return r as string;
         this._log.warning(`Invalid enum value ${pyStr(value)} in variable '${this.path}'`);
         return `INVALID: ${pyStr(value)}`;
@@ -802,7 +809,8 @@ export class BaseVariable extends Node {
 
   /** Number of values of an array variable (rogue's C++ `_numValues`; Python variables have none). */
   _numValues(): number {
-    throw new PyAttributeError(`'${this.pyClass.name}' object has no attribute '_numValues'`);
+    // pyrogue's Node.__getattr__ text: '<class ...> - path has no attribute name'
+    throw new PyAttributeError(`${this.pyClass.str} - ${this.path} has no attribute _numValues`);
   }
 
   // --- Python surface --------------------------------------------------------

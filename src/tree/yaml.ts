@@ -423,7 +423,8 @@ function itemsOf(d: PyValue): [PyValue, PyValue][] {
 
 /** pyrogue Node.nodeMatch: an exact child name, `Var[k]` (the variable with its keys) or an array of children by keys. */
 export function nodeMatch(node: Node, name: PyValue): [Node[], string[] | null] {
-  if (typeof name !== 'string') return [[], null];
+  // pyrogue splits the name with re.split, which takes only text
+  if (typeof name !== 'string') throw new PyTypeError(`expected string or bytes-like object, got '${typeName(name)}'`);
   const exact = node.child(name);
   if (exact) return [[exact], null];
   const fields = name.split(/\]\[|\[|\]/);
