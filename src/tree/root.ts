@@ -171,13 +171,13 @@ export class Root extends Device implements RootSurface {
       cmd('WriteAll', 'Write all values to the hardware', 0n, () => this._writeAll(), false),
       cmd('ReadAll', 'Read all values from the hardware', 0n, () => this._readAll(), false),
       cmd('SaveState', 'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.', '', (a) =>
-        voidOf(this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], autoPrefix: 'state', autoCompress: true })), true),
+        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], autoPrefix: 'state', autoCompress: true }), true),
       cmd('SaveConfig', 'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.', '', (a) =>
-        voidOf(this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], autoPrefix: 'config', autoCompress: false })), true),
+        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], autoPrefix: 'config', autoCompress: false }), true),
       cmd('LoadConfig', 'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.', '', (a) =>
-        voidOf(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })), true),
-      cmd('RemoteVariableDump', 'Save a dump of the remote variable state', '', (a) => voidOf(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true)), true),
-      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => voidOf(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true)), true),
+        then(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] }), () => true), true),
+      cmd('RemoteVariableDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true), true),
+      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true), () => true), true),
       cmd('Initialize', 'Generate a soft reset to each device in the tree', 0n, () => this.initialize(), false),
       cmd('HardReset', 'Generate a hard reset to each device in the tree', 0n, () => this.hardReset(), false),
       cmd('CountReset', 'Generate a count reset to each device in the tree', 0n, () => this.countReset(), false),
@@ -447,7 +447,8 @@ export class Root extends Device implements RootSurface {
   setYaml(yml: string, opts: SetYamlOptions = {}): MaybePromise<void> {
     return rootHooks.setYaml(this, yml, opts);
   }
-  loadYaml(name: string, opts: SetYamlOptions = {}): MaybePromise<void> {
+  /** Loads YAML config files: a path, a comma-separated list, a list, or folders of *.yml/*.yaml. */
+  loadYaml(name: string | string[], opts: SetYamlOptions = {}): MaybePromise<void> {
     return rootHooks.loadYaml(this, name, opts);
   }
 
@@ -522,7 +523,7 @@ export const rootHooks = {
     void opts;
     throw new PyValueError('yaml support not loaded');
   },
-  loadYaml: (root: Root, name: string, opts: SetYamlOptions): MaybePromise<void> => {
+  loadYaml: (root: Root, name: string | string[], opts: SetYamlOptions): MaybePromise<void> => {
     void root;
     void name;
     void opts;

@@ -389,7 +389,10 @@ export function dataToYaml(tree: YamlTree): string {
 // setYaml / loadYaml: pyrogue's yamlToData, then its node matching and _setDict walk
 
 /** pyrogue's yamlToData: PyYAML's loader (ordered mappings) with `!include` resolved against `fName`'s folder. */
-export function yamlToData(text: string, fName: string | null = null): PyValue {
+export function yamlToData(input: PyValue, fName: string | null = null): PyValue {
+  // PyYAML takes str, or bytes (decoded from UTF-8); anything else is read as a stream
+  const text = typeof input === 'string' ? input : input instanceof Uint8Array ? Buffer.from(input).toString('utf8') : null;
+  if (text === null) throw new PyAttributeError(`'${typeName(input)}' object has no attribute 'read'`);
   return pyYamlLoad(text, {
     include: (rel) => {
       // pyrogue: absolute as is; relative to the including file; from a string there is no base
@@ -538,10 +541,12 @@ function rootSetYaml(root: Root, yml: string, o: SetYamlOptions): MaybePromise<v
 }
 
 /** pyrogue Device.loadYaml's file list: .yml/.yaml files (and .gz of them), directories' *.yml then *.yaml, sorted. */
-function listYamlFiles(name: string | string[]): string[] {
+function listYamlFiles(name: PyValue): string[] {
+  if (!Array.isArray(name) && typeof name !== 'string') throw new PyTypeError(`argument of type '${typeName(name)}' is not iterable`);
   const raw = Array.isArray(name) ? name : name.includes(',') ? name.split(',') : [name];
   const out: string[] = [];
   for (const rl of raw) {
+    if (typeof rl !== 'string') throw new PyTypeError(`'${typeName(rl)}' object is not subscriptable`);
     if (/\.ya?ml(\.gz)?$/.test(rl)) out.push(rl);
     else if (fs.existsSync(rl) && fs.statSync(rl).isDirectory()) {
       const names = fs.readdirSync(rl);
@@ -557,7 +562,7 @@ function readYamlFile(f: string): string {
   return f.endsWith('.gz') ? zlib.gunzipSync(raw).toString('utf8') : raw.toString('utf8');
 }
 
-function rootLoadYaml(root: Root, name: string | string[], o: SetYamlOptions): MaybePromise<void> {
+function rootLoadYaml(root: Root, name: PyValue, o: SetYamlOptions): MaybePromise<void> {
   const files = listYamlFiles(name);
   return then(
     applyConfig(root, files.map((f) => () => yamlFile(f)), dictOptions(o)),
@@ -565,19 +570,27 @@ function rootLoadYaml(root: Root, name: string | string[], o: SetYamlOptions): M
   );
 }
 
+/** strftime-like local time stamp `_%Y%m%d_%H%M%S` as pyrogue's auto file names use it. */
+function stamp(): string {
+  const d = new Date();
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `_${p(d.getFullYear(), 4)}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** pyrogue Device.saveYaml: the YAML written to `name` (auto-named when empty); returns True. */
 function deviceSaveYaml(dev: Device, o: SaveYamlOptions): MaybePromise<PyValue> {
   return then(
     nodeGetYaml(dev, { readFirst: o.readFirst ?? true, modes: o.modes, incGroups: o.incGroups, excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups, recurse: true }),
     (y) => {
-      let name = o.name ?? '';
-      const prefix = o.autoPrefix ?? '';
-      if (!name) {
-        const ts = new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-        name = `${prefix ? prefix + '_' : ''}${ts}.yml${o.autoCompress ? '.gz' : ''}`;
+      let name: PyValue = (o.name ?? null) as PyValue;
+      if (name === null || name === '') {
+        // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
+        name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
       }
+      if (typeof name !== 'string') throw new PyAttributeError(`'${typeName(name)}' object has no attribute 'split'`);
       if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
       else fs.writeFileSync(name, y);
-      return null;
+      return true;
     },
   );
 }
