@@ -178,7 +178,7 @@ async function goldenReplay(): Promise<ReplayResult> {
   try {
     srv = replayServer = await startTsServer('reference');
     if (replayAborted) throw new Error('aborted: the suite ended before the replay started');
-    replayProc = execa(PYTHON, [path.join(GOLDEN, 'replay.py'), '127.0.0.1', String(srv.port)], {
+    replayProc = execa(PYTHON, [path.join(FIXTURES, 'replay.py'), '127.0.0.1', String(srv.port), '--transcript', path.join(GOLDEN, 'transcript.jsonl')], {
       cwd: ROOT_DIR,
       reject: false,
       timeout: 9 * 60 * 1000,

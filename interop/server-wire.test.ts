@@ -478,7 +478,7 @@ describe('golden transcript: the server-level err: cases', () => {
     const out = await python(
       `
 import base64
-cases = [json.loads(l) for l in open(os.path.join(sys.path[0], 'transcript.jsonl'))]  # sys.path[0]: the golden folder
+cases = [json.loads(l) for l in open(os.path.join(GOLDEN_DIR, 'transcript.jsonl'))]
 s = req_socket(PORT + 1)
 res = {}
 for c in cases:

@@ -41,12 +41,10 @@ import numpy as np
 import zmq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, '..', '..', 'shared', 'golden')
-if not os.path.isdir(GOLDEN):
-    GOLDEN = os.path.join(HERE, '..', 'shared', 'golden')
-sys.path.insert(0, GOLDEN)
+GOLDEN = os.path.join(HERE, '..', 'golden')  # the repository's recordings
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, 'compat'))
-import canon  # noqa: E402
+import pycanon as canon  # noqa: E402
 from pyrogue._Variable import VariableValue  # noqa: E402  (compat class: pickles as pyrogue._Variable.VariableValue)
 
 ROOT = 'Root'

@@ -20,7 +20,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'shared', 'golden'))
+GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'golden'))  # the repository's recordings
 
 UNPINNED = {
     'str:exec:Root.Demo.Multiply:4',          # str arg to an int command: not pinned
