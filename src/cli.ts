@@ -2,9 +2,10 @@
 /**
  * pyrogue-ts command line.
  *
- *   pyrogue-ts serve [--tree example|reference] [--addr 127.0.0.1] [--port 9099]
+ *   pyrogue-ts serve [--tree example|reference|./lab-tree.js] [--addr 127.0.0.1] [--port 9099]
  *                    [--inc-groups G...] [--exc-groups G...]
- *       serves a tree until Ctrl-C / SIGTERM (root.stop()).
+ *       serves a tree until Ctrl-C / SIGTERM (root.stop()); a module file exports a
+ *       Root or a function making one (server/serve.ts loadTreeModule).
  *
  *   pyrogue-ts [--server host:port] get|value|set|exec|monitor|tree PATH [VALUE]
  *       pyrogue's client verbs (`python -m pyrogue`), against any pyrogue server:
@@ -20,7 +21,7 @@
 import { Command, CommanderError } from 'commander';
 import { pyStr } from './py/repr';
 import { PyValue } from './py/values';
-import { serve, treeNames, type ServeHandle } from './server/serve';
+import { loadTreeModule, serve, treeNames, type ServeHandle, type ServeOptions } from './server/serve';
 import { parseServer } from './client/channel';
 import { ClientError, RemoteError } from './client/errors';
 import { SimpleClient } from './client/simple';
@@ -222,11 +223,21 @@ function groupList(v: string, prev: string[] | undefined): string[] {
 async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[] }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
-  if (!treeNames().includes(opts.tree)) throw new CliError(`unknown tree '${opts.tree}' (known: ${treeNames().join(', ')})`);
+  const isFile = /[\\/]/.test(opts.tree) || /\.[cm]?js$/.test(opts.tree);
+  if (!isFile && !treeNames().includes(opts.tree))
+    throw new CliError(`unknown tree '${opts.tree}' (known: ${treeNames().join(', ')}, or a module file such as ./lab-tree.js)`);
+  let tree: ServeOptions['tree'] = opts.tree;
+  if (isFile) {
+    try {
+      tree = await loadTreeModule(opts.tree);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
   let h: ServeHandle;
   try {
     h = await serve({
-      tree: opts.tree,
+      tree,
       addr: opts.addr,
       port,
       incGroups: opts.incGroups ?? null,
@@ -281,7 +292,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve a tree until Ctrl-C (SIGINT/SIGTERM stop it cleanly)')
-    .option('--tree <name>', `tree to serve (${treeNames().join(', ')})`, 'example')
+    .option('--tree <name|file>', `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`, 'example')
     .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
