@@ -6,7 +6,9 @@ PY := /usr/bin/python3
 PORT ?= 9099
 SOAK_MINUTES ?= 10
 WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub
-NODE_STAMP := node_modules/.install-stamp
+# npm writes node_modules/.package-lock.json on every install: `make run` right after a
+# user's own `npm ci` does not install again.
+NODE_STAMP := node_modules/.package-lock.json
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 

@@ -3,7 +3,7 @@
 
 Lets the compat clients and the scenario scripts be developed before the
 TypeScript server exists. It serves the reference tree on three ports like a
-v6.15 server (PROTOCOL.md §1/§2/§3.2/§4):
+v6.15 server (docs/protocol.md "Ports", "Requests on base+1", "Strings on base+2", "Updates on base"):
 
   base    PUB  heartbeat {Root.Time, Root.LocalTime} every second + an update
                dict {path: VariableValue} after each get/set/command
