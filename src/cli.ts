@@ -162,6 +162,8 @@ async function cmdMonitor(o: GlobalOpts, path: string, count: number | undefined
     if (first === null) await requireNode(c, path, where);
     if (!o.quiet) out();
     display(first === null ? 'None' : first);
+    // --count N prints N values in all: the current one, then N-1 updates.
+    if (count !== undefined && ++seen >= count) finish();
     await finished;
   } finally {
     process.off('SIGINT', onSignal);
@@ -186,7 +188,13 @@ async function printTree(node: VirtualNode, depth: number, maxDepth: number, val
         text = ` = <${explain(e)}>`;
       }
     }
-    out(`${pad}${node.name}${text}${node.hidden ? '  (hidden)' : ''}`);
+    // Units after the value (as pyrogue's GUI shows them); the mode when it is not RW.
+    let units = '';
+    let mode = '';
+    const [u, m] = await Promise.all(['units', 'mode'].map((p) => node.prop(p).catch(() => null)));
+    if (typeof u === 'string' && u !== '') units = ` ${u}`;
+    if (typeof m === 'string' && m !== 'RW') mode = `  (${m})`;
+    out(`${pad}${node.name}${text}${units}${mode}${node.hidden ? '  (hidden)' : ''}`);
     return;
   }
   out(`${pad}${node.name}  [${node.className}]${node.hidden ? '  (hidden)' : ''}`);
@@ -326,7 +334,7 @@ export function buildProgram(): Command {
     .command('monitor')
     .description('print the variable\'s display value on every update until interrupted')
     .argument('<path>')
-    .option('--count <n>', 'stop after n updates')
+    .option('--count <n>', 'stop after printing n values (the current one, then n-1 updates)')
     .action(async (path: string, opts: { count?: string }, cmd: Command) => {
       const n = opts.count === undefined ? undefined : Number(opts.count);
       if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new CliError(`bad --count '${opts.count}'`);

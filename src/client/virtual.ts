@@ -491,6 +491,7 @@ export class VirtualClient {
       } catch (e) {
         lastError = e;
         if (e instanceof ClientClosedError) throw e;
+        if (e instanceof ClientConnectionError) throw e; // e.g. an unknown host: retrying cannot help
         if (!(e instanceof ClientTimeoutError)) {
           // An answer we cannot use (an exception, a bad pickle): retry shortly, as pyrogue does on None.
           await new Promise((res) => setTimeout(res, Math.min(200, Math.max(0, deadline - Date.now()))));
