@@ -48,7 +48,7 @@ test('a float64 array: set([1, 2, 3]) sends floats', async () => {
   const v = await node.value();
   expect(v).toBeInstanceOf(NdArray);
   expect((v as NdArray).dtype.kind).toBe('f');
-  expect([...(v as NdArray).toList()].map(Number)).toEqual([1, 2, 3]);
+  expect(((v as NdArray).toList() as number[]).map(Number)).toEqual([1, 2, 3]);
 });
 
 test('SimpleClient knows no types: an integral number is an int; pyFloat() makes it a float', async () => {
