@@ -96,6 +96,24 @@ console.log(JSON.stringify({
   expect(r.pkg).toBe('pyrogue-ts');
 });
 
+test('the tree works from the installed package (YAML included: its hooks load with the root)', async () => {
+  const script = `
+const { Root, Device, LocalVariable } = require('pyrogue-ts');
+(async () => {
+  const root = new Root({ name: 'Lab', pollEn: false, heartbeatMs: 0 });
+  const dev = new Device({ name: 'Supply' });
+  dev.add(new LocalVariable({ name: 'Voltage', value: 0.0 }));
+  root.add(dev);
+  await root.start();
+  await root.setYaml('Lab:\\n  Supply:\\n    Voltage: 12.5\\n');
+  const v = root.getNode('Lab.Supply.Voltage').value();
+  const yml = await root.getYaml({ readFirst: false, modes: ['RW'] });
+  await root.stop();
+  console.log(JSON.stringify({ v, yaml: /Voltage: 12.5/.test(yml) }));
+})();`;
+  expect(await nodeJson(cjsDir, ['-e', script])).toEqual({ v: 12.5, yaml: true });
+});
+
 test('dynamic import() from CommonJS resolves to the namespace', async () => {
   const r = await nodeJson(cjsDir, ['-e', `import('pyrogue-ts').then((m) => console.log(JSON.stringify({ root: typeof m.Root, then: 'then' in m })))`]);
   expect(r).toEqual({ root: 'function', then: false });
