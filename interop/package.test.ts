@@ -6,8 +6,9 @@
  *   - `import` from ES modules, static and dynamic (`await import('pyrogue-ts')` resolves
  *     to the module namespace: no export named `then`), and dynamic import from CommonJS;
  *   - the root names only the public surface (no internal helpers);
- *   - `tsc` compiles README's tree example (examples/lab-tree.ts) under `module: commonjs`
- *     and `module: nodenext`, with the package's own .d.ts files checked (skipLibCheck off);
+ *   - `tsc` compiles README's tree example (examples/lab-tree.ts) and its "From Node" block
+ *     under `module: commonjs` and `module: nodenext`, with the package's own .d.ts files
+ *     checked (skipLibCheck off);
  *   - the compiled example runs as a program, a Python SimpleClient reads it, and Ctrl-C
  *     (SIGINT) stops it cleanly;
  *   - the installed `pyrogue-ts serve --tree ./lab-tree.js` serves the same module until
@@ -145,10 +146,19 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
   nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
 };
 
+/** README's "From Node" block (the other TypeScript block of README that imports the package). */
+function readmeClientBlock(): string {
+  const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('VirtualClient.connect'));
+  if (!block) throw new Error("README has no 'From Node' ts block");
+  return block;
+}
+
 function compileExample(setting: string): Promise<execa.ExecaReturnValue> {
   const dir = path.join(cjsDir, `tsc-${setting}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(ROOT_DIR, 'examples', 'lab-tree.ts'), path.join(dir, 'lab-tree.ts'));
+  fs.writeFileSync(path.join(dir, 'readme-client.ts'), readmeClientBlock());
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify({
@@ -161,13 +171,13 @@ function compileExample(setting: string): Promise<execa.ExecaReturnValue> {
         typeRoots: [TYPE_ROOTS],
         types: ['node'],
       },
-      files: ['lab-tree.ts'],
+      files: ['lab-tree.ts', 'readme-client.ts'],
     }),
   );
   return execa('node', [TSC, '-p', 'tsconfig.json'], { cwd: dir, reject: false, timeout: 120000 });
 }
 
-test.each(Object.keys(SETTINGS))("tsc compiles README's example under module %s (checking the package's .d.ts)", async (setting) => {
+test.each(Object.keys(SETTINGS))("tsc compiles README's examples (the tree, the Node clients) under module %s (checking the package's .d.ts)", async (setting) => {
   const r = await compileExample(setting);
   expect(r.stdout + r.stderr).toBe('');
   expect(r.exitCode).toBe(0);
