@@ -6,11 +6,13 @@ PY := /usr/bin/python3
 PORT ?= 9099
 SOAK_MINUTES ?= 10
 WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub
-NODE_STAMP := node_modules/.install-stamp
+# npm writes node_modules/.package-lock.json on every install: `make run` right after a
+# user's own `npm ci` does not install again.
+NODE_STAMP := node_modules/.package-lock.json
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
-.PHONY: all deps pydeps zmqdev build run test unit interop serve-reference bench soak clean
+.PHONY: all deps pydeps zmqdev build run test unit interop serve-reference replay golden bench soak clean
 
 all: build
 
@@ -45,6 +47,21 @@ unit: deps build
 
 interop: deps build
 	npx jest --ci --selectProjects interop
+
+# The golden replay (python-fixtures/replay.py) against a reference server already
+# running on PORT (make serve-reference PORT=N in another shell; a fresh one per replay).
+TRANSCRIPT ?= golden/transcript.jsonl
+replay: pydeps
+	$(PY) python-fixtures/replay.py 127.0.0.1 $(PORT) --transcript $(TRANSCRIPT)
+
+# Refresh the repository's copies of the pyrogue recordings from their upstream,
+# ../shared/golden (golden/README.md); test/golden-current.test.ts checks they match.
+GOLDEN_UPSTREAM ?= ../shared/golden
+golden:
+	@test -d $(GOLDEN_UPSTREAM) || { echo "no $(GOLDEN_UPSTREAM): nothing to refresh from"; exit 1; }
+	cp $(GOLDEN_UPSTREAM)/transcript.jsonl $(GOLDEN_UPSTREAM)/semantics.jsonl $(GOLDEN_UPSTREAM)/tree.json golden/
+	chmod 644 golden/transcript.jsonl golden/semantics.jsonl golden/tree.json
+	cd golden && sha256sum transcript.jsonl semantics.jsonl tree.json
 
 # Debian's C compiler and libzmq3-dev, for the C load generator and echo baseline.
 zmqdev:

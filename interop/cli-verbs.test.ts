@@ -102,7 +102,9 @@ describe('client verbs against `pyrogue-ts serve --tree reference`', () => {
     expect(lines[0]).toBe(`Connecting to ${server}`);
     expect(lines).toContain('Demo  [Demo]');
     expect(lines).toContain('  Int = 42');
-    expect(lines).toContain('  Float = 1.500');
+    expect(lines).toContain('  Float = 1.500 V'); // units after the value
+    expect(lines.filter((l) => l.endsWith('  (RO)')).length).toBeGreaterThan(0); // the mode when not RW
+    expect(lines.filter((l) => l.endsWith('  (WO)')).length).toBeGreaterThan(0);
     expect(lines).toContain('  Multiply()');
     expect(lines).toContain('  Chan[1] = 10');
     expect(lines.some((l) => l.includes('HiddenVar'))).toBe(false);
@@ -116,8 +118,8 @@ describe('client verbs against `pyrogue-ts serve --tree reference`', () => {
     expect(missing.stderr).toContain("no node 'root.Nope'");
   });
 
-  test('monitor streams valueDisp updates of PATH', async () => {
-    const proc = execa('node', [path.join(ROOT_DIR, 'dist', 'cli.js'), '--server', server, 'monitor', 'root.Demo.Int', '--count', '2'], {
+  test('monitor streams valueDisp updates of PATH; --count 3 prints 3 values (the current one, 2 updates)', async () => {
+    const proc = execa('node', [path.join(ROOT_DIR, 'dist', 'cli.js'), '--server', server, 'monitor', 'root.Demo.Int', '--count', '3'], {
       cwd: ROOT_DIR,
       reject: false,
       timeout: 30000,
@@ -283,7 +285,7 @@ describe('`pyrogue-ts serve --tree example` (make run)', () => {
     const r = await cli(['--server', `127.0.0.1:${srv.port}`, '-q', 'monitor', 'root.Example.Sine', '--count', '3'], 20000);
     expect(r.exitCode).toBe(0);
     const values = r.stdout.split('\n').map(Number);
-    expect(values.length).toBe(4);
+    expect(values.length).toBe(3); // --count 3: three values in all
     expect(values.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true);
     expect(new Set(values).size).toBeGreaterThan(1);
   });

@@ -194,7 +194,7 @@ async function goldenReplay(rec: Recording): Promise<ReplayResult> {
     srv = await startTsServer('reference');
     replayServers.add(srv);
     if (replayAborted) throw new Error('aborted: the suite ended before the replay started');
-    proc = execa(PYTHON, [path.join(GOLDEN, 'replay.py'), '127.0.0.1', String(srv.port), '--transcript', path.join(GOLDEN, RECORDINGS[rec])], {
+    proc = execa(PYTHON, [path.join(FIXTURES, 'replay.py'), '127.0.0.1', String(srv.port), '--transcript', path.join(GOLDEN, RECORDINGS[rec])], {
       cwd: ROOT_DIR,
       reject: false,
       timeout: 9 * 60 * 1000,

@@ -42,7 +42,7 @@ describe('serving the reference tree', () => {
     const out = await python(
       `
 import base64
-cases = [json.loads(l) for l in open(os.path.join(sys.path[0], 'transcript.jsonl'))]  # sys.path[0]: the golden folder
+cases = [json.loads(l) for l in open(os.path.join(GOLDEN_DIR, 'transcript.jsonl'))]
 b = req_socket(PORT + 1)
 s = req_socket(PORT + 2)
 res = {}

@@ -310,7 +310,7 @@ print(json.dumps(r))
     expect(out.multipart).toMatch(/^EXCEPTION: /);
     expect(out.after).toBe('hello');
     if (!stringHelpers().jsonLoads) {
-      // with src/py/json's json.loads: Python's exact texts (PROTOCOL.md §3.2, transcript str:bad-json)
+      // with src/py/json's json.loads: Python's exact texts (docs/protocol.md "Strings on base+2", transcript str:bad-json)
       expect(out.badjson).toBe('EXCEPTION: Expecting value: line 1 column 35 (char 34)');
       expect(out.utf8).toBe("EXCEPTION: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte");
     }
@@ -478,7 +478,7 @@ describe('golden transcript: the server-level err: cases', () => {
     const out = await python(
       `
 import base64
-cases = [json.loads(l) for l in open(os.path.join(sys.path[0], 'transcript.jsonl'))]  # sys.path[0]: the golden folder
+cases = [json.loads(l) for l in open(os.path.join(GOLDEN_DIR, 'transcript.jsonl'))]
 s = req_socket(PORT + 1)
 res = {}
 for c in cases:
@@ -494,7 +494,7 @@ print(json.dumps(res))
   });
 });
 
-describe('no "null\\n" frame at start (PROTOCOL.md §1.3)', () => {
+describe('no "null\\n" frame at start (docs/protocol.md "Ports")', () => {
   test('a subscriber connected before the server binds receives nothing until a real update', async () => {
     const port = await freeBasePort();
     const root = new FakeRoot();

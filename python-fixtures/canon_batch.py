@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Canonical forms of many pickles in one process, for the encoder tests.
 
-Uses ../shared/golden/canon.py (relative to the repository root) and adds,
+Uses pycanon.py (the project's canonical form) and adds,
 for each pickle, the list of objects it fetched back from its memo that
 CPython shares by *identity* in ways a JS encoder cannot see — anything other
 than globals, the names of globals, '' and 1-char latin-1 str, b'' and
@@ -21,14 +21,13 @@ import os
 import pickle
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, '..', 'shared', 'golden'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import canon  # noqa: E402  (path set above)
+import pycanon  # noqa: E402  (path set above)
 
 
-class _Tracking(canon._Unpickler):
-    """canon's unpickler, recording which memo entries were fetched again."""
+class _Tracking(pycanon.CanonUnpickler):
+    """pycanon's unpickler, recording which memo entries were fetched again."""
 
     def __init__(self, f):
         super().__init__(f)
@@ -41,19 +40,19 @@ class _Tracking(canon._Unpickler):
         return super().find_class(module, name)
 
     def _check(self, obj):
-        if isinstance(obj, canon._Global):
+        if isinstance(obj, type) and issubclass(obj, pycanon.Placeholder):
             return
         if isinstance(obj, str) and (len(obj) == 0 or (len(obj) == 1 and ord(obj) < 256) or id(obj) in self.global_strs):
             return
         if isinstance(obj, bytes) and len(obj) <= 1:
             return
-        if isinstance(obj, canon._Recorded):
+        if isinstance(obj, pycanon.Placeholder):
             if obj.qual == 'numpy.dtype':
                 return
-            if obj.qual == 'numpy.core.multiarray.scalar' and obj.args and isinstance(obj.args[0], canon._Recorded) \
-                    and obj.args[0].args and obj.args[0].args[0] == 'b1':
+            if obj.qual == 'numpy.core.multiarray.scalar' and obj.p_args and isinstance(obj.p_args[0], pycanon.Placeholder) \
+                    and obj.p_args[0].p_args and obj.p_args[0].p_args[0] == 'b1':
                 return
-        self.shared.append(repr(obj)[:80] if not isinstance(obj, canon._Recorded) else obj.qual)
+        self.shared.append(repr(obj)[:80] if not isinstance(obj, pycanon.Placeholder) else obj.qual)
 
     def load_binget(self):
         super().load_binget()
@@ -63,7 +62,7 @@ class _Tracking(canon._Unpickler):
         super().load_long_binget()
         self._check(self.stack[-1])
 
-    dispatch = dict(canon._Unpickler.dispatch)
+    dispatch = dict(pycanon.CanonUnpickler.dispatch)
     dispatch[pickle.BINGET[0]] = load_binget
     dispatch[pickle.LONG_BINGET[0]] = load_long_binget
 
@@ -76,7 +75,7 @@ def main():
             continue
         try:
             u = _Tracking(io.BytesIO(base64.b64decode(line)))
-            r = {'canon': canon.to_canon(u.load()), 'shared': u.shared}
+            r = {'canon': pycanon.to_form(u.load()), 'shared': u.shared}
         except Exception as e:  # noqa: BLE001 - reported to the test
             r = {'error': f'{type(e).__name__}: {e}'}
         out.write(json.dumps(r) + '\n')

@@ -1,15 +1,19 @@
-"""Canonical form (as ../shared/golden/canon.py writes it) of a live Python
+"""Canonical form (as pycanon.py writes it) of a live Python
 value that a client returned, so it can be compared with the transcript.
 
 `canon_of(o, on_node)`: `on_node(n)` gives the form of a VirtualNode proxy
 (scenarios write {'node': path}; the golden check rebuilds the node reduce).
 numpy values are canonicalised through a protocol-4 pickle, as the server
-sent them. Needs `canon` importable (the caller puts ../shared/golden on sys.path).
+sent them.
 """
 import collections
 import pickle
 
-import canon
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycanon import canonical  # noqa: E402
 
 
 def is_node(o):
@@ -19,7 +23,7 @@ def is_node(o):
 def canon_of(o, on_node):
     def c(x):
         if type(x).__module__.startswith('numpy'):
-            return canon.canonical(pickle.dumps(x, protocol=4))
+            return canonical(pickle.dumps(x, protocol=4))
         if x is None or isinstance(x, (bool, str)):
             return x
         if isinstance(x, int):

@@ -2,7 +2,7 @@
 """Check the COMPAT client package against the golden transcript of the REAL
 pyrogue v6.15.0 server (no server needed).
 
-For every binary exchange of /work/shared/golden/transcript.jsonl that kept its
+For every binary exchange of golden/transcript.jsonl that kept its
 reply bytes, the recorded `reply_pickle` is fed through the compat client's
 own reply path:
   * VirtualClient._remoteAttr (pickle.loads of the reply, Exception replies
@@ -34,12 +34,9 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'golden'))
-if not os.path.isdir(GOLDEN):  # ../shared relative to the project root
-    GOLDEN = os.path.normpath(os.path.join(HERE, '..', 'shared', 'golden'))
-sys.path.insert(0, GOLDEN)
-import canon  # noqa: E402
+GOLDEN = os.path.normpath(os.path.join(HERE, '..', 'golden'))  # the repository's recordings
 sys.path.insert(0, HERE)
+import pycanon as canon  # noqa: E402
 from canon_of import canon_of  # noqa: E402
 
 sys.path.insert(0, os.path.join(HERE, 'compat'))

@@ -3,7 +3,7 @@
 
 Lets the compat clients and the scenario scripts be developed before the
 TypeScript server exists. It serves the reference tree on three ports like a
-v6.15 server (PROTOCOL.md §1/§2/§3.2/§4):
+v6.15 server (docs/protocol.md "Ports", "Requests on base+1", "Strings on base+2", "Updates on base"):
 
   base    PUB  heartbeat {Root.Time, Root.LocalTime} every second + an update
                dict {path: VariableValue} after each get/set/command
@@ -41,12 +41,10 @@ import numpy as np
 import zmq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, '..', '..', 'shared', 'golden')
-if not os.path.isdir(GOLDEN):
-    GOLDEN = os.path.join(HERE, '..', 'shared', 'golden')
-sys.path.insert(0, GOLDEN)
+GOLDEN = os.path.join(HERE, '..', 'golden')  # the repository's recordings
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, 'compat'))
-import canon  # noqa: E402
+import pycanon as canon  # noqa: E402
 from pyrogue._Variable import VariableValue  # noqa: E402  (compat class: pickles as pyrogue._Variable.VariableValue)
 
 ROOT = 'Root'

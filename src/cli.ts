@@ -2,9 +2,10 @@
 /**
  * pyrogue-ts command line.
  *
- *   pyrogue-ts serve [--tree example|reference] [--addr 127.0.0.1] [--port 9099]
+ *   pyrogue-ts serve [--tree example|reference|./lab-tree.js] [--addr 127.0.0.1] [--port 9099]
  *                    [--inc-groups G...] [--exc-groups G...]
- *       serves a tree until Ctrl-C / SIGTERM (root.stop()).
+ *       serves a tree until Ctrl-C / SIGTERM (root.stop()); a module file exports a
+ *       Root or a function making one (server/serve.ts loadTreeModule).
  *
  *   pyrogue-ts [--server host:port] get|value|set|exec|monitor|tree PATH [VALUE]
  *       pyrogue's client verbs (`python -m pyrogue`), against any pyrogue server:
@@ -20,7 +21,7 @@
 import { Command, CommanderError } from 'commander';
 import { pyStr } from './py/repr';
 import { PyValue } from './py/values';
-import { serve, treeNames, type ServeHandle } from './server/serve';
+import { loadTreeModule, serve, treeNames, type ServeHandle, type ServeOptions } from './server/serve';
 import { parseServer } from './client/channel';
 import { ClientError, RemoteError } from './client/errors';
 import { SimpleClient } from './client/simple';
@@ -161,6 +162,8 @@ async function cmdMonitor(o: GlobalOpts, path: string, count: number | undefined
     if (first === null) await requireNode(c, path, where);
     if (!o.quiet) out();
     display(first === null ? 'None' : first);
+    // --count N prints N values in all: the current one, then N-1 updates.
+    if (count !== undefined && ++seen >= count) finish();
     await finished;
   } finally {
     process.off('SIGINT', onSignal);
@@ -185,7 +188,13 @@ async function printTree(node: VirtualNode, depth: number, maxDepth: number, val
         text = ` = <${explain(e)}>`;
       }
     }
-    out(`${pad}${node.name}${text}${node.hidden ? '  (hidden)' : ''}`);
+    // Units after the value (as pyrogue's GUI shows them); the mode when it is not RW.
+    let units = '';
+    let mode = '';
+    const [u, m] = await Promise.all(['units', 'mode'].map((p) => node.prop(p).catch(() => null)));
+    if (typeof u === 'string' && u !== '') units = ` ${u}`;
+    if (typeof m === 'string' && m !== 'RW') mode = `  (${m})`;
+    out(`${pad}${node.name}${text}${units}${mode}${node.hidden ? '  (hidden)' : ''}`);
     return;
   }
   out(`${pad}${node.name}  [${node.className}]${node.hidden ? '  (hidden)' : ''}`);
@@ -222,11 +231,21 @@ function groupList(v: string, prev: string[] | undefined): string[] {
 async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[] }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
-  if (!treeNames().includes(opts.tree)) throw new CliError(`unknown tree '${opts.tree}' (known: ${treeNames().join(', ')})`);
+  const isFile = /[\\/]/.test(opts.tree) || /\.[cm]?js$/.test(opts.tree);
+  if (!isFile && !treeNames().includes(opts.tree))
+    throw new CliError(`unknown tree '${opts.tree}' (known: ${treeNames().join(', ')}, or a module file such as ./lab-tree.js)`);
+  let tree: ServeOptions['tree'] = opts.tree;
+  if (isFile) {
+    try {
+      tree = await loadTreeModule(opts.tree);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
   let h: ServeHandle;
   try {
     h = await serve({
-      tree: opts.tree,
+      tree,
       addr: opts.addr,
       port,
       incGroups: opts.incGroups ?? null,
@@ -281,7 +300,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve a tree until Ctrl-C (SIGINT/SIGTERM stop it cleanly)')
-    .option('--tree <name>', `tree to serve (${treeNames().join(', ')})`, 'example')
+    .option('--tree <name|file>', `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`, 'example')
     .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
@@ -315,7 +334,7 @@ export function buildProgram(): Command {
     .command('monitor')
     .description('print the variable\'s display value on every update until interrupted')
     .argument('<path>')
-    .option('--count <n>', 'stop after n updates')
+    .option('--count <n>', 'stop after printing n values (the current one, then n-1 updates)')
     .action(async (path: string, opts: { count?: string }, cmd: Command) => {
       const n = opts.count === undefined ? undefined : Number(opts.count);
       if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new CliError(`bad --count '${opts.count}'`);

@@ -1,6 +1,6 @@
 /**
  * The clients against the exact bytes the real pyrogue v6.15.0 server sent
- * (../shared/golden/transcript.jsonl `reply_pickle`):
+ * (golden/transcript.jsonl `reply_pickle`):
  *  - every binary reply decodes into the expected client object
  *    (VariableValue fields, node reduces → NodeInfo, exception replies →
  *    RemoteError with type and message);
@@ -22,7 +22,7 @@ import { pyRepr } from '../src/py/repr';
 import { PyDict, PyGlobal, PyObject, PyValue, pyEquals } from '../src/py/values';
 import { Canon, fromCanon } from './support/canon';
 
-const GOLDEN = path.join(__dirname, '..', '..', 'shared', 'golden');
+const GOLDEN = path.join(__dirname, '..', 'golden');
 
 interface Row {
   id: string;

@@ -11,7 +11,7 @@ import { PyError, UnpicklingError } from '../src/py/errors';
 import { pyLoad } from './support/python';
 import { toTyped } from './support/typed';
 
-const TRANSCRIPT = path.join(__dirname, '..', '..', 'shared', 'golden', 'transcript.jsonl');
+const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 
 interface Entry {
   id: string;

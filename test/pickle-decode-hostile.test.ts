@@ -12,7 +12,7 @@ import { PyObject, PyTuple, PyValue } from '../src/py/values';
 import { pyLoad } from './support/python';
 import { toTyped } from './support/typed';
 
-const TRANSCRIPT = path.join(__dirname, '..', '..', 'shared', 'golden', 'transcript.jsonl');
+const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 const golden: Uint8Array[] = fs
   .readFileSync(TRANSCRIPT, 'utf8')
   .split('\n')

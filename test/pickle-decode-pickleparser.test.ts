@@ -49,7 +49,7 @@ function pp(bytes: Uint8Array): unknown {
   }
 }
 
-const TRANSCRIPT = path.join(__dirname, '..', '..', 'shared', 'golden', 'transcript.jsonl');
+const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 const golden = fs
   .readFileSync(TRANSCRIPT, 'utf8')
   .split('\n')

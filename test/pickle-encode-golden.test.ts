@@ -3,7 +3,7 @@
  * v6.15.0 server sent (CPython 3.11 C pickle, protocol 4, numpy 1.24) is
  * rebuilt as a PyValue from its canonical form and encoded again.
  *
- *  - every reply must be equivalent under ../shared/golden/canon.py;
+ *  - every reply must be equivalent under python-fixtures/pycanon.py;
  *  - every reply whose golden bytes are identity-free (no memo fetch of an
  *    object CPython shared by identity beyond what the encoder reproduces:
  *    globals and their names, ''/1-char str, b''/1-byte bytes, numpy dtypes)
@@ -20,7 +20,7 @@ import * as path from 'path';
 import { encode } from '../src/pickle/encode';
 import { canonBatch, canonEqual, fromCanon } from './support/canon';
 
-const TRANSCRIPT = path.join(__dirname, '..', '..', 'shared', 'golden', 'transcript.jsonl');
+const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 
 interface Exchange {
   id: string;
@@ -48,7 +48,7 @@ describe('pickle encode: golden transcript replies (protocol 4)', () => {
     expect(exchanges.length).toBeGreaterThan(6000);
   });
 
-  test('every reply is equivalent under canon.py', () => {
+  test('every reply is equivalent under pycanon.py', () => {
     const bad: string[] = [];
     differing.forEach((i, k) => {
       const r = oursCanon[k];

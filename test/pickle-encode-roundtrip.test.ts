@@ -15,7 +15,7 @@
  *     either side (beyond CPython's singletons, which the encoder reproduces).
  *     The only allowed difference is the iteration order of a set/frozenset
  *     with 2+ members (CPython orders by hash): those are compared through
- *     canon.py instead, and counted.
+ *     pycanon.py instead, and counted.
  */
 import fc from 'fast-check';
 import { encode } from '../src/pickle/encode';
@@ -137,7 +137,7 @@ function nativeOrder(t: unknown): unknown {
   return t;
 }
 
-/** Below protocol 4 a set is set(list) in canon.py's form: sort that list (the order is CPython's hash order). */
+/** Below protocol 4 a set is set(list) in pycanon.py's form: sort that list (the order is CPython's hash order). */
 function sortSetLists(c: unknown): unknown {
   if (Array.isArray(c)) return c.map(sortSetLists);
   if (c && typeof c === 'object') {

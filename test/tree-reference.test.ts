@@ -1,5 +1,5 @@
 /**
- * Walks the TypeScript reference tree against ../shared/golden/tree.json:
+ * Walks the TypeScript reference tree against golden/tree.json:
  * every node in the same order with the same class, groups, mode, typeStr,
  * disp, enum, units, limits, alarms, initial value, valueDisp..., and each
  * class's bases/props/funcs.

@@ -4,6 +4,7 @@
  * the memory backend.
  */
 import { Device, EmulatedMemory, RemoteVariable, Root, UInt } from '../src/tree';
+import type { MemoryBackend } from '../src/tree';
 
 class Regs extends Device {
   static override pyModule = 'my_lab';
@@ -34,4 +35,20 @@ test('RemoteVariables of a plain Device subclass read and write memory', async (
   } finally {
     await root.stop();
   }
+});
+
+test('a memBase of the wrong type says so (not "no memBase")', async () => {
+  const make = (memBase: unknown) => {
+    const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    const dev = new Device({ name: 'Dev', memBase: memBase as MemoryBackend }); // what untyped JS could pass
+    dev.add(new RemoteVariable({ name: 'R', offset: 0, bitSize: 32, base: UInt, mode: 'RW' }));
+    root.add(dev);
+    return root;
+  };
+  const wrong = make({ base: 0x1000 });
+  await expect(wrong.start()).rejects.toThrow('Device Root.Dev: memBase (Object) is not a MemoryBackend');
+  await wrong.stop().catch(() => undefined);
+  const none = make(null);
+  await expect(none.start()).rejects.toThrow('Device Root.Dev has remote variables but no memBase');
+  await none.stop().catch(() => undefined);
 });

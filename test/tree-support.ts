@@ -1,18 +1,18 @@
-/** Helpers for the tree tests: canonical (canon.py-like) forms of PyValues and golden data access. */
+/** Helpers for the tree tests: canonical (pycanon.py-like) forms of PyValues and golden data access. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
 import { floatRepr } from './support/typed';
 
-export const SHARED = path.resolve(__dirname, '../../shared');
-export const GOLDEN = path.join(SHARED, 'golden');
+/** The repository's copy of the pyrogue recordings (golden/README.md). */
+export const GOLDEN = path.resolve(__dirname, '../golden');
 
-/** How numpy pickles a (simple) dtype: numpy.dtype(name, False, True) with its state, as canon.py records it. */
+/** How numpy pickles a (simple) dtype: numpy.dtype(name, False, True) with its state, as pycanon.py records it. */
 function dtypeCanon(d: NpDtype): unknown {
   return { obj: 'numpy.dtype', args: [d.pickleName, false, true], state: { tuple: [{ int: '3' }, d.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } };
 }
 
-/** canon.py's canonical form of a PyValue (as it would pickle). */
+/** pycanon.py's canonical form of a PyValue (as it would pickle). */
 export function canon(v: PyValue): unknown {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'bigint') return { int: v.toString() };

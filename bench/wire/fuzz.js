@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Wire fuzzing of a live server: mutations of the golden requests
- * (../shared/golden/transcript.jsonl `request_pickle`, and the string-port
+ * (golden/transcript.jsonl `request_pickle`, and the string-port
  * requests) plus random bytes and a few pickle "bombs", sent over ZeroMQ REQ
  * sockets. Every input must be answered (binary port: with a non-empty reply)
  * within the timeout. Deterministic for a given seed.
@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const zmq = require('zeromq');
 
-const TRANSCRIPT = process.env.GOLDEN_TRANSCRIPT || path.join(__dirname, '..', '..', '..', 'shared', 'golden', 'transcript.jsonl');
+const TRANSCRIPT = process.env.GOLDEN_TRANSCRIPT || path.join(__dirname, '..', '..', 'golden', 'transcript.jsonl');
 
 /** mulberry32: a small seeded PRNG. */
 function prng(seed) {

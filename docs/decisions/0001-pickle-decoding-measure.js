@@ -83,7 +83,7 @@ console.log('| --- | --- | --- |');
 // Not given to CPython (it would run the command): pickleparser neither runs nor refuses it.
 rows.push(["os.system REDUCE (cos\\nsystem\\n(S'true'\\ntR.)", '(would execute the command)', run(new Uint8Array(Buffer.from("cos\nsystem\n(S'true'\ntR.", 'latin1'))).out]);
 const golden = require('fs')
-  .readFileSync(require('path').join(__dirname, '..', '..', '..', 'shared', 'golden', 'transcript.jsonl'), 'utf8')
+  .readFileSync(require('path').join(__dirname, '..', '..', 'golden', 'transcript.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l))

@@ -21,8 +21,8 @@ export const PYTHON = '/usr/bin/python3';
 export const FIXTURES = path.join(ROOT_DIR, 'python-fixtures');
 export const SCENARIOS = path.join(FIXTURES, 'scenarios');
 export const EXPECTED = path.join(SCENARIOS, 'expected');
-/** The shared data lives next to the repository (`../shared`), locally and in CI. */
-export const GOLDEN = path.join(ROOT_DIR, '..', 'shared', 'golden');
+/** The repository's copy of the pyrogue recordings (golden/README.md). */
+export const GOLDEN = path.join(ROOT_DIR, 'golden');
 
 // ---------------------------------------------------------------- tier
 

@@ -14,8 +14,10 @@ import { ZmqServer, type ZmqServerLogger, type ZmqServerOptions } from '../../sr
 import { fakeDecodeUtf8, fakeJsonLoads } from './fakePy';
 
 export const PYTHON = '/usr/bin/python3';
-/** The golden tools folder (canon.py lives there). */
-export const GOLDEN = `${__dirname}/../../../shared/golden`;
+/** The repository's copy of the pyrogue recordings (golden/README.md). */
+export const GOLDEN = `${__dirname}/../../golden`;
+/** The project's Python helpers (pycanon.py, the canonical form of a pickle). */
+export const FIXTURES = `${__dirname}/../../python-fixtures`;
 
 /** True when a src/py helper is still the "not implemented" stub. */
 function isStub(f: () => unknown): boolean {
@@ -95,15 +97,18 @@ export async function startServer(options: Partial<ZmqServerOptions> & { root: R
 }
 
 /**
- * Runs a Python script with pyzmq and the golden `canon` module importable;
+ * Runs a Python script with pyzmq and the project's canonicaliser importable as `canon`
+ * (python-fixtures/pycanon.py) and `GOLDEN_DIR` naming the recordings' folder;
  * `vars` become Python globals (JSON-encoded). Returns the JSON the script
  * prints as its last stdout line.
  */
 export async function python(script: string, vars: Record<string, unknown> = {}, timeoutMs = 60000): Promise<any> {
   const prelude = [
     'import json, sys, os, time, pickle',
-    `sys.path.insert(0, ${JSON.stringify(GOLDEN)})`,
-    'import zmq, canon',
+    `sys.path.insert(0, ${JSON.stringify(FIXTURES)})`,
+    `GOLDEN_DIR = ${JSON.stringify(GOLDEN)}`,
+    'import zmq',
+    'import pycanon as canon',
     ...Object.entries(vars).map(([k, v]) => `${k} = json.loads(${JSON.stringify(JSON.stringify(v))})`),
     'ctx = zmq.Context()',
     'def req_socket(port, timeout=10000, **opts):',

@@ -6,7 +6,7 @@ prints one JSON object per observation line: {"step": <unique id>, ...}.
 Other stdout lines (e.g. "Connected to Root at ...", log lines) are not
 observations and are ignored by compare.py.
 
-Values are written in the canonical form of ../shared/golden/canon.py
+Values are written in the canonical form of python-fixtures/pycanon.py
 ({"int": "1"}, {"float": "1.5"}, {"obj": ..., "state": ...}, ...), so an
 observation can be compared with the transcript's canonical replies.
   {"ok": <canonical value>}        the call returned
@@ -32,11 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import tier  # noqa: E402,F401  (selects the tier, prints the tier line)
 
-GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared', 'golden'))
-if not os.path.isdir(GOLDEN):
-    GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'golden'))
-sys.path.insert(0, GOLDEN)
-import canon  # noqa: E402,F401
+GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', 'golden'))  # the repository's recordings
 from canon_of import canon_of  # noqa: E402
 
 
@@ -48,7 +44,7 @@ def args():
 
 
 def typed(o):
-    """Canonical form (as canon.py) of a value a client returned; nodes as {'node': path}."""
+    """Canonical form (as pycanon.py) of a value a client returned; nodes as {'node': path}."""
     return canon_of(o, lambda n: {'node': n._path})
 
 

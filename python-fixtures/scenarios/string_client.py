@@ -32,6 +32,6 @@ emit('str:exec:Root.Demo.Echo:hi', result=attempt(lambda: c.exec('Root.Demo.Echo
 emit('str:exec:Root.Demo.NoArg', result=attempt(lambda: c.exec('Root.Demo.NoArg', '')))
 emit('str:exec:Root.Demo.Fail', result=attempt(lambda: c.exec('Root.Demo.Fail', '')))
 emit('str:getDisp:Root.Demo.Missing', result=attempt(lambda: c.getDisp('Root.Demo.Missing')))
-# not pinned (see PROTOCOL.md §3.2): a string arg to an int command, an empty result
+# not pinned (see docs/protocol.md "Strings on base+2"): a string arg to an int command, an empty result
 emit('str:exec:Root.Demo.Multiply:4', result=attempt(lambda: c.exec('Root.Demo.Multiply', '4')))
 _common.leave()  # not c._stop(): see _common.leave

@@ -12,12 +12,15 @@
  * `allowObjects`), then VariableValue / VirtualFactory become client objects
  * (values.ts), and an exception reply is thrown as a RemoteError.
  */
+import * as dns from 'dns';
+import * as net from 'net';
 import * as zmq from 'zeromq';
 import { decode } from '../pickle/decode';
 import { encode } from '../pickle/encode';
 import { PyDict, PyTuple, PyValue } from '../py/values';
 import {
   ClientClosedError,
+  ClientConnectionError,
   ClientProtocolError,
   ClientTimeoutError,
   RemoteError,
@@ -115,6 +118,22 @@ export interface RequestOptions {
   timeout?: number;
 }
 
+/**
+ * libzmq resolves a host name in the background and keeps retrying when it cannot, so
+ * an unknown host would look like a stopped server (a timeout). Look it up once: a name
+ * that does not exist (ENOTFOUND) fails the requests at once, saying so.
+ */
+function checkHost(host: string, address: string): Promise<ClientConnectionError | null> {
+  if (host === '*' || net.isIP(host.replace(/^\[|\]$/g, '')) !== 0) return Promise.resolve(null);
+  return dns.promises.lookup(host).then(
+    () => null,
+    (e: NodeJS.ErrnoException) =>
+      e.code === 'ENOTFOUND'
+        ? new ClientConnectionError(`unknown host '${host}' (${e.code}): cannot reach a pyrogue server at ${address}`, address, 'ENOTFOUND')
+        : null,
+  );
+}
+
 /** A REQ socket to base+1 with a queue of requests. */
 export class RequestChannel {
   readonly host: string;
@@ -134,6 +153,8 @@ export class RequestChannel {
   inFlightSince = 0;
   /** Called after every successful reply (link activity). */
   onReply: (() => void) | null = null;
+  /** Resolves to an error when the host name does not resolve (checked once, before the first request). */
+  private readonly hostCheck: Promise<ClientConnectionError | null>;
 
   constructor(host: string, port: number, options: RequestChannelOptions) {
     this.host = host;
@@ -144,6 +165,7 @@ export class RequestChannel {
     this.protocol = options.protocol ?? 4;
     this.sock = new zmq.Request({ linger: 0, correlate: true, relaxed: true });
     this.sock.connect(this.endpoint);
+    this.hostCheck = checkHost(host, this.address);
   }
 
   get isClosed(): boolean {
@@ -182,6 +204,8 @@ export class RequestChannel {
   private async exchange(body: Buffer, timeout: number, ctx: RequestContext): Promise<Buffer> {
     const sock = this.sock;
     if (this.closed || !sock) throw new ClientClosedError(this.address);
+    const unknownHost = await this.hostCheck;
+    if (unknownHost) throw unknownHost;
     const ms = timeout > 0 ? Math.ceil(timeout) : -1;
     sock.receiveTimeout = ms;
     sock.sendTimeout = ms;

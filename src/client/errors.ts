@@ -98,8 +98,11 @@ export class ClientTimeoutError extends ClientError {
 }
 
 export class ClientConnectionError extends ClientError {
-  constructor(message: string, address: string) {
+  /** 'ENOTFOUND' when the host name does not resolve; undefined when no server answered. */
+  readonly code: string | undefined;
+  constructor(message: string, address: string, code?: string) {
     super(message, address);
+    this.code = code;
     this.name = 'ClientConnectionError';
   }
 }

@@ -22,7 +22,7 @@
 import { PyDict, PyValue } from '../py/values';
 import { RequestChannel, ServerAddress, UpdateChannel, decodePublish } from './channel';
 import { ClientClosedError, ClientConnectionError, ClientTimeoutError, RemoteError } from './errors';
-import { FuncInfo, Kwargs, NodeInfo, RemoteVariableValue, toPy } from './values';
+import { FuncInfo, Kwargs, NodeInfo, pyFloat, RemoteVariableValue, toPy } from './values';
 
 /** `listener(path, value)`: pyrogue's variable listener / var-listener form. */
 export type VarListener = (path: string, value: RemoteVariableValue) => void;
@@ -60,6 +60,9 @@ export const PYROGUE_CLASSES: Readonly<Record<string, string>> = {
   DataWriter: 'pyrogue._DataWriter.DataWriter',
   RunControl: 'pyrogue._RunControl.RunControl',
 };
+
+/** typeStr values whose numbers are Python floats: 'float', numpy 'float64'/'float32(3,)', models Float32/Double64/Fixed_16_8/UFixed…. */
+const FLOAT_TYPE = /^(float(16|32|64|128)?(\(.*\))?|(Float|FloatBE|Double|DoubleBE)\d*|U?Fixed_\d+_\d+)$/;
 
 function classString(t: string): string {
   if (t.startsWith('<class ')) return t;
@@ -300,18 +303,52 @@ export class VirtualNode {
     return out;
   }
 
-  /** Calls an exposed function with positional arguments and, last, optional `kw({...})`. */
-  call(func: string, ...args: CallArg[]): Promise<PyValue> {
+  /**
+   * Calls an exposed function with positional arguments and, last, optional `kw({...})`.
+   * The value of `set`/`post` travels as the variable's Python type (see `typedValue`).
+   */
+  async call(func: string, ...args: CallArg[]): Promise<PyValue> {
     if (!(func in this.info.funcs)) {
-      return Promise.reject(new VirtualAttributeError(`${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`));
+      throw new VirtualAttributeError(`${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`);
+    }
+    if ((func === 'set' || func === 'post') && args.length > 0 && !(args[0] instanceof Kwargs)) {
+      args = [await this.typedValue(args[0]), ...args.slice(1)];
     }
     return this.remoteAttr(func, ...args);
   }
 
-  /** Runs a command or process (`__call__`): `await cmd.exec(4)`. */
-  exec(...args: CallArg[]): Promise<PyValue> {
-    if (!this.isCallable) return Promise.reject(new VirtualAttributeError(`${this.className} ${this.path} is not a command`));
+  /** Runs a command or process (`__call__`): `await cmd.exec(4)`; the argument travels as the command's Python type. */
+  async exec(...args: CallArg[]): Promise<PyValue> {
+    if (!this.isCallable) throw new VirtualAttributeError(`${this.className} ${this.path} is not a command`);
+    if (args.length > 0 && !(args[0] instanceof Kwargs)) args = [await this.typedValue(args[0]), ...args.slice(1)];
     return this.remoteAttr('__call__', ...args);
+  }
+
+  private typeStrOnce: Promise<string | null> | null = null;
+
+  /** The node's `typeStr` (its value's Python type), asked once; null when it has none. */
+  pyTypeStr(): Promise<string | null> {
+    if (!this.info.props.includes('typeStr')) return Promise.resolve(null);
+    this.typeStrOnce ??= this.client.remoteAttr(this.path, 'typeStr').then(
+      (t) => (typeof t === 'string' ? t : null),
+      () => null,
+    );
+    return this.typeStrOnce;
+  }
+
+  /**
+   * A JS number (or array of numbers) as the Python type this variable holds:
+   * JavaScript cannot tell 110 from 110.0, the variable's `typeStr` can. A float
+   * variable ('float', numpy 'float64…', models Float/Double/Fixed) gets Python floats;
+   * anything else gets the default rule (an integral number is an int, see toPy).
+   * Other values (bigint, pyFloat(), strings, Python-model values) are sent as they are.
+   */
+  async typedValue(v: CallArg): Promise<CallArg> {
+    const numeric = typeof v === 'number' || (Array.isArray(v) && v.some((x) => typeof x === 'number'));
+    if (!numeric) return v;
+    const t = await this.pyTypeStr();
+    if (t === null || !FLOAT_TYPE.test(t)) return v;
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v as number);
   }
 
   // Variable functions (pyrogue BaseVariable), typed.
@@ -491,6 +528,7 @@ export class VirtualClient {
       } catch (e) {
         lastError = e;
         if (e instanceof ClientClosedError) throw e;
+        if (e instanceof ClientConnectionError) throw e; // e.g. an unknown host: retrying cannot help
         if (!(e instanceof ClientTimeoutError)) {
           // An answer we cannot use (an exception, a bad pickle): retry shortly, as pyrogue does on None.
           await new Promise((res) => setTimeout(res, Math.min(200, Math.max(0, deadline - Date.now()))));

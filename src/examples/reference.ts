@@ -11,7 +11,7 @@ import { Device, DeviceOptions } from '../tree/device';
 import { LocalCommand } from '../tree/command';
 import { Root, RootOptions } from '../tree/root';
 import { LinkVariable, LocalVariable } from '../tree/variable';
-import { EmulatedMemory } from '../tree/memory';
+import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
 import '../tree/yaml';
 
 /** Python's `arg * 3` for the values a client may send. */
@@ -122,7 +122,7 @@ export function loadAxiVersion(): DeviceClass | null {
 
 export interface ReferenceRootOptions extends RootOptions {
   /** Memory the AxiVersion is mapped into (default: a fresh zeroed EmulatedMemory(4, 0x1000)). */
-  memory?: unknown;
+  memory?: MemoryBackend;
   /** Leave AxiVersion out even when available. */
   withoutAxiVersion?: boolean;
 }

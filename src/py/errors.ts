@@ -23,20 +23,49 @@ export class PyError extends Error {
   }
 }
 
-const builtin = (name: string) =>
-  class extends PyError {
-    constructor(message: string) {
-      super('builtins', name, message);
-    }
-  };
-
-export const PyTypeError = builtin('TypeError');
-export const PyValueError = builtin('ValueError');
-export const PyAttributeError = builtin('AttributeError');
-export const PyKeyError = builtin('KeyError');
-export const PyIndexError = builtin('IndexError');
-export const PyRuntimeError = builtin('RuntimeError');
-export const PyException = builtin('Exception');
+// One named class each (an anonymous class factory left `constructor.name` empty in messages and .d.ts).
+/** Python's `TypeError`. */
+export class PyTypeError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'TypeError', message);
+  }
+}
+/** Python's `ValueError`. */
+export class PyValueError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'ValueError', message);
+  }
+}
+/** Python's `AttributeError`. */
+export class PyAttributeError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'AttributeError', message);
+  }
+}
+/** Python's `KeyError`. */
+export class PyKeyError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'KeyError', message);
+  }
+}
+/** Python's `IndexError`. */
+export class PyIndexError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'IndexError', message);
+  }
+}
+/** Python's `RuntimeError`. */
+export class PyRuntimeError extends PyError {
+  constructor(message: string) {
+    super('builtins', 'RuntimeError', message);
+  }
+}
+/** Python's `Exception`. */
+export class PyException extends PyError {
+  constructor(message: string) {
+    super('builtins', 'Exception', message);
+  }
+}
 
 /** Python's pickle decode failure (`_pickle.UnpicklingError`). */
 export class UnpicklingError extends PyError {

@@ -1,7 +1,7 @@
 /**
  * The binary request/reply port (base+1), sans I/O: request bytes in, reply
  * bytes out. Semantics of pyrogue v6.15.0 `ZmqServer._doRequest` /
- * `_doOperation` (PROTOCOL.md §2.2, §2.3):
+ * `_doOperation` (docs/protocol.md "Requests on base+1"):
  *
  *     d = pickle.loads(data)
  *     path/attr/args/kwargs = d[k] if k in d else None/None/()/{}
@@ -86,7 +86,7 @@ export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<
  * Python's `callable(x)` and what calling x runs: a PyCallable itself, or an
  * object (a tree node, e.g. a child command reached as `getattr(device,
  * 'MyCommand')`) whose class has `__call__`. pyrogue then executes the
- * command (PROTOCOL.md §2.2 note); other nodes are returned as they are.
+ * command (docs/protocol.md "Requests on base+1" note); other nodes are returned as they are.
  */
 export function callableOf(v: unknown): PyCallable | null {
   if (isPyCallable(v)) return v;

@@ -1,6 +1,6 @@
 /**
  * The publish channel (base), sans I/O. pyrogue v6.14+ `_varUpdate` /
- * `_varDone` (PROTOCOL.md §4): the root calls `update(path, value)` for each
+ * `_varDone` (docs/protocol.md "Updates on base"): the root calls `update(path, value)` for each
  * variable of an update batch that passes the server's group filter, then
  * `done()` once; `done()` yields one frame, `pickle.dumps({path: value, ...})`
  * (protocol 4, dict order of first appearance, last value wins), or nothing

@@ -9,6 +9,8 @@
  *
  * or `await serveUntilSignal({...})`, which also closes on SIGINT/SIGTERM.
  */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { RootInterface, RootSurface } from '../tree/surface';
 import { ZmqServer, type ZmqServerOptions } from './zmqServer';
 
@@ -40,6 +42,54 @@ export function registerTree(name: string, factory: TreeFactory): void {
 
 export function treeNames(): string[] {
   return [...trees.keys()];
+}
+
+/** A real `import()`, also from this CommonJS build (tsc would turn `import()` into `require()`). */
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+const isClass = (v: unknown): boolean => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
+
+const isRootLike = (v: unknown): v is ServableRoot =>
+  typeof v === 'object' && v !== null && typeof (v as ServableRoot).start === 'function' && typeof (v as ServableRoot).addInterface === 'function';
+
+/**
+ * The tree a module file defines (`pyrogue-ts serve --tree ./lab-tree.js`), as a factory.
+ * The module (CommonJS or ES) exports a Root, or a function making one (may be async):
+ * its default export (`export default`, `module.exports =`), otherwise its only export
+ * that is a Root or a function (classes do not count).
+ */
+export async function loadTreeModule(file: string): Promise<TreeFactory> {
+  const full = path.resolve(file);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await dynamicImport(pathToFileURL(full).href);
+  } catch (e) {
+    throw new Error(`cannot load tree module ${full}: ${(e as Error).message}`);
+  }
+  // import() of CommonJS: `default` is module.exports; its named exports are there too.
+  const def = mod.default;
+  const named = (def !== null && typeof def === 'object' && !isRootLike(def) ? def : mod) as Record<string, unknown>;
+  let pick: unknown = isRootLike(def) || typeof def === 'function' ? def : undefined;
+  if (pick === undefined && 'default' in named && named !== mod) pick = named.default;
+  if (pick === undefined || pick === null) {
+    const found = Object.entries(named).filter(([k, v]) => k !== 'default' && k !== '__esModule' && (isRootLike(v) || (typeof v === 'function' && !isClass(v))));
+    if (found.length !== 1)
+      throw new Error(
+        `${full} must export a Root or a function making one (as its default export, or as its only export); ` +
+          (found.length ? `it exports several: ${found.map(([k]) => k).join(', ')}` : 'it exports none'),
+      );
+    pick = found[0][1];
+  }
+  if (isRootLike(pick)) {
+    const root = pick;
+    return () => root;
+  }
+  const make = pick as () => unknown;
+  return async () => {
+    const root = await make();
+    if (!isRootLike(root)) throw new Error(`${full}: ${make.name || 'the exported function'}() returned ${root === null ? 'null' : typeof root}, not a Root`);
+    return root;
+  };
 }
 
 export interface ServeOptions extends Omit<ZmqServerOptions, 'root'> {

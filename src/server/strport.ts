@@ -1,6 +1,6 @@
 /**
  * The string port (base+2), sans I/O: UTF-8 JSON request in, Python `str()`
- * of the result out. pyrogue v6.15.0 `ZmqServer._doString` (PROTOCOL.md §3.2):
+ * of the result out. pyrogue v6.15.0 `ZmqServer._doString` (docs/protocol.md "Strings on base+2"):
  *
  *     d = json.loads(data)
  *     if 'args' in d: d['args'] = tuple(d['args'])
@@ -17,7 +17,7 @@
  * Empty results: a result whose `str()` is '' (e.g. getDisp of an empty
  * string variable) is answered with a 0-byte frame, exactly as pyrogue does.
  * A pyzmq client reads that as '' (the correct answer); rogue's C++
- * ZmqClient cannot tell it from a timeout (PROTOCOL.md §3.2 quirk), but no
+ * ZmqClient cannot tell it from a timeout (docs/protocol.md "Strings on base+2" quirk), but no
  * non-empty frame would mean the empty string either, so we keep pyrogue's
  * wire behaviour rather than invent an encoding that no client knows.
  */

@@ -1,5 +1,5 @@
 /**
- * pyrogue's `ZmqServer` (v6.15.0 wire behaviour, PROTOCOL.md §1, §2, §3.2,
+ * pyrogue's `ZmqServer` (v6.15.0 wire behaviour, docs/protocol.md "Ports", "Requests on base+1", "Strings on base+2",
  * §4): a thin socket layer over the sans-I/O cores in dispatch.ts,
  * strport.ts and publish.ts.
  *
@@ -203,7 +203,7 @@ export class ZmqServer implements RootInterface {
       this.basePort = this.requestedPort;
     }
     this.sockets = sockets;
-    // pyrogue sends "null\n" on the PUB here (PROTOCOL.md §1.3). We never do.
+    // pyrogue sends "null\n" on the PUB here (docs/protocol.md "Ports"). We never do.
     this.loops = [
       this.serve(sockets.bin, 'b', (body) => this.binary.handle(body)),
       this.serve(sockets.str, 's', async (body) => encodeStringReply(await this.string.handle(body))),

@@ -26,10 +26,11 @@ import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
 import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex, VariableValue } from './variable';
+import type { MemoryBackend } from './memory';
 
 export interface DeviceOptions extends Partial<NodeOptions> {
-  /** Memory base (memory layer object) this device's registers live in. */
-  memBase?: unknown;
+  /** Memory base this device's registers live in (e.g. EmulatedMemory); children inherit it. */
+  memBase?: MemoryBackend | null;
   /** Offset of the device in its memory space. */
   offset?: bigint | number;
   /** Initial value of `enable`. Default true. */
@@ -117,7 +118,7 @@ export class Device extends Node {
   static override pyName = 'Device';
   static override pyExtraBases = [RIM_HUB];
 
-  protected _memBase: unknown;
+  protected _memBase: MemoryBackend | null;
   protected _offset: bigint;
   /** Blocks of this device's own variables (built by `_buildBlocks()` at Root start). */
   _blocks: TreeBlock[] = [];
@@ -155,7 +156,7 @@ export class Device extends Node {
   override get isDevice(): boolean {
     return true;
   }
-  get memBase(): unknown {
+  get memBase(): MemoryBackend | null {
     return this._memBase ?? (this.parent instanceof Device ? this.parent.memBase : null);
   }
   get offset(): bigint {

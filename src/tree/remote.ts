@@ -481,8 +481,12 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
   const remote = [...dev.nodes.values()].filter(isRemote);
   if (remote.length === 0) return [];
   const memory = dev.memBase as MemoryBackend | null;
-  if (!memory || typeof (memory as MemoryBackend).read !== 'function')
+  if (memory === null || memory === undefined)
     throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
+  if (typeof memory.read !== 'function' || typeof memory.write !== 'function') {
+    const what = typeof memory === 'object' ? (memory as object).constructor?.name ?? 'object' : typeof memory;
+    throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path}: memBase (${what}) is not a MemoryBackend (an object with read(address, size) and write(address, data), e.g. EmulatedMemory)`);
+  }
   const byMem = new Map<MemVariable, RemoteNode>(remote.map((n) => [n._mem, n]));
   const blocks = buildBlocks(
     remote.map((n) => n._mem),

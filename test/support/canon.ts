@@ -1,5 +1,5 @@
 /**
- * Test-only: the canonical JSON form of a pickle (../shared/golden/canon.py)
+ * Test-only: the canonical JSON form of a pickle (python-fixtures/pycanon.py)
  * back to the PyValue that pickles to it, and a batch runner for
  * python-fixtures/canon_batch.py (canonical forms of many pickles in one
  * Python process).

@@ -9,7 +9,7 @@ truth from the REAL server's recordings wherever they exist:
   * node:<path> steps are rebuilt from golden/tree.json (served nodes, class
     bases);
   * every other step is copied from the run and printed as 'REVIEW' so a human
-    checks it against tree.json / PROTOCOL.md before committing;
+    checks it against tree.json / docs/protocol.md before committing;
   * steps listed in UNPINNED are left out (behaviour not pinned by the spec).
 Differences between the run and the transcript are printed as 'DIFF'.
 
@@ -20,7 +20,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'shared', 'golden'))
+GOLDEN = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'golden'))  # the repository's recordings
 
 UNPINNED = {
     'str:exec:Root.Demo.Multiply:4',          # str arg to an int command: not pinned

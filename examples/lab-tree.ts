@@ -1,11 +1,4 @@
-/**
- * A complete pyrogue-ts program: a tree defined in TypeScript, served to
- * pyrogue's Python clients. README shows this file; test/readme-example.test.ts
- * runs it.
- *
- *   npx tsc -p tsconfig.json && node dist/... (or ts-node / tsx examples/my-tree.ts)
- */
-import { Device, LocalCommand, LocalVariable, Root, ZmqServer } from '../src';
+import { Device, LocalCommand, LocalVariable, Root, serveUntilSignal } from 'pyrogue-ts';
 
 class PowerSupply extends Device {
   static override pyModule = 'my_lab'; // clients see <class 'my_lab.PowerSupply'>
@@ -33,17 +26,16 @@ class PowerSupply extends Device {
   }
 }
 
-export function createMyRoot(port = 9099): Root {
+/** The tree. `npx pyrogue-ts serve --tree ./lab-tree.js` serves what this returns. */
+export default function createLabRoot(): Root {
   const root = new Root({ name: 'Lab', description: 'My lab', pollEn: true });
   root.add(new PowerSupply());
-  root.addInterface(new ZmqServer({ root, addr: '127.0.0.1', port }));
   return root;
 }
 
+// Run as a program (`node lab-tree.js`): serve until Ctrl-C. Ports: base (publish),
+// base+1 (pickle requests), base+2 (strings); base 9099 unless PORT says otherwise.
 if (require.main === module) {
-  const root = createMyRoot();
-  void root.start();
-  const stop = () => void root.stop().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  serveUntilSignal({ tree: createLabRoot, addr: '127.0.0.1', port: Number(process.env.PORT ?? 9099) })
+    .catch((e) => { console.error(e); process.exitCode = 1; });
 }
