@@ -15,7 +15,7 @@ class PowerSupply extends Device {
       new LocalVariable({ name: 'Mode', value: 0n, enum: [[0n, 'CV'], [1n, 'CC']] }),
       new LocalVariable({ name: 'Serial', value: 0x1234n, mode: 'RO', disp: '{:#06x}' }),
       new LocalCommand({
-        name: 'Ramp', value: 0.0, retValue: 0.0, description: 'Set the voltage, return the old one',
+        name: 'Ramp', value: 0.0, retValue: 0.0, arg: true, description: 'Set the voltage, return the old one',
         function: ({ arg }) => {
           const old = voltage.value();
           voltage.set(Number(arg)); // a Python client may send 3 (int) or 3.0 (float)
