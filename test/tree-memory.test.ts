@@ -266,7 +266,9 @@ describe('blocks', () => {
     expect(blocks[2].address).toBe(0x1008);
     expect(() =>
       buildBlocks([memVar({ name: 'X', model: M.UInt(8) }), memVar({ name: 'Y', model: M.UInt(8), bitOffset: [4] })], { memory: mem, baseAddress: 0 }),
-    ).toThrow(/Variable bit overlap detected for block Root.Dev.X with address 0x00000000 and variable Y/);
+    ).toThrow(
+      'Variable bit overlap detected for block Root.Dev.X with address 0x00000000 and variable Y (its bits 4..11 overlap variable X; give both overlapEn: true to allow it)',
+    );
   });
 
   test('block transactions: write + verify, read, stale reads skipped, updates for all block variables', async () => {

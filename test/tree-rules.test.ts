@@ -278,3 +278,13 @@ describe('polling', () => {
     expect(link.pollInterval).toBe(0.5); // a link reports its dependencies' shortest
   });
 });
+
+describe('typed look-ups', () => {
+  test('getNode with a class checks and types the node', async () => {
+    const root = createReferenceRoot({ heartbeatMs: 0, withoutAxiVersion: true });
+    const v: LocalVariable | null = root.getNode('Root.Demo.Int', LocalVariable);
+    expect(v?.value()).toBe(1n);
+    expect(root.getNode('Root.Demo.Missing', LocalVariable)).toBeNull();
+    expect(() => root.getNode('Root.Demo', LocalVariable)).toThrow("getNode('Root.Demo'): the node is a Demo, not a LocalVariable");
+  });
+});

@@ -312,8 +312,17 @@ export class Block {
     const excMask = new Uint8Array(this.size);
     const oleMask = new Uint8Array(this.size);
     this.variables = vars;
-    const overlapErr = (v: MemVariable) =>
-      new GeneralError('Block::addVariables', `Variable bit overlap detected for block ${this.path} with address 0x${hex8(this.address)} and variable ${v.name}`);
+    const rangesOf = (v: MemVariable): [number, number][] =>
+      v.numValues === 0
+        ? v.bitOffset.map((o, x) => [o, v.bitSize[x]])
+        : Array.from({ length: v.numValues }, (_, x) => [x * v.valueStride + v.bitOffset[0], v.valueBits]);
+    // rogue's text names the block and the later variable; the earlier one is added so the user knows both
+    const overlapErr = (v: MemVariable, i: number, bo: number, bs: number) => {
+      const hit = (o: number, n: number) => o < bo + bs && bo < o + n;
+      const other = vars.slice(0, i).find((w) => !w.overlapEn && rangesOf(w).some(([o, n]) => hit(o, n)));
+      const also = other ? ` (its bits ${bo}..${bo + bs - 1} overlap variable ${other.name}; give both overlapEn: true to allow it)` : '';
+      return new GeneralError('Block::addVariables', `Variable bit overlap detected for block ${this.path} with address 0x${hex8(this.address)} and variable ${v.name}${also}`);
+    };
     vars.forEach((v, i) => {
       v.block = this;
       if (i === 0) {
@@ -324,14 +333,10 @@ export class Block {
       if (v.updateNotify) this.updateEn = true;
       if (v.retryCount > this.retryCount) this.retryCount = v.retryCount;
       if (this.mode !== v.mode) this.mode = 'RW';
-      const ranges: [number, number][] =
-        v.numValues === 0
-          ? v.bitOffset.map((o, x) => [o, v.bitSize[x]])
-          : Array.from({ length: v.numValues }, (_, x) => [x * v.valueStride + v.bitOffset[0], v.valueBits]);
-      for (const [bo, bs] of ranges) {
+      for (const [bo, bs] of rangesOf(v)) {
         if (v.overlapEn) setBits(oleMask, bo, bs);
         else {
-          if (anyBits(excMask, bo, bs)) throw overlapErr(v);
+          if (anyBits(excMask, bo, bs)) throw overlapErr(v, i, bo, bs);
           setBits(excMask, bo, bs);
         }
         if (v.mode === 'RW' && v.verifyEn) {

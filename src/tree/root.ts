@@ -202,8 +202,14 @@ export class Root extends Device implements RootSurface {
   // -------------------------------------------------------------------------
   // Paths
 
-  /** A node by dotted path; the first element is the root's name or 'root'. Null when not found. */
-  getNode(nodePath: string): Node | null {
+  /**
+   * A node by dotted path; the first element is the root's name or 'root'. Null when not found.
+   * With a class, the node is checked to be one and typed as one:
+   *   const v = root.getNode('Lab.Supply.Voltage', LocalVariable); // LocalVariable | null
+   */
+  getNode(nodePath: string): Node | null;
+  getNode<T extends Node>(nodePath: string, cls: abstract new (...args: never[]) => T): T | null;
+  getNode<T extends Node>(nodePath: string, cls?: abstract new (...args: never[]) => T): Node | null {
     if (typeof nodePath !== 'string') return null;
     const parts = nodePath.split('.');
     if (parts[0] !== this.name && parts[0] !== 'root') return null;
@@ -212,6 +218,9 @@ export class Root extends Device implements RootSurface {
       const c = obj.node(p);
       if (!(c instanceof Node)) return null;
       obj = c;
+    }
+    if (cls && !(obj instanceof cls)) {
+      throw new TypeError(`getNode('${nodePath}'): the node is a ${obj.constructor.name}, not a ${cls.name}`);
     }
     return obj;
   }
