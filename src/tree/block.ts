@@ -452,9 +452,12 @@ export class Block {
     const isWrite = type === TxType.Write || type === TxType.Post;
     let p: Promise<void>;
     try {
+      const m = this.memory;
       p = isWrite
-        ? this.memory.write(address, target.slice(tOff, tOff + size))
-        : this.memory.read(address, size).then((data) => {
+        ? m.transact
+          ? m.transact(type, address, size, target.slice(tOff, tOff + size)).then(() => undefined)
+          : m.write(address, target.slice(tOff, tOff + size))
+        : (m.transact ? (m.transact(type, address, size) as Promise<Uint8Array>) : m.read(address, size)).then((data) => {
             if (data.length < size) throw new Error(`Short read: ${data.length} of ${size} bytes`);
             target.set(data.subarray(0, size), tOff);
           });

@@ -20,6 +20,13 @@ export interface MemoryBackend {
   readonly minAccess?: number;
   /** Maximum transaction size in bytes (rogue `doMaxAccess`); default 0xFFFFFFFF. */
   readonly maxAccess?: number;
+  /**
+   * Optional: one transaction of rogue type `type` (1 Read, 2 Write, 3 Post, 4 Verify).
+   * When present, blocks call it instead of read/write, so a backend that forwards
+   * transactions (the memory TCP bridge) keeps Post and Verify apart. Resolves with the
+   * bytes read for Read/Verify.
+   */
+  transact?(type: number, address: number, size: number, data?: Uint8Array): Promise<Uint8Array | void>;
 }
 
 export interface EmulatedMemoryOptions {
