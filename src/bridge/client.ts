@@ -35,6 +35,8 @@ export interface MemoryTcpClientOptions {
   port: number;
   /** When true, `start()` probes the server until it answers (at most 10 s), as rogue's `_start()`. Default false. */
   waitReady?: boolean;
+  /** Seconds `start()` keeps probing when waitReady is set (rogue: 10). */
+  readyTimeout?: number;
   /** Transaction timeout in seconds (pyrogue's device timeout). Default 1.0. */
   timeout?: number;
   /** Minimum access size advertised to blocks (rogue's TcpClient says 4). */
@@ -61,6 +63,9 @@ function newId(): number {
   return id;
 }
 
+/** Socket queue limits, in messages. */
+export const QUEUE_HWM = 100000;
+
 /** Ids remembered after they time out (so a late response is told apart from an unknown one). */
 const EXPIRED_KEEP = 4096;
 
@@ -74,11 +79,13 @@ export class MemoryTcpClient implements MemoryBackend {
   /** Counters, handy in tests and logs. */
   readonly stats = { sent: 0, completed: 0, failed: 0, timedOut: 0, dropped: 0, sendFailed: 0 };
   private readonly waitReadyOnStart: boolean;
+  private readonly readyTimeout: number;
   private readonly logger: BridgeLogger | null;
   private readonly req: zmq.Push;
   private readonly resp: zmq.Pull;
   private readonly pending = new Map<number, Pending>();
   private readonly expired = new Set<number>();
+  /** Posts, and transactions already answered: a server that sends a response to every client (MemoryTcpServer's fanout) may send a second copy. */
   private readonly ignored = new Set<number>();
   private readonly probes = new Map<number, (result: string) => void>();
   private sendQueue: Buffer[][] = [];
@@ -92,10 +99,12 @@ export class MemoryTcpClient implements MemoryBackend {
     this.timeout = opts.timeout ?? 1.0;
     this.minAccess = opts.minAccess ?? 4;
     this.waitReadyOnStart = opts.waitReady ?? false;
+    this.readyTimeout = opts.readyTimeout ?? 10;
     this.logger = opts.logger === undefined ? bridgeConsoleLogger : opts.logger;
     // sendTimeout 0 = ZMQ_DONTWAIT: with immediate set and no server, a send fails at once.
-    this.req = new zmq.Push({ immediate: true, linger: 0, sendTimeout: 0 });
-    this.resp = new zmq.Pull({ linger: 0 });
+    // High-water marks well above libzmq's 1000 messages: thousands of transactions may be in flight.
+    this.req = new zmq.Push({ immediate: true, linger: 0, sendTimeout: 0, sendHighWaterMark: QUEUE_HWM });
+    this.resp = new zmq.Pull({ linger: 0, receiveHighWaterMark: QUEUE_HWM });
     this.req.connect(`tcp://${this.addr}:${this.port}`);
     this.resp.connect(`tcp://${this.addr}:${this.port + 1}`);
     this.loop = this.receiveLoop();
@@ -112,12 +121,12 @@ export class MemoryTcpClient implements MemoryBackend {
   }
 
   /**
-   * rogue's `_start()`: with waitReady, probes until the server answers (at most 10 s,
-   * every 0.1 s) and throws rogue's readiness error otherwise.
+   * rogue's `_start()`: with waitReady, probes until the server answers (every 0.1 s, at
+   * most `readyTimeout` = 10 s) and throws rogue's readiness error otherwise.
    */
   async start(): Promise<void> {
     if (!this.waitReadyOnStart) return;
-    if (!(await this.waitReady(10, 0.1)))
+    if (!(await this.waitReady(this.readyTimeout, 0.1)))
       throw new Error(`Timed out waiting for remote TcpServer readiness on tcp://${this.addr}:${this.port}`);
   }
 
@@ -276,6 +285,7 @@ export class MemoryTcpClient implements MemoryBackend {
     }
     this.pending.delete(id);
     clearTimeout(p.timer);
+    this.remember(this.ignored, id);
     const fail = (text: string) => {
       this.stats.failed++;
       p.reject(new Error(text));

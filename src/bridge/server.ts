@@ -22,7 +22,7 @@
  */
 import * as zmq from 'zeromq';
 import type { MemoryBackend } from '../tree/memory';
-import type { BridgeLogger } from './client';
+import { QUEUE_HWM, type BridgeLogger } from './client';
 import { BridgeType, encodeResponse, parseRequest, type BridgeHeader } from './wire';
 
 export interface MemoryTcpServerOptions {
@@ -40,6 +40,8 @@ export interface MemoryTcpServerOptions {
 }
 
 const DEFAULT_MAX_SIZE = 16 * 1024 * 1024;
+/** How long a response may wait for room in a client's queue. */
+const SEND_WAIT_MS = 1000;
 
 export class MemoryTcpServer {
   readonly memory: MemoryBackend;
@@ -74,8 +76,9 @@ export class MemoryTcpServer {
   async start(): Promise<void> {
     if (this.running) return;
     const host = this.addr === '0.0.0.0' ? '*' : this.addr;
-    this.req = new zmq.Pull({ linger: 0 });
-    this.resp = new zmq.Push({ linger: 0, sendTimeout: 0 });
+    this.req = new zmq.Pull({ linger: 0, receiveHighWaterMark: QUEUE_HWM });
+    // A response waits for a slow client (rogue's server blocks), but not forever.
+    this.resp = new zmq.Push({ linger: 0, sendTimeout: SEND_WAIT_MS, sendHighWaterMark: QUEUE_HWM });
     try {
       await this.resp.bind(`tcp://${host}:${this.port + 1}`);
       await this.req.bind(`tcp://${host}:${this.port}`);
@@ -184,6 +187,11 @@ export class MemoryTcpServer {
     try {
       while (this.sendQueue.length > 0 && this.running && this.resp) {
         const frames = this.sendQueue.shift()!;
+        // No client connected: nobody to answer (a probe from a client whose response socket is not up yet).
+        if (this.peers === 0) {
+          if (frames[3].readUInt32LE(0) !== BridgeType.Probe) this.logger?.warn(`memory TcpServer: response id=${frames[0].readUInt32LE(0)} dropped: no client connected`);
+          continue;
+        }
         try {
           await this.resp.send(frames);
         } catch (e) {
