@@ -79,3 +79,77 @@ test('1,000 concurrent transactions, matched by id', async () => {
     await done(r);
   }
 });
+
+test('a tree sends Write, Verify, Read and Post as their own types over the bridge', async () => {
+  const mem = new EmulatedMemory();
+  const types: number[] = [];
+  const recording = {
+    minAccess: 4,
+    maxAccess: 0x1000,
+    read: (a: number, n: number) => mem.read(a, n),
+    write: (a: number, d: Uint8Array) => mem.write(a, d),
+    transact: async (type: number, a: number, n: number, d?: Uint8Array) => {
+      types.push(type);
+      return d ? mem.write(a, d) : mem.read(a, n);
+    },
+  };
+  const port = await freeBasePort();
+  const server = new MemoryTcpServer({ memory: recording, port, logger: null });
+  await server.start();
+  const client = new MemoryTcpClient({ addr: '127.0.0.1', port, waitReady: true, logger: null });
+  await client.start();
+  const { axiTree } = await import('./support/memBridge');
+  const { root, dev } = await axiTree(client);
+  try {
+    types.length = 0;
+    const sp = dev.child('ScratchPad') as any;
+    await sp.set(0x1234n);
+    expect(types).toEqual([2, 4]);
+    types.length = 0;
+    expect(await sp.get()).toBe(0x1234n);
+    expect(types).toEqual([1]);
+    types.length = 0;
+    await sp.post(0x55n);
+    for (let i = 0; i < 100 && types.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(types).toEqual([3]);
+    expect([...mem.peek(4, 4)]).toEqual([0x55, 0, 0, 0]);
+  } finally {
+    await root.stop();
+    await client.close();
+    await server.stop();
+  }
+});
+
+test('several clients at once, and Node as a bridge hop (a server in front of a client)', async () => {
+  const r = await rig({ timeout: 10 });
+  // hop: client2 → server2 → MemoryTcpClient → server → EmulatedMemory
+  const hopClient = new MemoryTcpClient({ addr: '127.0.0.1', port: r.port, waitReady: true, timeout: 10, logger: null });
+  await hopClient.start();
+  const port2 = await freeBasePort();
+  const server2 = new MemoryTcpServer({ memory: hopClient, port: port2, logger: null });
+  await server2.start();
+  const viaHop = new MemoryTcpClient({ addr: '127.0.0.1', port: port2, waitReady: true, timeout: 10, logger: null });
+  const second = new MemoryTcpClient({ addr: '127.0.0.1', port: r.port, waitReady: true, timeout: 10, logger: null });
+  await Promise.all([viaHop.start(), second.start()]);
+  try {
+    const job = (c: MemoryTcpClient, base: number) =>
+      Promise.all(
+        Array.from({ length: 300 }, async (_, i) => {
+          const a = base + 4 * i;
+          await c.write(a, Uint8Array.from([i & 0xff, base >> 12, 7, 9]));
+          return [...(await c.read(a, 4))];
+        }),
+      );
+    const [a, b, c] = await Promise.all([job(r.client, 0x1000), job(second, 0x2000), job(viaHop, 0x3000)]);
+    a.forEach((d, i) => expect(d).toEqual([i & 0xff, 1, 7, 9]));
+    b.forEach((d, i) => expect(d).toEqual([i & 0xff, 2, 7, 9]));
+    c.forEach((d, i) => expect(d).toEqual([i & 0xff, 3, 7, 9]));
+    expect([...r.mem.peek(0x3000, 4)]).toEqual([0, 3, 7, 9]);
+  } finally {
+    await viaHop.close();
+    await second.close();
+    await server2.stop();
+    await hopClient.close();
+    await done(r);
+  }
+});

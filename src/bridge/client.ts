@@ -55,8 +55,12 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** Transaction ids: one increasing counter per process, as rogue's Transaction ids. */
-let nextId = 1;
+/**
+ * Transaction ids: one increasing counter per process, as rogue's Transaction ids — but
+ * starting at a random point, so that two client processes sharing one server (whose
+ * responses reach every client) rarely use the same ids at the same time.
+ */
+let nextId = 1 + Math.floor(Math.random() * 0x40000000);
 function newId(): number {
   const id = nextId;
   nextId = nextId >= 0xfffffffd ? 1 : nextId + 1;
