@@ -148,7 +148,7 @@ describe('stand-in client, our server', () => {
       expect(r.results[2]).toBeNull();
       expect(r.results[3]).toEqual(['OK', '01020304']);
       expect(r.results[4]).toEqual(['Transaction size 8192 exceeds the maximum 4096', '']);
-      expect(r.results[5]).toEqual(['Unsupported transaction type 7', '']);
+      expect(r.results[5]).toEqual(['Unsupported transaction type 7', '00000000']);
       expect([...mem.peek(0x20, 4)]).toEqual([0xaa, 0xbb, 0xcc, 0xdd]);
       expect(w).toEqual([]);
     } finally {
@@ -192,7 +192,7 @@ describe('stand-in client, our server', () => {
       const r = await runPyClient(srv.port, hostile);
       await busy;
       expect(r.results[11]).toEqual(['Transaction size 4294967295 exceeds the maximum 4096', '']);
-      expect(r.results[12]).toEqual(['Transaction address out of range', '']);
+      expect(r.results[12]).toEqual(['Transaction address out of range', '00'.repeat(256)]);
       expect(r.results[13]).toEqual(['OK', '05060708']);
       expect(w.filter((m) => m.includes('dropping malformed request')).length).toBe(11);
       // Our client sees the stand-in's responses too (the server sends each to every client) and drops them.

@@ -88,7 +88,7 @@ def main():
             continue
         result = b'OK'
         if addr + size > len(store):
-            data, result = (data if typ in (WRITE, POST) else b''), b'Address out of range'
+            data, result = (data if typ in (WRITE, POST) else bytes(size)), b'Address out of range'
         elif typ in (WRITE, POST):
             store[addr:addr + size] = data
         else:

@@ -7,6 +7,12 @@
  *       serves a tree until Ctrl-C / SIGTERM (root.stop()); a module file exports a
  *       Root or a function making one (server/serve.ts loadTreeModule).
  *
+ *       --memory tcp://host:port runs the tree's RemoteVariables over a rogue memory
+ *       TcpServer (src/bridge; docs/memory-bridge.md).
+ *
+ *   pyrogue-ts memserve [--addr 127.0.0.1] [--port 9000] [--size 16M] [--min-access 4] [--max-access 4096]
+ *       serves an emulated memory as rogue's memory TcpServer (PORT, PORT+1) until Ctrl-C.
+ *
  *   pyrogue-ts [--server host:port] get|value|set|exec|monitor|tree PATH [VALUE]
  *       pyrogue's client verbs (`python -m pyrogue`), against any pyrogue server:
  *         get PATH          getDisp (reads first)       prints "Ret = <display>"
@@ -21,7 +27,12 @@
 import { Command, CommanderError } from 'commander';
 import { pyStr } from './py/repr';
 import { PyValue } from './py/values';
-import { loadTreeModule, serve, treeNames, type ServeHandle, type ServeOptions } from './server/serve';
+import { loadTreeModule, resolveTree, serve, treeNames, type ServeHandle, type ServeOptions } from './server/serve';
+import { BoundedMemory, parseSize, rebaseMemory } from './bridge/attach';
+import { MemoryTcpClient } from './bridge/client';
+import { MemoryTcpServer } from './bridge/server';
+import { parseBridgeUrl } from './bridge/wire';
+import { EmulatedMemory, type MemoryBackend } from './tree/memory';
 import { parseServer } from './client/channel';
 import { ClientError, RemoteError } from './client/errors';
 import { SimpleClient } from './client/simple';
@@ -228,7 +239,59 @@ function groupList(v: string, prev: string[] | undefined): string[] {
   return [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }
 
-async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[] }): Promise<void> {
+/** Resolves on the first SIGINT/SIGTERM (its name). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(sig);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function cmdMemserve(opts: { addr: string; port: string; size?: string; minAccess: string; maxAccess: string }): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65533) throw new CliError(`bad --port '${opts.port}'`);
+  const minAccess = Number(opts.minAccess);
+  const maxAccess = Number(opts.maxAccess);
+  if (!Number.isInteger(minAccess) || minAccess < 1 || !Number.isInteger(maxAccess) || maxAccess < minAccess)
+    throw new CliError(`bad --min-access/--max-access '${opts.minAccess}'/'${opts.maxAccess}'`);
+  let memory: MemoryBackend = new EmulatedMemory({ minAccess, maxAccess });
+  let size: number | null = null;
+  if (opts.size !== undefined) {
+    try {
+      size = parseSize(opts.size);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    memory = new BoundedMemory(memory as EmulatedMemory, size);
+  }
+  const server = new MemoryTcpServer({ memory, addr: opts.addr, port, maxSize: maxAccess, logger: { warn: (m) => console.error(`pyrogue-ts: ${m}`) } });
+  try {
+    await server.start();
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const host = opts.addr === '*' || opts.addr === '0.0.0.0' ? '127.0.0.1' : opts.addr;
+  out(
+    `pyrogue-ts: serving emulated memory (${size === null ? 'sparse, unbounded' : `0x${size.toString(16)} bytes`}, access ${minAccess}..${maxAccess} bytes) ` +
+      `as a rogue memory TcpServer on ${opts.addr}:${port} (requests ${port}, responses ${port + 1})`,
+  );
+  out('Connect with:');
+  out(`  pyrogue:     mem = rogue.interfaces.memory.TcpClient('${host}', ${port}, True); MyDevice(memBase=mem)`);
+  out(`  pyrogue-ts:  new MemoryTcpClient({ addr: '${host}', port: ${port}, waitReady: true })`);
+  out(`  CLI:         pyrogue-ts serve --tree reference --memory tcp://${host}:${port}`);
+  out('Press Ctrl-C to stop.');
+  const sig = await untilSignal();
+  out(`pyrogue-ts: ${sig}, stopping`);
+  await server.stop();
+  out('pyrogue-ts: stopped');
+}
+
+async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[]; memory?: string }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
   const isFile = /[\\/]/.test(opts.tree) || /\.[cm]?js$/.test(opts.tree);
@@ -242,6 +305,28 @@ async function cmdServe(opts: { tree: string; addr: string; port: string; incGro
       throw new CliError((e as Error).message);
     }
   }
+  let bridge: MemoryTcpClient | null = null;
+  if (opts.memory !== undefined) {
+    let where: { addr: string; port: number };
+    try {
+      where = parseBridgeUrl(opts.memory);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const client = new MemoryTcpClient({ ...where, waitReady: true, logger: { warn: (m) => console.error(`pyrogue-ts: ${m}`) } });
+    bridge = client;
+    const base = tree;
+    tree = async () => {
+      const root = await resolveTree(base);
+      const rt = (root as unknown as { timeout?: number }).timeout;
+      if (typeof rt === 'number' && rt > 0) client.timeout = rt; // pyrogue: the root's timeout applies to its devices
+      const moved = rebaseMemory(root as never, client);
+      if (moved.length === 0) throw new Error(`tree '${opts.tree}' has no device with a memBase to put on ${opts.memory}`);
+      out(`pyrogue-ts: ${moved.join(', ')} on the memory bridge ${client.url} (waiting for it to answer)`);
+      await client.start();
+      return root;
+    };
+  }
   let h: ServeHandle;
   try {
     h = await serve({
@@ -252,7 +337,16 @@ async function cmdServe(opts: { tree: string; addr: string; port: string; incGro
       excGroups: opts.excGroups ?? ['NoServe'],
     });
   } catch (e) {
+    await bridge?.close();
     throw new CliError(`cannot serve tree '${opts.tree}' on ${opts.addr}:${opts.port}: ${(e as Error).message}`);
+  }
+  if (bridge) {
+    const b = bridge;
+    const close = h.close.bind(h);
+    h.close = async () => {
+      await close();
+      await b.close();
+    };
   }
   const host = opts.addr === '*' || opts.addr === '0.0.0.0' ? '127.0.0.1' : opts.addr;
   const p = h.port;
@@ -305,7 +399,18 @@ export function buildProgram(): Command {
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
+    .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
     .action(async (opts) => cmdServe(opts));
+
+  program
+    .command('memserve')
+    .description("serve an emulated memory as rogue's memory TcpServer (for pyrogue trees using TcpClient) until Ctrl-C")
+    .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
+    .option('--port <port>', 'base port: requests on PORT, responses on PORT+1', '9000')
+    .option('--size <bytes>', 'memory size (4096, 0x1000, 64k, 16M); default sparse and unbounded')
+    .option('--min-access <bytes>', "minimum access size (rogue Emulate's first argument)", '4')
+    .option('--max-access <bytes>', 'largest transaction served', '4096')
+    .action(async (opts) => cmdMemserve(opts));
 
   const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();
   program

@@ -4,3 +4,4 @@ export type { MemoryTcpClientOptions, BridgeLogger } from './client';
 export { MemoryTcpServer } from './server';
 export type { MemoryTcpServerOptions } from './server';
 export { BridgeType, parseBridgeUrl } from './wire';
+export { rebaseMemory, BoundedMemory, parseSize } from './attach';

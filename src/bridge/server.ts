@@ -144,14 +144,15 @@ export class MemoryTcpServer {
     }
     void this.run(header, data).then(
       ([out, result]) => this.respond(header, out, result),
-      (e: unknown) => this.respond(header, new Uint8Array(0), errorText(e)),
+      (e: unknown) => this.respond(header, new Uint8Array(header.size <= this.maxSize ? header.size : 0), errorText(e)),
     );
   }
 
   private async run(h: BridgeHeader, data: Uint8Array | null): Promise<[Uint8Array, string]> {
     const { type, size } = h;
     const isWrite = type === BridgeType.Write || type === BridgeType.Post;
-    const none = new Uint8Array(0);
+    // A failed Read/Verify still carries `size` bytes: clients check the data size before the result text.
+    const none = new Uint8Array(size <= this.maxSize ? size : 0);
     if (type !== BridgeType.Read && type !== BridgeType.Write && type !== BridgeType.Post && type !== BridgeType.Verify)
       return [none, `Unsupported transaction type ${type}`];
     if (size > this.maxSize) return [isWrite ? data! : none, `Transaction size ${size} exceeds the maximum ${this.maxSize}`];

@@ -108,7 +108,8 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-async function resolveTree(tree: ServeOptions['tree']): Promise<ServableRoot> {
+/** The root a tree option names or makes. */
+export async function resolveTree(tree: ServeOptions['tree']): Promise<ServableRoot> {
   if (typeof tree === 'string') {
     const f = trees.get(tree);
     if (!f) throw new Error(`unknown tree '${tree}' (known: ${treeNames().join(', ')})`);
