@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MemoryTcpClient } from '../src/bridge/client';
+import { parseBridgeUrl } from '../src/bridge/wire';
 import { wireText } from '../src/py/errors';
 import { PyDict, PyTuple, PyValue } from '../src/py/values';
 import type { MemoryBackend } from '../src/tree/memory';
@@ -94,5 +95,21 @@ test('the same exchanges pass over MemoryTcpClient → Python stand-in server', 
   } finally {
     await client.close();
     await srv.stop();
+  }
+});
+
+// Against an outside memory TcpServer (a real rogue TcpServer in front of Emulate(4, 0x1000),
+// fresh, for the checks in docs/memory-bridge.md): MEMORY_BRIDGE_SERVER=tcp://127.0.0.1:PORT.
+const outside = process.env.MEMORY_BRIDGE_SERVER;
+(outside ? test : test.skip)('the same exchanges pass over MemoryTcpClient → MEMORY_BRIDGE_SERVER', async () => {
+  const { addr, port } = parseBridgeUrl(outside!);
+  const warnings: string[] = [];
+  const client = new MemoryTcpClient({ addr, port, waitReady: true, timeout: 5, logger: { warn: (m) => warnings.push(m) } });
+  try {
+    await client.start();
+    expect(await replay(client)).toEqual(baseline);
+    expect(warnings).toEqual([]);
+  } finally {
+    await client.close();
   }
 });
