@@ -94,6 +94,12 @@ export type { ZmqServerOptions, ZmqServerLogger } from './server/zmqServer';
 export { serve, serveUntilSignal, registerTree, loadTreeModule } from './server/serve';
 export type { ServeOptions, ServeHandle, ServableRoot, TreeFactory } from './server/serve';
 
+// ---- rogue's memory TCP bridge (src/bridge): RemoteVariables on a rogue TcpServer, memory served to rogue's TcpClient.
+export { MemoryTcpClient } from './bridge/client';
+export type { MemoryTcpClientOptions, BridgeLogger } from './bridge/client';
+export { MemoryTcpServer } from './bridge/server';
+export type { MemoryTcpServerOptions } from './bridge/server';
+
 // ---- Node clients of any pyrogue server (src/client; also 'pyrogue-ts/client').
 export { SimpleClient } from './client/simple';
 export type { SimpleClientOptions, UpdateCallback } from './client/simple';
