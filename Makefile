@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY := /usr/bin/python3
 PORT ?= 9099
 SOAK_MINUTES ?= 10
-WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub
+WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub bench/wire/build/memecho
 # npm writes node_modules/.package-lock.json on every install: `make run` right after a
 # user's own `npm ci` does not install again.
 NODE_STAMP := node_modules/.package-lock.json
@@ -79,6 +79,7 @@ bench/wire/build/%: bench/wire/%.c bench/wire/common.h | zmqdev
 bench: deps build $(WIRE_TOOLS)
 	node bench/run.js
 	node bench/wire.js
+	node bench/membridge.js
 
 # Long fuzz + load soak (SOAK_MINUTES of 8 clients and 4 subscribers).
 soak: deps build $(WIRE_TOOLS)
