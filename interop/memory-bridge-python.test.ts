@@ -73,6 +73,24 @@ describe('our client, stand-in server', () => {
     }
   });
 
+  test.each([
+    ['longerror', /^Bad message sizes: 4\/8\/4\/4\/4\/1200 \(dropped\)$/],
+    ['unknown', /^Failed to find transaction id=\d+$/],
+  ])('fault %s: the response is dropped with a warning, the transaction times out', async (fault, warning) => {
+    const srv = await startPyServer(['--fault', fault]);
+    const w: string[] = [];
+    const c = client(srv.port, w, 0.3);
+    try {
+      await c.start();
+      await expect(c.read(0, 4)).rejects.toThrow(/^Timeout waiting for register transaction \d+ message response\.$/);
+      expect(w.length).toBe(1);
+      expect(w[0]).toMatch(warning);
+    } finally {
+      await c.close();
+      await srv.stop();
+    }
+  });
+
   test('late response: the transaction times out, the late answer is dropped with a warning, the next one works', async () => {
     const srv = await startPyServer(['--fault', 'late', '--delay', '0.6']);
     const w: string[] = [];

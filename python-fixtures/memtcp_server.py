@@ -13,6 +13,8 @@ every non-probe response faulty, to test a client's error paths:
   late      answered after --delay seconds (default 2)
   silent    never answered
   noprobe   probes are not answered (everything else is)
+  longerror result text of 1200 bytes (over the 999 a client reads)
+  unknown   the response's id is one the client never sent
 Requests not shaped as the spec says are dropped with a line on stderr.
 """
 import signal
@@ -101,6 +103,10 @@ def main():
             data = data[:-1]
         elif fault == 'error':
             result = b'Emulated bus error'
+        elif fault == 'longerror':
+            result = b'E' * 1200
+        elif fault == 'unknown':
+            head = [struct.pack('<I', (tid + 0x10000000) & 0xFFFFFFFF)] + frames[1:4]
         out = head + [data, result]
         if fault == 'late':
             later.append((time.monotonic() + delay, out))

@@ -140,7 +140,7 @@ export class MemoryTcpClient implements MemoryBackend {
     while (!this.closed) {
       const id = newId();
       const answered = new Promise<string>((resolve) => this.probes.set(id, resolve));
-      this.enqueue(encodeRequest({ id, address: 0n, size: 0, type: BridgeType.Probe }), id, true);
+      this.enqueue(encodeRequest({ id, address: 0n, size: 0, type: BridgeType.Probe }));
       const wait = Math.max(1, Math.min(period * 1000, end - Date.now()));
       let timer: NodeJS.Timeout | undefined;
       const result = await Promise.race([answered, new Promise<null>((r) => (timer = setTimeout(() => r(null), wait)))]);
@@ -186,7 +186,7 @@ export class MemoryTcpClient implements MemoryBackend {
     if (type === BridgeType.Post) {
       // rogue completes a Post on send; its response is of no interest.
       this.remember(this.ignored, id);
-      this.enqueue(frames, id, false);
+      this.enqueue(frames);
       this.stats.completed++;
       return Promise.resolve(data ?? new Uint8Array(size));
     }
@@ -201,7 +201,7 @@ export class MemoryTcpClient implements MemoryBackend {
       }, this.timeout * 1000);
       const p: Pending = { id, address: addr, size, type, timer, resolve, reject };
       this.pending.set(id, p);
-      this.enqueue(frames, id, false);
+      this.enqueue(frames);
     });
   }
 
@@ -225,13 +225,13 @@ export class MemoryTcpClient implements MemoryBackend {
     if (set.size > EXPIRED_KEEP) set.delete(set.values().next().value as number);
   }
 
-  private enqueue(frames: Buffer[], id: number, probe: boolean): void {
+  private enqueue(frames: Buffer[]): void {
     this.sendQueue.push(frames);
-    if (!this.sending) void this.pump(id, probe);
+    if (!this.sending) void this.pump();
   }
 
   /** zeromq.js allows one send at a time: sends queue here, each without blocking (rogue's DONTWAIT). */
-  private async pump(_id: number, _probe: boolean): Promise<void> {
+  private async pump(): Promise<void> {
     this.sending = true;
     try {
       while (this.sendQueue.length > 0 && !this.closed) {
@@ -239,6 +239,7 @@ export class MemoryTcpClient implements MemoryBackend {
         try {
           await this.req.send(frames);
         } catch (e) {
+          if (this.closed) return;
           // As rogue: the transaction stays and times out; a probe simply goes unanswered.
           this.stats.sendFailed++;
           const id = frames[0].readUInt32LE(0);

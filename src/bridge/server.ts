@@ -196,6 +196,7 @@ export class MemoryTcpServer {
         try {
           await this.resp.send(frames);
         } catch (e) {
+          if (!this.running) return;
           // A probe answered before the client's response socket connected: it probes again.
           if (frames[3].readUInt32LE(0) === BridgeType.Probe) continue;
           this.logger?.warn(`memory TcpServer: response id=${frames[0].readUInt32LE(0)} not sent: ${(e as Error).message}`);
