@@ -39,7 +39,7 @@ describe('pickle encode: golden transcript replies (protocol 4)', () => {
   const golden = exchanges.map((e) => Buffer.from(e.reply_pickle as string, 'base64'));
   const ours = exchanges.map((e) => encode(fromCanon(e.reply as never), 4));
   const identical = ours.map((b, i) => Buffer.compare(b, golden[i]) === 0);
-  const differing = ours.map((b, i) => i).filter((i) => !identical[i]);
+  const differing = ours.map((_b, i) => i).filter((i) => !identical[i]);
   // One Python process canonicalizes our differing outputs and classifies the golden pickles.
   const oursCanon = canonBatch(differing.map((i) => ours[i]));
   const goldenInfo = canonBatch(golden);

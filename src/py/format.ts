@@ -169,7 +169,7 @@ function fillNumber(sign: string, prefix: string, digits: string, rest: string, 
   return pad(sign + prefix + body, { ...s, align }, '>');
 }
 
-function formatInt(v: bigint, spec: string, s: Spec, tname: string): string {
+function formatInt(v: bigint, _spec: string, s: Spec, tname: string): string {
   const t = s.type ?? 'd';
   if ('eEfFgG%'.includes(t)) {
     const f = Number(v);

@@ -22,7 +22,6 @@ import {
   PyTuple,
   PyValue,
   UnhashableError,
-  hashKey,
 } from './values';
 
 export interface PyYamlLoadOptions {

@@ -14,9 +14,8 @@
 import { PyValue } from '../py/values';
 import { MaybePromise, then } from './txn';
 import { func, prop, PyMembers } from './pyclass';
-import { BaseVariable, BaseVariableOptions, GetOptions, LocalBlock, SetOptions, excStr, toIndex } from './variable';
+import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, toIndex } from './variable';
 import { typeName } from '../py/values';
-import { pyRepr } from '../py/repr';
 import type { Node } from './node';
 import type { Root } from './root';
 

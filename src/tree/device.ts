@@ -20,12 +20,12 @@
  *    use their dependencies' blocks) and, when recurse, over child devices. May return Promises.
  *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
  */
-import { PyValue, PyDict } from '../py/values';
+import { PyValue } from '../py/values';
 import { TreeBlock, MaybePromise, TransactionOptions, seq } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex, VariableValue } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
 
 export interface DeviceOptions extends Partial<NodeOptions> {

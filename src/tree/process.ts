@@ -5,7 +5,6 @@
  * A Process runs `_process()` (override it, may be async) when Start is called.
  */
 import * as fs from 'fs';
-import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import { LocalVariable } from './variable';

@@ -19,7 +19,7 @@
  */
 import * as path from 'path';
 import { PyValueError } from '../py/errors';
-import { PyDict, PyValue } from '../py/values';
+import { PyValue } from '../py/values';
 import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';

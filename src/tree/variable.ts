@@ -33,7 +33,6 @@ import {
   PyUnpicklable,
   PyValue,
   Reducible,
-  readElement,
   pyEquals,
   typeName,
   typeRepr,
@@ -41,7 +40,6 @@ import {
   writeElement,
 } from '../py/values';
 import { TreeBlock, MaybePromise, TransactionOptions, TransactionType, seq, then } from './txn';
-import { Logger } from './log';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers } from './pyclass';
 

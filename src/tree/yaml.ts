@@ -10,7 +10,7 @@ import * as zlib from 'zlib';
 import { PyAttributeError, PyError, PyTypeError } from '../py/errors';
 import { pyRepr, pyStr, strRepr } from '../py/repr';
 import { pyYamlLoad } from '../py/yaml';
-import { NdArray, PyDict, PyValue, typeName } from '../py/values';
+import { PyDict, PyValue, typeName } from '../py/values';
 import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, SaveYamlOptions, _installSaveYaml } from './device';
@@ -93,8 +93,8 @@ interface Analysis {
 /** PyYAML Emitter.analyze_scalar (allow_unicode=False, block context). */
 function analyze(s: string): Analysis {
   if (s === '') return { empty: true, multiline: false, allowBlockPlain: true, allowSingle: true };
+  // PyYAML's flow_indicators is left out: it only matters in flow context, which this emitter never writes.
   let blockInd = false;
-  let flowInd = false;
   let lineBreaks = false;
   let special = false;
   let leadingSpace = false;
@@ -104,7 +104,7 @@ function analyze(s: string): Analysis {
   let breakSpace = false;
   let spaceBreak = false;
   if (s.startsWith('---') || s.startsWith('...')) {
-    blockInd = flowInd = true;
+    blockInd = true;
   }
   let precededByWs = true;
   let followedByWs = s.length === 1 || ' \t\0\r\n\x85\u2028\u2029'.includes(s[1]);
@@ -115,20 +115,13 @@ function analyze(s: string): Analysis {
     const ch = chars[i];
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
-        flowInd = blockInd = true;
+        blockInd = true;
       }
-      if (ch === '?' || ch === ':') {
-        flowInd = true;
-        if (followedByWs) blockInd = true;
-      }
-      if (ch === '-' && followedByWs) flowInd = blockInd = true;
+      if ((ch === '?' || ch === ':') && followedByWs) blockInd = true;
+      if (ch === '-' && followedByWs) blockInd = true;
     } else {
-      if (',?[]{}'.includes(ch)) flowInd = true;
-      if (ch === ':') {
-        flowInd = true;
-        if (followedByWs) blockInd = true;
-      }
-      if (ch === '#' && precededByWs) flowInd = blockInd = true;
+      if (ch === ':' && followedByWs) blockInd = true;
+      if (ch === '#' && precededByWs) blockInd = true;
     }
     const isBreak = '\n\x85\u2028\u2029'.includes(ch);
     if (isBreak) lineBreaks = true;
