@@ -20,7 +20,7 @@ test('every ts block of docs/guide.md is a file of examples/guide, and every fil
 });
 
 test.each(files)('examples/guide/%s runs', async (file) => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- each guide file is loaded by its path, as a user would run it
   const mod = require(path.join(GUIDE_DIR, file)) as { main: (port?: number) => Promise<void> };
   await mod.main(await freeBasePort());
 });

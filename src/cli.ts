@@ -305,6 +305,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- commander's parsed options are untyped; cmdServe's parameter states them
     .action(async (opts) => cmdServe(opts));
 
   const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();

@@ -75,7 +75,6 @@ describe('pickle encode: golden transcript replies (protocol 4)', () => {
     const sharedIdentical = exchanges.filter(
       (e, i) => Buffer.compare(encode(fromCanon(e.reply as never), 4, { shareStrings: true }), golden[i]) === 0,
     ).length;
-    // eslint-disable-next-line no-console
     console.log(
       `pickle encode vs golden replies: ${nIdentical} byte-identical / ${nEquivalent} canon-equivalent / ${total} total ` +
         `(${identityFree} identity-free, all byte-identical; ${total - nIdentical} differ only by CPython's shared str identity); ` +

@@ -122,6 +122,7 @@ function largeValues(): Typed[] {
 function nativeOrder(t: unknown): unknown {
   if (Array.isArray(t)) return t.map(nativeOrder);
   if (t && typeof t === 'object') {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- states the entry shape the test expects
     const [[tag, v]] = Object.entries(t) as [string, any][];
     if (tag === 'ndarray' && (v.dtype as string)[0] === '>') {
       const kind = (v.dtype as string)[1];
@@ -156,6 +157,7 @@ function sortSetLists(c: unknown): unknown {
 function hasUnorderedSet(t: unknown): boolean {
   if (Array.isArray(t)) return t.some(hasUnorderedSet);
   if (t && typeof t === 'object') {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- states the entry shape the test expects
     const [[tag, v]] = Object.entries(t) as [string, any][];
     if ((tag === 'set' || tag === 'frozenset') && (v as unknown[]).length > 1) return true;
     if (tag === 'tuple' || tag === 'set' || tag === 'frozenset') return (v as unknown[]).some(hasUnorderedSet);
@@ -215,7 +217,6 @@ describe('pickle encode: generated values through /usr/bin/python3', () => {
     const b = canonBatch(differing.map((i) => theirs[i]));
     const notEquivalent = differing.filter((_, k) => a[k].error !== undefined || !canonEqual(sortSetLists(a[k].canon), sortSetLists(b[k].canon)));
     expect(notEquivalent.slice(0, 5)).toEqual([]);
-    // eslint-disable-next-line no-console
     console.log(
       `pickle encode vs CPython, protocol ${protocol}: ${values.length - differing.length} byte-identical / ` +
         `${values.length} canon-equivalent / ${values.length} generated values ` +

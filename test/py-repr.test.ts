@@ -83,9 +83,9 @@ function npCases(): NdArray[] {
                         ? fc.integer({ min: 0, max: 255 })
                         : kind === 'i4'
                           ? fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
-                          : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })) as fc.Arbitrary<unknown>,
+                          : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
       { numRuns: Math.max(len, 1), seed },
-    ).slice(0, len) as unknown[];
+    ).slice(0, len);
     const dtype =
       kind.startsWith('f8') ? NpDtype.float64 : kind === 'f4' ? NpDtype.float32 : kind === 'c16' ? new NpDtype('c', 16) : kind === 'b1' ? NpDtype.bool : kind === 'u1' ? NpDtype.uint8 : kind === 'i4' ? NpDtype.int32 : NpDtype.int64;
     const vals: PyValue[] = g.map((x) =>

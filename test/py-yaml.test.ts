@@ -39,7 +39,7 @@ function isoOf(o: PyObject): unknown {
   let s = `${date}T${pad(b[4])}:${pad(b[5])}:${pad(b[6])}${us ? '.' + pad(us, 6) : ''}`;
   if (o.args.length > 1) {
     const td = (o.args[1] as PyObject).args[0] as PyObject;
-    let total = Number(td.args[0] as bigint) * 86400 + Number(td.args[1] as bigint);
+    let total = Number(td.args[0]) * 86400 + Number(td.args[1]);
     const sign = total < 0 ? '-' : '+';
     total = Math.abs(total);
     s += `${sign}${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}`;
@@ -69,7 +69,7 @@ function sortKeys(t: unknown): unknown {
   if (Array.isArray(t)) return t.map(sortKeys);
   if (t && typeof t === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(t as object).sort()) o[k] = sortKeys((t as Record<string, unknown>)[k]);
+    for (const k of Object.keys(t).sort()) o[k] = sortKeys((t as Record<string, unknown>)[k]);
     return o;
   }
   return t;
@@ -93,6 +93,7 @@ function pyJsonDumps(t: unknown): string {
   if (typeof t === 'string')
     return (
       '"' +
+      // eslint-disable-next-line no-control-regex -- escapes control characters as PyYAML does
       t.replace(/[\\"\u0000-\u001f\u007f-\uffff]/g, (c) => {
         const m: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
         return m[c] ?? (c === '\u007f' ? c : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));

@@ -32,6 +32,7 @@ test('the README example tree serves and answers', async () => {
     expect(await c.getDisp('root.Supply.Mode')).toBe('CV');
     const err = await c.setDisp('root.Supply.Mode', 'Bogus').catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the thrown value may not be an Error
     expect(String((err as Error).message)).toContain('Bogus');
   } finally {
     await c.close();

@@ -166,6 +166,7 @@ describe('BinaryPort (pyrogue _doRequest)', () => {
   });
   test('a codec that cannot even encode the exception: hand-built fallback pickle', async () => {
     const broken: PickleCodec = {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the fake codec does not use this
       decode: fakeCodec.decode,
       encode: () => {
         throw new Error('boom');
@@ -312,19 +313,19 @@ describe('router helpers', () => {
     const q = new KeyedSerialQueue();
     const log: string[] = [];
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A1 start');
       await sleep(50);
       log.push('A1 end');
     });
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A2');
       throw new Error('x');
     });
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A3');
     });
-    q.run('B', async () => {
+    void q.run('B', async () => {
       log.push('B1');
     });
     expect(q.busy('A')).toBe(true);

@@ -123,6 +123,7 @@ describe('models', () => {
   test('cFormatF is printf %f', () => {
     expect(cFormatF(100)).toBe('100.000000');
     expect(cFormatF(4294967295)).toBe('4294967295.000000');
+    // eslint-disable-next-line no-loss-of-precision -- the rounding is what the test shows
     expect(cFormatF(18446744073709551615)).toBe('18446744073709551616.000000');
     expect(cFormatF(-3.4e38)).toBe('-339999999999999996123846586046231871488.000000');
     expect(cFormatF(0.1)).toBe('0.100000');

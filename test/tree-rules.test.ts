@@ -256,9 +256,9 @@ describe('YAML config walk', () => {
     ['reference', () => createReferenceRoot({ heartbeatMs: 0 })],
     ['example', () => createExampleRoot({ pollEn: false })],
   ])('setYaml(getYaml()) is a round trip on the %s tree, arrays included', async (_name, make) => {
-    const root = make() as Root;
+    const root = make();
     await root.start();
-    const before = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] })) as string;
+    const before = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] }));
     root.clearLog();
     await root.setYaml(before);
     expect(log(root).filter((e) => e.levelNumber >= 40)).toEqual([]);

@@ -26,7 +26,7 @@ describe('dataToYaml', () => {
       new LocalVariable({ name: 'Test10Bit', value: 1023n, disp: '{:#x}' }),
     );
     root.add(d);
-    const y = (await root.getYaml({ modes: ['RW'], excGroups: null })) as string;
+    const y = (await root.getYaml({ modes: ['RW'], excGroups: null }));
     const want = golden('cmd:Root.GetYamlConfig');
     const section = want.slice(want.indexOf('    Test10Bit:'), want.indexOf('  Demo:'));
     const mine = y.slice(y.indexOf('    TestRealArray:'));
@@ -106,7 +106,7 @@ describe('setYaml / loadYaml', () => {
   test('GetYamlConfig of the Demo matches the golden text layout', async () => {
     const root = createReferenceRoot({ heartbeatMs: 0, withoutAxiVersion: true });
     await root.start();
-    const y = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] })) as string;
+    const y = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] }));
     const want = golden('cmd:Root.GetYamlConfig');
     expect(y.slice(0, y.indexOf('  Demo:'))).toBe(want.slice(0, want.indexOf('  AxiVersion:')));
     await root.stop();

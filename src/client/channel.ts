@@ -180,6 +180,7 @@ export class RequestChannel {
     try {
       body = encodeRequest(path, attr, args, kwargs, this.protocol);
     } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the caller threw, unchanged
       return Promise.reject(e);
     }
     this.pending++;

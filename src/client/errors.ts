@@ -69,7 +69,7 @@ export class RemoteError extends PyError {
   static fromObject(o: PyObject, request: RequestContext | null = null): RemoteError {
     const cls = o.cls.qualified;
     const args = o.args;
-    const text = args.length === 0 ? '' : args.length === 1 ? (typeof args[0] === 'string' ? args[0] : pyStr(args[0])) : pyRepr(args as PyValue);
+    const text = args.length === 0 ? '' : args.length === 1 ? (typeof args[0] === 'string' ? args[0] : pyStr(args[0])) : pyRepr(args);
     // v6.12+: builtins.Exception("mod.Qual: msg") — the real type is in the text.
     if (cls === 'builtins.Exception' && args.length === 1 && typeof args[0] === 'string') return RemoteError.fromText(args[0], o, request);
     return new RemoteError(cls, o.cls.name === 'KeyError' && args.length === 1 ? pyRepr(args[0]) : text, o, request);

@@ -261,6 +261,7 @@ export class VirtualNode {
   }
   /** A descendant by relative dotted path ('AxiVersion.ScratchPad'), or null. */
   async child(relPath: string): Promise<VirtualNode | null> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node (pyrogue self)
     let n: VirtualNode | null = this;
     for (const part of relPath.split('.')) {
       if (!n) return null;
@@ -348,7 +349,8 @@ export class VirtualNode {
     if (!numeric) return v;
     const t = await this.pyTypeStr();
     if (t === null || !FLOAT_TYPE.test(t)) return v;
-    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v as number);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a float variable value: number or list of numbers, as the server sent it
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v);
   }
 
   // Variable functions (pyrogue BaseVariable), typed.
@@ -383,9 +385,11 @@ export class VirtualNode {
    * A typed view of the props as promise getters and the funcs as methods:
    * `await node.$.disp`, `await node.$.set(5)`. Unknown names give undefined.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- attribute access on a remote node: any name, any Python value
   get $(): Record<string, any> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node (pyrogue self)
     const node = this;
-    return new Proxy({} as Record<string, unknown>, {
+    return new Proxy({}, {
       get(_t, key) {
         if (typeof key !== 'string') return undefined;
         if (key in node.info.funcs) return (...args: CallArg[]) => node.call(key, ...args);
@@ -459,7 +463,7 @@ function makeRemotePath(client: VirtualClient, parts: readonly string[]): Remote
     apply(_t, _this, args: CallArg[]) {
       return client._callPath(parts, args);
     },
-  }) as RemotePath;
+  });
 }
 
 const HANDSHAKE_ATTEMPT_MS = 1000;

@@ -112,7 +112,7 @@ export class ReferenceRoot extends Root {
 type DeviceClass = new (opts: DeviceOptions) => Device;
 export function loadAxiVersion(): DeviceClass | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional demo device, loaded on demand
     const m = require('../tree/axiversion') as { AxiVersion?: DeviceClass };
     return m.AxiVersion ?? null;
   } catch {

@@ -1095,7 +1095,7 @@ class Unpickler {
       return BigInt(v);
     }
     const d = this.data;
-    const hex: string[] = new Array(n);
+    const hex: string[] = new Array<string>(n);
     for (let i = 0; i < n; i++) hex[i] = HEX[d[p + n - 1 - i]];
     let v = BigInt('0x' + hex.join(''));
     if (d[p + n - 1] & 0x80) v -= 1n << BigInt(8 * n);

@@ -344,6 +344,7 @@ class Pickler {
       return out;
     } catch (e) {
       // (checked by name: a stack overflow's RangeError may come from another realm, e.g. under jest)
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- e.message may be anything a native error carried
       if (typeof e === 'object' && e !== null && (e as Error).name === 'RangeError' && /call stack/i.test(String((e as Error).message)))
         throw new PyError('builtins', 'RecursionError', 'maximum recursion depth exceeded while pickling an object');
       throw e;
@@ -549,7 +550,7 @@ class Pickler {
     else if (v instanceof PyByteArray) this.saveByteArray(v);
     else if (v instanceof PyComplex) this.saveComplex(v);
     else if (v instanceof PyUnpicklable) throw new PyTypeError(`cannot pickle '${v.pyTypeName}' object`);
-    else if (typeof (v as Reducible)[PY_REDUCE] === 'function') this.saveReducible(v as Reducible);
+    else if (typeof (v)[PY_REDUCE] === 'function') this.saveReducible(v);
     else throw new PyTypeError(`cannot pickle '${(v as object).constructor?.name ?? 'object'}' object`);
   }
 
@@ -693,6 +694,7 @@ class Pickler {
     const n = data.length;
     if (n <= 1) {
       // b'' and 1-byte bytes are singletons.
+      // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- the key text 'y' + the first byte's number is the point
       key = n === 0 ? 'y' : 'y' + data[0];
       if (this.tryGet(key)) return;
     }
@@ -807,6 +809,7 @@ class Pickler {
         const mm = IMPORT_3TO2.get(m);
         if (mm !== undefined) m = mm;
       }
+      // eslint-disable-next-line no-control-regex -- the ASCII range, from NUL, as Python checks it
       if (!/^[\x00-\x7f]*$/.test(m + n))
         throw new PicklingError(`can't pickle module identifier '${m}' using pickle protocol ${this.proto}`);
     }
@@ -1008,6 +1011,7 @@ class Pickler {
   saveFreshList(items: Iterable<PyValue>): void {
     const arr = Array.isArray(items) ? items : [...items];
     this.boundary();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- items is PyValue[] when it is an array; Array.isArray widens it to any[]
     this.saveList(arr);
   }
 

@@ -115,7 +115,7 @@ function parseSpec(spec: string, defaultAlign: string, tname: string): Spec {
   if (s.grouping !== undefined) {
     const t = s.type ?? (defaultAlign === '<' ? 's' : undefined);
     const ok = t === undefined || 'defgEG%F'.includes(t) || (s.grouping === '_' && 'boxX'.includes(t));
-    if (!ok) throw new PyValueError(`Cannot specify '${s.grouping}' with '${typeCharText(t!)}'.`);
+    if (!ok) throw new PyValueError(`Cannot specify '${s.grouping}' with '${typeCharText(t)}'.`);
   }
   return s;
 }

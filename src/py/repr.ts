@@ -331,13 +331,13 @@ function reprIn(v: PyValue, seen: Set<object>): string {
     return v.module === 'builtins' ? `<class '${v.name}'>` : `<class '${v.qualified}'>`;
   }
   // containers: guard against cycles like Python's Py_ReprEnter
-  if (seen.has(v as object)) {
+  if (seen.has(v)) {
     if (Array.isArray(v)) return '[...]';
     if (v instanceof PyOrderedDict) return '...';
     if (v instanceof PyDict) return '{...}';
     return '...';
   }
-  seen.add(v as object);
+  seen.add(v);
   try {
     const r = (x: PyValue) => reprIn(x, seen);
     if (Array.isArray(v)) return '[' + v.map(r).join(', ') + ']';
@@ -360,7 +360,7 @@ function reprIn(v: PyValue, seen: Set<object>): string {
     }
     if (isReducible(v)) return r(v[PY_REDUCE]());
   } finally {
-    seen.delete(v as object);
+    seen.delete(v);
   }
   return `<object object at ${fakeAddress()}>`;
 }
@@ -638,7 +638,7 @@ function elementAt(a: NdArray): (flat: number) => PyValue {
   return (flat) => {
     // C-order multi-index → Fortran memory offset
     let rem = flat;
-    const idx: number[] = new Array(shape.length);
+    const idx: number[] = new Array<number>(shape.length);
     for (let d = shape.length - 1; d >= 0; d--) {
       idx[d] = rem % shape[d];
       rem = Math.floor(rem / shape[d]);

@@ -464,7 +464,7 @@ export class NdArray {
   }
   /** Elements in memory order. */
   items(): PyValue[] {
-    const out: PyValue[] = new Array(this.size);
+    const out: PyValue[] = new Array<PyValue>(this.size);
     for (let i = 0; i < out.length; i++) out[i] = this.item(i);
     return out;
   }

@@ -114,6 +114,7 @@ interface Token {
   id: string;
   start: Mark;
   end: Mark;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a token's value is per token kind, as in PyYAML
   value?: any;
   plain?: boolean;
   style?: string | null;
@@ -517,6 +518,7 @@ class Scanner {
     const start = this.mark();
     this.forward();
     const name = this.scanDirectiveName(start);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a token's value is per token kind, as in PyYAML
     let value: any = null;
     let end: Mark;
     if (name === 'YAML') {
@@ -530,6 +532,7 @@ class Scanner {
       while (!BREAKZ.includes(this.peek())) this.forward();
     }
     this.scanDirectiveIgnoredLine(start);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
     return { id: T.DIRECTIVE, name, value, start, end };
   }
   scanDirectiveName(start: Mark): string {
@@ -931,7 +934,7 @@ class Scanner {
       }
       if (length === 0) break;
       this.allowSimpleKey = false;
-      chunks.push(...spaces!);
+      chunks.push(...spaces);
       chunks.push(this.prefix(length));
       this.forward(length);
       end = this.mark();
@@ -1222,6 +1225,7 @@ class Parser {
     if (this.s.checkToken(T.ALIAS)) {
       const t = this.s.getToken();
       this.state = this.states.pop()!;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       return { kind: 'Alias', anchor: t.value, start: t.start, end: t.end };
     }
     let anchor: string | null = null;
@@ -1233,21 +1237,25 @@ class Parser {
       const t = this.s.getToken();
       start = t.start;
       end = t.end;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       anchor = t.value;
       if (this.s.checkToken(T.TAG)) {
         const t2 = this.s.getToken();
         tagMark = t2.start;
         end = t2.end;
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
         tagTuple = t2.value;
       }
     } else if (this.s.checkToken(T.TAG)) {
       const t = this.s.getToken();
       start = tagMark = t.start;
       end = t.end;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       tagTuple = t.value;
       if (this.s.checkToken(T.ANCHOR)) {
         const t2 = this.s.getToken();
         end = t2.end;
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
         anchor = t2.value;
       }
     }
@@ -1275,6 +1283,7 @@ class Parser {
       else if (tag === null) imp = [false, true];
       else imp = [false, false];
       this.state = this.states.pop()!;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       return { kind: 'Scalar', anchor, tag, implicit: imp, value: t.value, start, end, style: t.style };
     }
     if (this.s.checkToken(T.FSEQ_START)) {

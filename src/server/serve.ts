@@ -22,7 +22,7 @@ export type TreeFactory = () => ServableRoot | Promise<ServableRoot>;
 function fromModule(modulePath: string, exportName: string): TreeFactory {
   return () => {
     // Loaded on demand: only the tree asked for is built.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- built-in trees are loaded on demand: only the tree asked for is built
     const mod = require(modulePath) as Record<string, unknown>;
     const f = mod[exportName];
     if (typeof f !== 'function') throw new Error(`${modulePath} does not export ${exportName}()`);
@@ -45,6 +45,7 @@ export function treeNames(): string[] {
 }
 
 /** A real `import()`, also from this CommonJS build (tsc would turn `import()` into `require()`). */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import() from this CommonJS build (tsc would turn import() into require())
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 const isClass = (v: unknown): boolean => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));

@@ -94,7 +94,7 @@ export class AxiVersion extends Device {
       bitOffset: 0,
       base: UInt,
       arg: false,
-      function: ({ cmd }) => cmd.post(1n) as MaybePromise<void>,
+      function: ({ cmd }) => cmd.post(1n),
     });
     this.add(fpgaReload);
     const reloadAddress = new RemoteVariable({ name: 'FpgaReloadAddress', description: 'Reload start address', offset: 0x108, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' });

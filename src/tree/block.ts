@@ -459,6 +459,7 @@ export class Block {
             target.set(data.subarray(0, size), tOff);
           });
     } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the transaction threw, unchanged
       p = Promise.reject(e);
     }
     return p.then(

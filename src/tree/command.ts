@@ -98,7 +98,7 @@ export class BaseCommand extends BaseVariable {
   }
 
   protected _doFunc(argIn: PyValue): MaybePromise<PyValue> {
-    const dev = this.parent as (Node & { enable?: BaseVariable }) | null;
+    const dev = this.parent;
     const en = dev?.child('enable');
     if (en instanceof BaseVariable) {
       const ev = en.value();

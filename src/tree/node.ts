@@ -13,7 +13,7 @@ import { PyAttributeError, PyError, PyValueError } from '../py/errors';
 import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr } from '../py/values';
 import type { PyAttrSurface, PyCallable } from './surface';
 import { bindArgs } from '../py/signature';
-import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers, TreeClass } from './pyclass';
+import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
 import type { Root } from './root';
 import { Logger } from './log';
 
@@ -117,7 +117,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
 
   /** Python class metadata (bases, props, funcs...) of this node's class. */
   get pyClass(): PyClassInfo {
-    return classInfo(this.constructor as TreeClass);
+    return classInfo(this.constructor);
   }
 
   /** repr(node): "<class 'pyrogue._Variable.LocalVariable'> - Root.Demo.Int" */
@@ -232,7 +232,10 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     if (!a) return [];
     const out: Node[] = [];
     const walk = (m: NodeArray) => {
-      for (const v of m.values()) v instanceof Node ? out.push(v) : walk(v);
+      for (const v of m.values()) {
+        if (v instanceof Node) out.push(v);
+        else walk(v);
+      }
     };
     walk(a);
     return out;
@@ -287,6 +290,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     const m = this.pyClass.members.get(name);
     if (m) {
       if (m.kind === 'prop') return m.get(this);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy handler needs the node itself (pyrogue self)
       const self = this;
       const sig = m.sig;
       const call = m.call;
@@ -337,7 +341,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     root: prop((s: Node) => (s.root as unknown as PyValue) ?? null, false),
     nodes: prop((s: Node) => {
       const d = new PyOrderedDict();
-      for (const [k, n] of s._nodes) d.set(k, n as unknown as PyValue);
+      for (const [k, n] of s._nodes) d.set(k, n);
       return d;
     }, false),
     isDevice: prop((s: Node) => s.isDevice, false),
@@ -346,7 +350,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     node: func('Node.node', ['name'], [], (s: Node, a) => {
       const r = s.node(a.get('name') as string);
       if (r === null) return null;
-      return r instanceof Node ? (r as unknown as PyValue) : arrayToPy(r);
+      return r instanceof Node ? (r) : arrayToPy(r);
     }, false),
     inGroup: func('Node.inGroup', ['group'], [], (s: Node, a) => s.inGroup(a.get('group') as string | string[]), false),
     filterByGroup: func('Node.filterByGroup', ['incGroups', 'excGroups'], [], (s: Node, a) => s.filterByGroup(a.get('incGroups') as string[] | null, a.get('excGroups') as string[] | null), false),
@@ -355,6 +359,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
       [['readFirst', false], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['recurse', true]],
       [],
       (s, a) =>
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- the generic pyMembers table gives s as any; s is this node
         s.getYaml({
           readFirst: a.get('readFirst') as boolean,
           modes: a.get('modes') as string[],
@@ -377,7 +382,7 @@ export interface GetYamlOptions {
 /** Array children as Python sees them: a dict index → node (nested for multi-dim). */
 export function arrayToPy(a: NodeArray): PyValue {
   const d = new PyDict();
-  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? (v as unknown as PyValue) : arrayToPy(v));
+  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? (v) : arrayToPy(v));
   return d;
 }
 

@@ -8,7 +8,6 @@ import * as fs from 'fs';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import { LocalVariable } from './variable';
-import type { Root } from './root';
 
 export interface ProcessOptions extends DeviceOptions {
   /** Optional work function (instead of overriding _process). */
@@ -113,7 +112,7 @@ export class LoadConfigProcess extends Process {
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
   protected override async _process(): Promise<void> {
-    const root = this.root as Root | null;
+    const root = this.root;
     if (!root) return;
     if (this.LoadMode.value() === 1n) await root.setYaml(this.YamlString.value() as string);
     else await root.loadYaml(this.ConfigFile.value() as string);
@@ -155,7 +154,7 @@ export class SaveConfigProcess extends Process {
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
   protected override async _process(): Promise<void> {
-    const root = this.root as Root | null;
+    const root = this.root;
     if (!root) return;
     const status = this.DataType.value() === 1n;
     const y = await root.getYaml({

@@ -36,7 +36,6 @@ import { PyValue, PY_REPR } from '../py/values';
 import { Block, MemVariable, TxType, buildBlocks, VarMode } from './block';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
-import { MemoryBackend } from './memory';
 import { Model, ModelFactory, UInt, isModel } from './model';
 import { func, prop, PyMembers, RIM_VARIABLE } from './pyclass';
 import { MaybePromise, TransactionOptions, TransactionType, TreeBlock } from './txn';
@@ -77,7 +76,7 @@ interface RemoteNode extends BaseVariable {
 function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; bitOffset: number[]; bitSize: number[]; minimum: PyValue; maximum: PyValue } {
   const lists = [opts.offset, opts.bitOffset ?? 0, opts.bitSize ?? 32].map((x) => (Array.isArray(x) ? x.map(Number) : [Number(x)]));
   const length = Math.max(...lists.map((x) => x.length));
-  const [offs, bo, bs] = lists.map((x) => (x.length === 1 ? Array(length).fill(x[0]) : x));
+  const [offs, bo, bs] = lists.map((x) => (x.length === 1 ? new Array<number>(length).fill(x[0]) : x));
   if (offs.length !== bo.length || bo.length !== bs.length)
     throw new VariableError(`Lengths of offset: ${JSON.stringify(offs)}, bitOffset: ${JSON.stringify(bo)}, bitSize ${JSON.stringify(bs)} must match`);
   if (bs.includes(0)) throw new VariableError('BitSize of 0 is invalid');
@@ -480,7 +479,7 @@ function isRemote(n: unknown): n is RemoteNode {
 export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
   const remote = [...dev.nodes.values()].filter(isRemote);
   if (remote.length === 0) return [];
-  const memory = dev.memBase as MemoryBackend | null;
+  const memory = dev.memBase;
   if (memory === null || memory === undefined)
     throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
   if (typeof memory.read !== 'function' || typeof memory.write !== 'function') {

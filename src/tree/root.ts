@@ -149,7 +149,7 @@ export class Root extends Device implements RootSurface {
       groups: ['NoStream', 'NoSql', 'NoState'],
       description: 'Local Time',
       dependencies: [time],
-      linkedGet: ({ read }) => localTimeString(Number(time.get({ read }) as number)),
+      linkedGet: ({ read }) => localTimeString(Number(time.get({ read }))),
     });
     this.PollEn = new LocalVariable({
       name: 'PollEn',
@@ -195,7 +195,7 @@ export class Root extends Device implements RootSurface {
   }
 
   /** The Root is its own root. */
-  override get root(): Root {
+  override get root(): this {
     return this;
   }
 
@@ -213,6 +213,7 @@ export class Root extends Device implements RootSurface {
     if (typeof nodePath !== 'string') return null;
     const parts = nodePath.split('.');
     if (parts[0] !== this.name && parts[0] !== 'root') return null;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node
     let obj: Node = this;
     for (const p of parts.slice(1)) {
       const c = obj.node(p);
@@ -290,6 +291,7 @@ export class Root extends Device implements RootSurface {
       return r.then(
         (v) => {
           this._endGroup();
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- the group body returns what it returns
           return v;
         },
         (e) => {

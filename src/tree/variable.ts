@@ -484,7 +484,7 @@ export class BaseVariable extends Node {
 
     const disp = opts.disp ?? '{}';
     let en: PyDict | null = opts.enum ? toEnumDict(opts.enum) : null;
-    if (typeof disp !== 'string') en = toEnumDict(disp as EnumInput);
+    if (typeof disp !== 'string') en = toEnumDict(disp);
     else if (typeof this._default === 'boolean' && !opts.enum) en = PyDict.from({}).set(false, 'False').set(true, 'True');
     this._enum = en;
     this._disp = en ? 'enum' : (disp as string);
@@ -763,6 +763,7 @@ export class BaseVariable extends Node {
   }
   /** Called by Root.start(): sets the default (no write) like pyrogue's `_finishInit`. Override and call super. */
   _finishInit(): void {
+    // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- reads the getter for its check (pyrogue's _finishInit does the same)
     this.nativeTypeName;
   }
 
@@ -951,6 +952,7 @@ export class LocalBlock implements TreeBlock {
     if (index >= 0) newValue = itemSet(this._value, index, value);
     else {
       const nt = v.nativeTypeName;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- reads a LocalVariable field through the base type
       if ((v as LocalVariable)._typeCheckEnabled && nt !== null && !isInstanceOfNamed(value, nt)) {
         throw new VariableError(
           `Type mismatch for ${v.path}: expected ${nativeTypeRepr(nt)}, got ${typeRepr(value)}. ` +
@@ -1058,7 +1060,8 @@ export class LocalVariable extends BaseVariable {
     return this.getDisp(false, index);
   }
   override setDisp(sValue: PyValue, write = true, index = -1): void {
-    super.setDisp(sValue, write, index);
+    // LocalVariable._pySet is synchronous: super's MaybePromise is never a promise here.
+    void super.setDisp(sValue, write, index);
   }
   protected override _peek(): PyValue | undefined {
     if (!this._block) return this._default;

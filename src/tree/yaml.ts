@@ -575,7 +575,7 @@ function deviceSaveYaml(dev: Device, o: SaveYamlOptions): MaybePromise<PyValue> 
   return then(
     nodeGetYaml(dev, { readFirst: o.readFirst ?? true, modes: o.modes, incGroups: o.incGroups, excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups, recurse: true }),
     (y) => {
-      let name: PyValue = (o.name ?? null) as PyValue;
+      let name: PyValue = (o.name ?? null);
       if (name === null || name === '') {
         // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
         name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
@@ -594,7 +594,7 @@ function remoteDump(root: Root, name: string, modes: string[], readFirst: boolea
     for (const n of root.descendants()) {
       if (n instanceof BaseVariable && !(n instanceof BaseCommand) && modes.includes(n.mode) && n.pyClass.bases.includes("<class 'pyrogue._Variable.RemoteVariable'>")) {
         const v = n.value();
-        if (!(v instanceof Promise)) lines.push(`${n.path} = ${n.genDisp(v as PyValue)}`);
+        if (!(v instanceof Promise)) lines.push(`${n.path} = ${n.genDisp(v)}`);
       }
     }
     fs.writeFileSync(name, lines.join('\n') + (lines.length ? '\n' : ''));

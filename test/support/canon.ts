@@ -73,7 +73,7 @@ export function fromCanon(c: Canon): PyValue {
       return new PyOrderedDict(((c.dictitems ?? []) as [Canon, Canon][]).map(([k, v]) => [fromCanon(k), fromCanon(v)] as const));
     }
     if (qual === 'numpy.core.multiarray._reconstruct' && 'state' in c) {
-      const st = (c.state as any).tuple as Canon[];
+      const st = (c.state).tuple as Canon[];
       const shape = ((st[1] as any).tuple as Canon[]).map((x: any) => Number(x.int));
       return new NdArray(dtypeFrom(st[2] as any), shape, unhex((st[4] as any).bytes), st[3] as boolean);
     }

@@ -45,6 +45,7 @@ export function pyKey(t: Typed): string {
   if (typeof t === 'string') return 's' + t;
   if (Array.isArray(t)) return 'L' + t.map(pyKey).join(',');
   const [[tag, v]] = Object.entries(t) as [string, any][];
+  // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- the tagged value is a number or bigint: its JS text is wanted
   if (tag === 'int') return 'n' + v;
   if (tag === 'tuple') return 't(' + (v as Typed[]).map(pyKey).join('\u0000') + ')';
   return tag + JSON.stringify(v);
@@ -129,6 +130,7 @@ export const typedArb: fc.Arbitrary<Typed> = fc.letrec<{ v: Typed }>((tie) => ({
 export function canonical(t: unknown): unknown {
   if (Array.isArray(t)) return t.map(canonical);
   if (t && typeof t === 'object') {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- states the entry shape the test expects
     const [[tag, v]] = Object.entries(t) as [string, any][];
     if (tag === 'set' || tag === 'frozenset') {
       const items = (v as unknown[]).map(canonical);
