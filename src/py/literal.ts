@@ -865,8 +865,7 @@ class Parser {
     const t = this.cur;
     if (this.depth > 0 && elem && !dictValue && this.isOp('=')) this.assignmentError(elem, inCall);
     if (elem && !dictValue && this.isOp(':=') && elem.t !== 'Name') {
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the constant may be any Python value at run time
-      const d = elem.t === 'Constant' ? ((elem as { desc?: string }).desc ?? 'literal') || String((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False') : ASSIGN_DESC[elem.t];
+      const d = elem.t === 'Constant' ? ((elem as { desc?: string }).desc ?? 'literal') || ((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False') : ASSIGN_DESC[elem.t];
       if (d) this.fail(t, `cannot use assignment expressions with ${d}`, elem.line);
     }
     if (this.depth > 0 && this.startsExpression(t) && !(prev.kind === 'name' && !KEYWORDS.has(prev.text) && t.kind === 'string')) {
