@@ -40,6 +40,7 @@ typecheck: $(NODE_STAMP)
 
 lint: typecheck
 	npx eslint --max-warnings 0 .
+	npx prettier --check .
 
 # Rewrites the tree with Prettier (.prettierrc.json); run after a merge.
 format: $(NODE_STAMP)

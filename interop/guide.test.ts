@@ -8,7 +8,10 @@ import * as path from 'path';
 import { freeBasePort } from './support/server';
 
 const GUIDE_DIR = path.join(__dirname, '..', 'examples', 'guide');
-const files = fs.readdirSync(GUIDE_DIR).filter((f) => f.endsWith('.ts')).sort();
+const files = fs
+  .readdirSync(GUIDE_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 jest.setTimeout(30000);
 
 test('every ts block of docs/guide.md is a file of examples/guide, and every file is in the guide', () => {

@@ -72,16 +72,20 @@ function firstLine(s: string): string {
 
 /** A matrix cell: its own test, recorded in the summary (PASS detail or the first line of the failure). */
 function cell(name: string, fn: () => Promise<string>, timeoutMs = 300000): void {
-  test(`cell: ${name}`, async () => {
-    const t0 = Date.now();
-    try {
-      const detail = await fn();
-      record(name, true, detail, Date.now() - t0);
-    } catch (e) {
-      record(name, false, firstLine((e as Error).message), Date.now() - t0);
-      throw e;
-    }
-  }, timeoutMs);
+  test(
+    `cell: ${name}`,
+    async () => {
+      const t0 = Date.now();
+      try {
+        const detail = await fn();
+        record(name, true, detail, Date.now() - t0);
+      } catch (e) {
+        record(name, false, firstLine((e as Error).message), Date.now() - t0);
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
 }
 
 interface Served {
@@ -238,7 +242,9 @@ function replayCell(rec: Recording): void {
       if (r.exitCode !== 0) problems.push(`replay exit code ${r.exitCode}`);
       if (!res.alive) problems.push('the TS server exited during the replay');
       if (problems.length) {
-        throw new Error(`golden replay (${rec}): ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`);
+        throw new Error(
+          `golden replay (${rec}): ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`,
+        );
       }
       return `${last} (${(res.ms / 1000).toFixed(0)} s, run in the background)`;
     },

@@ -225,7 +225,13 @@ async function cmdTree(o: GlobalOpts, path: string | undefined, opts: { depth?: 
 }
 
 function groupList(v: string, prev: string[] | undefined): string[] {
-  return [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  return [
+    ...(prev ?? []),
+    ...v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
 }
 
 async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[] }): Promise<void> {
@@ -290,7 +296,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('pyrogue-ts')
-    .description('Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue\'s client verbs).')
+    .description("Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue's client verbs).")
     .option('--server <host:port>', "server address: 'host:port' (pyrogue's --server)", 'localhost:9099')
     .option('--timeout <seconds>', 'seconds to wait for each reply (0 = forever)', '5')
     .option('-q, --quiet', 'print only results (no "Connecting to" / "Ret =")')
@@ -300,7 +306,11 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve a tree until Ctrl-C (SIGINT/SIGTERM stop it cleanly)')
-    .option('--tree <name|file>', `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`, 'example')
+    .option(
+      '--tree <name|file>',
+      `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`,
+      'example',
+    )
     .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
@@ -311,12 +321,12 @@ export function buildProgram(): Command {
   const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();
   program
     .command('get')
-    .description('print a variable\'s display value, reading it first (getDisp)')
-    .argument('<path>', "node path, e.g. root.AxiVersion.ScratchPad")
+    .description("print a variable's display value, reading it first (getDisp)")
+    .argument('<path>', 'node path, e.g. root.AxiVersion.ScratchPad')
     .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'getDisp'));
   program
     .command('value')
-    .description('print a variable\'s display value without a read (valueDisp)')
+    .description("print a variable's display value without a read (valueDisp)")
     .argument('<path>')
     .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'valueDisp'));
   program
@@ -333,7 +343,7 @@ export function buildProgram(): Command {
     .action(async (path: string, arg: string | undefined, _o, cmd: Command) => cmdExec(g(cmd), path, arg));
   program
     .command('monitor')
-    .description('print the variable\'s display value on every update until interrupted')
+    .description("print the variable's display value on every update until interrupted")
     .argument('<path>')
     .option('--count <n>', 'stop after printing n values (the current one, then n-1 updates)')
     .action(async (path: string, opts: { count?: string }, cmd: Command) => {
@@ -343,7 +353,7 @@ export function buildProgram(): Command {
     });
   program
     .command('tree')
-    .description('print the remote tree with each variable\'s display value')
+    .description("print the remote tree with each variable's display value")
     .argument('[path]', 'subtree to print (default: the root)')
     .option('--depth <n>', 'levels of devices to descend')
     .option('--no-values', 'names only (no value requests)')

@@ -35,16 +35,7 @@ export {
   pyEquals,
 } from './py/values';
 export type { PyValue, Reducible, HasPyRepr, DtypeKind } from './py/values';
-export {
-  PyError,
-  PyException,
-  PyTypeError,
-  PyValueError,
-  PyAttributeError,
-  PyKeyError,
-  PyIndexError,
-  PyRuntimeError,
-} from './py/errors';
+export { PyError, PyException, PyTypeError, PyValueError, PyAttributeError, PyKeyError, PyIndexError, PyRuntimeError } from './py/errors';
 export { pyRepr, pyStr } from './py/repr';
 export { pyFormat } from './py/format';
 
@@ -99,13 +90,6 @@ export { SimpleClient } from './client/simple';
 export type { SimpleClientOptions, UpdateCallback } from './client/simple';
 export { VirtualClient, VirtualNode } from './client/virtual';
 export type { VirtualClientOptions, LinkMonitor, CallArg } from './client/virtual';
-export {
-  RemoteError,
-  ClientError,
-  ClientTimeoutError,
-  ClientConnectionError,
-  ClientClosedError,
-  ClientProtocolError,
-} from './client/errors';
+export { RemoteError, ClientError, ClientTimeoutError, ClientConnectionError, ClientClosedError, ClientProtocolError } from './client/errors';
 export { RemoteVariableValue, kw, pyFloat } from './client/values';
 export type { Kwargs, PyFloatArg } from './client/values';

@@ -42,7 +42,17 @@ const rows: Row[] = fs
 const binRows = rows.filter((r) => r.port === 'bin' && typeof r.reply_pickle === 'string');
 const tree = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'tree.json'), 'utf8')) as {
   classes: Record<string, { bases: string[]; props: string[]; funcs: Record<string, { args: string[]; kwargs: string[] }> }>;
-  nodes: { path: string; name: string; class: string; description: string; groups: string[]; expand: boolean; guiGroup: string | null; served: boolean; children: string[] }[];
+  nodes: {
+    path: string;
+    name: string;
+    class: string;
+    description: string;
+    groups: string[];
+    expand: boolean;
+    guiGroup: string | null;
+    served: boolean;
+    children: string[];
+  }[];
 };
 const treeByPath = new Map(tree.nodes.map((n) => [n.path, n]));
 

@@ -179,7 +179,13 @@ describe('golden transcript replies', () => {
       }
     };
     for (const r of replies) visit(decode(r.bytes, { allowObjects: true }));
-    for (const k of ['ndarray', 'odict', 'pyrogue._Variable.VariableValue/newobj', 'pyrogue.interfaces._Virtual.VirtualFactory/reduce', 'builtins.Exception/reduce']) {
+    for (const k of [
+      'ndarray',
+      'odict',
+      'pyrogue._Variable.VariableValue/newobj',
+      'pyrogue.interfaces._Virtual.VirtualFactory/reduce',
+      'builtins.Exception/reduce',
+    ]) {
       expect([...kinds]).toContain(k);
     }
     const vv = replies.find((r) => r.obj === 'pyrogue._Variable.VariableValue')!;

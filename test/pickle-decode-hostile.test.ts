@@ -186,8 +186,12 @@ describe('declared lengths beyond the input fail before allocating', () => {
   });
 
   test('lengths past 2**63 are OverflowErrors, as in CPython', () => {
-    expect(thrown(b([0x80, 4, 0x8e], u64(0, 0x80000000), '.')).wireText).toBe("builtins.OverflowError: BINBYTES exceeds system's maximum size of 9223372036854775807 bytes");
-    expect(thrown(b([0x80, 4, 0x95], u64(0, 0xffffffff), '.')).wireText).toBe("builtins.OverflowError: FRAME length exceeds system's maximum of 9223372036854775807 bytes");
+    expect(thrown(b([0x80, 4, 0x8e], u64(0, 0x80000000), '.')).wireText).toBe(
+      "builtins.OverflowError: BINBYTES exceeds system's maximum size of 9223372036854775807 bytes",
+    );
+    expect(thrown(b([0x80, 4, 0x95], u64(0, 0xffffffff), '.')).wireText).toBe(
+      "builtins.OverflowError: FRAME length exceeds system's maximum of 9223372036854775807 bytes",
+    );
   });
 
   test('negative LONG4 length', () => {
@@ -284,7 +288,11 @@ describe('memo and stack abuse', () => {
     ['bad UTF-8', b('X\x02\x00\x00\x00\xc3(.'), "builtins.UnicodeDecodeError: 'utf-8' codec can't decode byte 0xc3 in position 0: invalid continuation byte"],
     ['unquoted STRING', b('Sabc\n.'), '_pickle.UnpicklingError: the STRING opcode argument must be quoted'],
     ['bad \\x in STRING', b('S"\\x4"\n.'), 'builtins.ValueError: invalid \\x escape at position 0'],
-    ['truncated \\u escape', b('Vab\\u00\n.'), "builtins.UnicodeDecodeError: 'rawunicodeescape' codec can't decode bytes in position 2-5: truncated \\uXXXX escape"],
+    [
+      'truncated \\u escape',
+      b('Vab\\u00\n.'),
+      "builtins.UnicodeDecodeError: 'rawunicodeescape' codec can't decode bytes in position 2-5: truncated \\uXXXX escape",
+    ],
     ['bad FLOAT', b('F1.5x\n.'), 'builtins.ValueError: could not convert string to float'],
     ['NEWOBJ of a non-class', b('K\x01)\x81.'), '_pickle.UnpicklingError: NEWOBJ class argument must be a type, not int'],
   ])('%s', (_label, bytes, text) => {

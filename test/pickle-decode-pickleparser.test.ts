@@ -37,7 +37,13 @@ function ppSafe(v: PyValue): boolean {
   return v === null || typeof v === 'boolean' || typeof v === 'string' || v instanceof Uint8Array;
 }
 const normalize = (x: unknown): unknown =>
-  x instanceof Uint8Array ? Array.from(x) : Array.isArray(x) ? x.map(normalize) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, normalize(y)])) : x;
+  x instanceof Uint8Array
+    ? Array.from(x)
+    : Array.isArray(x)
+      ? x.map(normalize)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, normalize(y)]))
+        : x;
 
 function pp(bytes: Uint8Array): unknown {
   const warn = console.warn;
@@ -80,7 +86,10 @@ describe('agreement where pickleparser is correct', () => {
         fc.constant(null),
         fc.boolean(),
         fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((n) => ({ int: String(n) })),
-        fc.double({ noNaN: true }).filter((x) => !Number.isInteger(x)).map((x) => ({ float: floatRepr(x) })),
+        fc
+          .double({ noNaN: true })
+          .filter((x) => !Number.isInteger(x))
+          .map((x) => ({ float: floatRepr(x) })),
         fc.string({ unit: 'binary', maxLength: 20 }),
         fc.uint8Array({ maxLength: 20 }).map((x) => ({ bytes: Buffer.from(x).toString('hex') })),
         fc.array(tie('v'), { maxLength: 4 }),
@@ -106,7 +115,12 @@ describe("pickleparser's known defects (asserted; ours is right)", () => {
     { int: String(2n ** 63n - 1n) },
     { int: '1' },
     { float: '1.0' },
-    { dict: [[{ int: '1' }, 'a'], ['1', 'b']] },
+    {
+      dict: [
+        [{ int: '1' }, 'a'],
+        ['1', 'b'],
+      ],
+    },
     { dict: [[{ tuple: [{ int: '1' }, { int: '2' }] }, 't']] },
     { dict: [['__proto__', { dict: [['x', { int: '1' }]] }]] },
     { set: [{ int: '1' }, { int: '2' }] },

@@ -33,7 +33,25 @@ describe('round trip through CPython pickle.dumps, protocols 0-5', () => {
       } else tags.set(typeof t, (tags.get(typeof t) ?? 0) + 1);
     };
     values.forEach((v) => walk(v, 0));
-    for (const tag of ['int', 'float', 'string', 'boolean', 'object', 'bytes', 'bytearray', 'complex', 'list', 'tuple', 'dict', 'odict', 'set', 'frozenset', 'ndarray', 'npscalar', 'exception']) {
+    for (const tag of [
+      'int',
+      'float',
+      'string',
+      'boolean',
+      'object',
+      'bytes',
+      'bytearray',
+      'complex',
+      'list',
+      'tuple',
+      'dict',
+      'odict',
+      'set',
+      'frozenset',
+      'ndarray',
+      'npscalar',
+      'exception',
+    ]) {
       expect([tag, (tags.get(tag) ?? 0) > 20]).toEqual([tag, true]);
     }
     expect(maxDepth).toBeGreaterThanOrEqual(3);

@@ -72,9 +72,7 @@ describe('pickle encode: golden transcript replies (protocol 4)', () => {
     const nEquivalent = nIdentical + differing.filter((i, k) => canonEqual(oursCanon[k].canon, exchanges[i].reply)).length;
     const identityFree = goldenInfo.filter((g) => (g.shared ?? []).length === 0).length;
     // With EncodeOptions.shareStrings (one object per distinct str, as pyrogue builds VariableValue):
-    const sharedIdentical = exchanges.filter(
-      (e, i) => Buffer.compare(encode(fromCanon(e.reply as never), 4, { shareStrings: true }), golden[i]) === 0,
-    ).length;
+    const sharedIdentical = exchanges.filter((e, i) => Buffer.compare(encode(fromCanon(e.reply as never), 4, { shareStrings: true }), golden[i]) === 0).length;
     console.log(
       `pickle encode vs golden replies: ${nIdentical} byte-identical / ${nEquivalent} canon-equivalent / ${total} total ` +
         `(${identityFree} identity-free, all byte-identical; ${total - nIdentical} differ only by CPython's shared str identity); ` +

@@ -10,19 +10,7 @@
 import execa from 'execa';
 import { encode, EncodeOptions, replyProtocol } from '../src/pickle/encode';
 import { PyError } from '../src/py/errors';
-import {
-  NdArray,
-  NpDtype,
-  PY_REDUCE,
-  PyDict,
-  PyGlobal,
-  PyObject,
-  PyOrderedDict,
-  PyTuple,
-  PyUnpicklable,
-  PyValue,
-  Reducible,
-} from '../src/py/values';
+import { NdArray, NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, Reducible } from '../src/py/values';
 import { PYTHON } from './support/python';
 
 /** Runs a Python snippet that defines `obj`; returns pickle.dumps(obj, proto) for each protocol. */
@@ -82,7 +70,7 @@ class Node implements Reducible {
 describe('pickle encode: object model vs CPython', () => {
   test('VariableValue: NEWOBJ with (), then BUILD with its __dict__ (shared "None" via shareStrings)', () => {
     // CPython's instance holds the one interned 'None' twice: shareStrings reproduces that.
-    expectSameAsPython(vv(5n, '5'), "obj = vv(5, str(5))", [2, 3, 4, 5], { shareStrings: (s) => s === 'None' });
+    expectSameAsPython(vv(5n, '5'), 'obj = vv(5, str(5))', [2, 3, 4, 5], { shareStrings: (s) => s === 'None' });
   });
 
   test('the same JS object twice is one Python object (BINGET)', () => {
@@ -137,7 +125,7 @@ obj=collections.OrderedDict([(fresh('Root'),a),(fresh('Other'),b),(fresh('again'
     const o = new PyObject(new PyGlobal('collections', 'OrderedDict'), [], 'reduce');
     o.dictItems = [['a', 1n]];
     o.state = PyDict.from({ extra: true });
-    expectSameAsPython(o, "obj = collections.OrderedDict(a=1); obj.extra = True", [2, 3, 4, 5]);
+    expectSameAsPython(o, 'obj = collections.OrderedDict(a=1); obj.extra = True', [2, 3, 4, 5]);
   });
 
   test('numpy arrays of one shared dtype, a byte-swapped one, and a scalar', () => {
@@ -189,9 +177,7 @@ describe('pickle encode: errors and API', () => {
     const nested: Reducible = {
       [PY_REDUCE]: () => encode('inner', 4),
     };
-    expect(Buffer.from(encode([nested, 'x'], 4))).toEqual(
-      pyPickles("import pickle as P\nobj=[P.dumps('inner',4),'x']", [4]).get(4),
-    );
+    expect(Buffer.from(encode([nested, 'x'], 4))).toEqual(pyPickles("import pickle as P\nobj=[P.dumps('inner',4),'x']", [4]).get(4));
   });
 
   test('Buffer views are pickled by their own bytes', () => {

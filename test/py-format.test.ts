@@ -10,7 +10,10 @@ function oracle(mode: string, reqs: unknown[]): any[] {
     input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
     maxBuffer: 1 << 28,
   });
-  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 function run(f: () => string): { ok: string } | { error: string } {
@@ -26,16 +29,143 @@ const STRESS = Number(process.env.PY_STRESS ?? 1);
 const SEED = 424242 + STRESS;
 
 const SPECS = [
-  '', '#x', '#08x', 'x', 'X', 'd', 'b', 'o', '1.3f', '.2e', 'g', '%', '>10', '<5', '^5', ',', '_', '+d', '08.3f', 's',
-  '#X', '#b', '#o', '#010b', '_x', '_b', ',d', '010,', '09,', '08,', '012,.2f', '=+10', '*^9', '0=5', 'x<05', 'z', 'z.1f',
-  ' d', ' ', '+', '-', 'c', '>5c', 'n', '.0f', '#.0f', '#g', '#', '#.3', '.3', '.1', '.17g', '.20f', 'e', 'E', 'G', 'F', '.3%',
-  ',.1%', '.10', '10.4', '-^12.3e', 'z+.2f', '+.0e', '015,.3f', ',g', '_f', '.0e', '#.0e', '.0%', '#.0%', '.1g', '.0g', '#.0g',
-  '.', '1.2.3', 'xx', '.2', '.2x', '+c', '#c', ',x', ',_', '_,', '__', ',,', ',n', '_n', '=', '05', '=5', 'zd', 'zx', '\u0001',
-  '9999999999999999999', '.9999999999999999999', '€^7', '🙂>4', '.2s', '07.3s', 'j', 'r',
+  '',
+  '#x',
+  '#08x',
+  'x',
+  'X',
+  'd',
+  'b',
+  'o',
+  '1.3f',
+  '.2e',
+  'g',
+  '%',
+  '>10',
+  '<5',
+  '^5',
+  ',',
+  '_',
+  '+d',
+  '08.3f',
+  's',
+  '#X',
+  '#b',
+  '#o',
+  '#010b',
+  '_x',
+  '_b',
+  ',d',
+  '010,',
+  '09,',
+  '08,',
+  '012,.2f',
+  '=+10',
+  '*^9',
+  '0=5',
+  'x<05',
+  'z',
+  'z.1f',
+  ' d',
+  ' ',
+  '+',
+  '-',
+  'c',
+  '>5c',
+  'n',
+  '.0f',
+  '#.0f',
+  '#g',
+  '#',
+  '#.3',
+  '.3',
+  '.1',
+  '.17g',
+  '.20f',
+  'e',
+  'E',
+  'G',
+  'F',
+  '.3%',
+  ',.1%',
+  '.10',
+  '10.4',
+  '-^12.3e',
+  'z+.2f',
+  '+.0e',
+  '015,.3f',
+  ',g',
+  '_f',
+  '.0e',
+  '#.0e',
+  '.0%',
+  '#.0%',
+  '.1g',
+  '.0g',
+  '#.0g',
+  '.',
+  '1.2.3',
+  'xx',
+  '.2',
+  '.2x',
+  '+c',
+  '#c',
+  ',x',
+  ',_',
+  '_,',
+  '__',
+  ',,',
+  ',n',
+  '_n',
+  '=',
+  '05',
+  '=5',
+  'zd',
+  'zx',
+  '\u0001',
+  '9999999999999999999',
+  '.9999999999999999999',
+  '€^7',
+  '🙂>4',
+  '.2s',
+  '07.3s',
+  'j',
+  'r',
 ];
 
 const INTS: PyValue[] = [0n, 1n, -1n, 5n, 65n, 255n, -255n, 1234n, -1234567n, 10n ** 7n, 2n ** 64n, -(2n ** 70n), 10n ** 30n, 2n ** 1100n, true, false];
-const FLOATS: PyValue[] = [0, -0, 1, -1, 0.5, 1.5, 2.5, 0.125, 1 / 3, -2 / 3, 100, 123, 1234.5, 12345.678, 1e16, 1e-5, 1e-4, 9.9999, 99.95, 0.0005, 1e22, 1e300, -1e-300, 5e-324, NaN, Infinity, -Infinity, 123456789.125, 0.001, -0.0001];
+const FLOATS: PyValue[] = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  1.5,
+  2.5,
+  0.125,
+  1 / 3,
+  -2 / 3,
+  100,
+  123,
+  1234.5,
+  12345.678,
+  1e16,
+  1e-5,
+  1e-4,
+  9.9999,
+  99.95,
+  0.0005,
+  1e22,
+  1e300,
+  -1e-300,
+  5e-324,
+  NaN,
+  Infinity,
+  -Infinity,
+  123456789.125,
+  0.001,
+  -0.0001,
+];
 const STRS: PyValue[] = ['', 'a', 'abc', 'héllo', '🙂x'];
 const OTHERS: PyValue[] = [
   null,
@@ -58,20 +188,22 @@ const COMPLEX_SPECS = ['', '5', '.2f', '>20', '+', '.3', 'e', '=5', '05', '%', '
 describe('format(value, spec) against CPython 3.11', () => {
   const randomFloats = fc.sample(fc.double(), { numRuns: 300 * STRESS, seed: SEED });
   const randomInts = fc.sample(fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }), { numRuns: 100 * STRESS, seed: SEED });
-  const randomSpecs = fc.sample(
-    fc.record({
-      fillAlign: fc.constantFrom('', '<', '>', '^', '=', '*<', '0>', 'x^', '0='),
-      sign: fc.constantFrom('', '+', '-', ' '),
-      z: fc.constantFrom('', '', 'z'),
-      alt: fc.constantFrom('', '#'),
-      zero: fc.constantFrom('', '0'),
-      width: fc.constantFrom('', '1', '8', '15', '30'),
-      grouping: fc.constantFrom('', '', ',', '_'),
-      prec: fc.constantFrom('', '.0', '.1', '.3', '.8', '.15', '.25'),
-      type: fc.constantFrom('', 'd', 'x', 'X', 'b', 'o', 'e', 'E', 'f', 'F', 'g', 'G', '%', 'n', 's', 'c'),
-    }),
-    { numRuns: 600 * STRESS, seed: SEED },
-  ).map((r) => r.fillAlign + r.sign + r.z + r.alt + r.zero + r.width + r.grouping + r.prec + r.type);
+  const randomSpecs = fc
+    .sample(
+      fc.record({
+        fillAlign: fc.constantFrom('', '<', '>', '^', '=', '*<', '0>', 'x^', '0='),
+        sign: fc.constantFrom('', '+', '-', ' '),
+        z: fc.constantFrom('', '', 'z'),
+        alt: fc.constantFrom('', '#'),
+        zero: fc.constantFrom('', '0'),
+        width: fc.constantFrom('', '1', '8', '15', '30'),
+        grouping: fc.constantFrom('', '', ',', '_'),
+        prec: fc.constantFrom('', '.0', '.1', '.3', '.8', '.15', '.25'),
+        type: fc.constantFrom('', 'd', 'x', 'X', 'b', 'o', 'e', 'E', 'f', 'F', 'g', 'G', '%', 'n', 's', 'c'),
+      }),
+      { numRuns: 600 * STRESS, seed: SEED },
+    )
+    .map((r) => r.fillAlign + r.sign + r.z + r.alt + r.zero + r.width + r.grouping + r.prec + r.type);
 
   const cases: [PyValue, string][] = [];
   for (const v of [...INTS, ...FLOATS, ...STRS]) for (const s of SPECS) cases.push([v, s]);
@@ -80,9 +212,19 @@ describe('format(value, spec) against CPython 3.11', () => {
   randomFloats.forEach((f, i) => cases.push([f, randomSpecs[(i * 7 + 3) % randomSpecs.length]]));
   randomInts.forEach((n, i) => cases.push([n, randomSpecs[(i * 5 + 1) % randomSpecs.length]]));
   randomSpecs.forEach((s, i) => cases.push([FLOATS[i % FLOATS.length], s], [INTS[i % INTS.length], s], ['ab', s]));
-  const complexes = [new PyComplex(1, 2), new PyComplex(-1.5, -0), new PyComplex(0, 3), new PyComplex(-0, 3), new PyComplex(NaN, -Infinity), new PyComplex(1e20, 1e-7), new PyComplex(0, 0), new PyComplex(1234.5678, -9876.54321)];
+  const complexes = [
+    new PyComplex(1, 2),
+    new PyComplex(-1.5, -0),
+    new PyComplex(0, 3),
+    new PyComplex(-0, 3),
+    new PyComplex(NaN, -Infinity),
+    new PyComplex(1e20, 1e-7),
+    new PyComplex(0, 0),
+    new PyComplex(1234.5678, -9876.54321),
+  ];
   randomSpecs.forEach((s, i) => cases.push([complexes[i % complexes.length], s]));
-  for (const c of complexes) for (const s of ['', '.3', '#', '+', '.0', '#.0', 'g', '.2g', '>30', '<30,', '*^30.3e', 'z', 'z.0f', ' .1f', 'n', '_']) cases.push([c, s]);
+  for (const c of complexes)
+    for (const s of ['', '.3', '#', '+', '.0', '#.0', 'g', '.2g', '>30', '<30,', '*^30.3e', 'z', 'z.0f', ' .1f', 'n', '_']) cases.push([c, s]);
   const expected = oracle(
     'format',
     cases.map(([v, spec]) => ({ v: toTyped(v), spec })),
@@ -93,7 +235,8 @@ describe('format(value, spec) against CPython 3.11', () => {
     const bad: string[] = [];
     cases.forEach(([v, spec], i) => {
       const got = run(() => formatSpec(v, spec));
-      if (JSON.stringify(got) !== JSON.stringify(expected[i])) bad.push(`format(${JSON.stringify(toTyped(v))}, ${JSON.stringify(spec)}): ${JSON.stringify(got)} vs python ${JSON.stringify(expected[i])}`);
+      if (JSON.stringify(got) !== JSON.stringify(expected[i]))
+        bad.push(`format(${JSON.stringify(toTyped(v))}, ${JSON.stringify(spec)}): ${JSON.stringify(got)} vs python ${JSON.stringify(expected[i])}`);
     });
     expect(bad.slice(0, 30)).toEqual([]);
   });

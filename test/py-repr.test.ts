@@ -1,20 +1,7 @@
 import execa from 'execa';
 import fc from 'fast-check';
 import { floatRepr, pyRepr, pyStr } from '../src/py/repr';
-import {
-  NdArray,
-  NpDtype,
-  NpScalar,
-  PyByteArray,
-  PyComplex,
-  PyDict,
-  PyFrozenSet,
-  PyObject,
-  PyOrderedDict,
-  PySet,
-  PyTuple,
-  PyValue,
-} from '../src/py/values';
+import { NdArray, NpDtype, NpScalar, PyByteArray, PyComplex, PyDict, PyFrozenSet, PyObject, PyOrderedDict, PySet, PyTuple, PyValue } from '../src/py/values';
 import { toTyped } from './support/typed';
 
 /** One python process for a whole batch of requests. */
@@ -23,7 +10,10 @@ function oracle(mode: string, reqs: unknown[]): any[] {
     input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
     maxBuffer: 1 << 28,
   });
-  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const SEED = 20261124 + Number(process.env.PY_STRESS ?? 1);
@@ -42,8 +32,7 @@ function randomFloats(n: number): number[] {
     i[0] += BigInt(d);
     return b[0];
   };
-  for (const edge of [1e-4, 1e16, 1e15, 1e-3])
-    for (let d = -3; d <= 3; d++) out.push(ulp(edge, d), -ulp(edge, d));
+  for (const edge of [1e-4, 1e16, 1e15, 1e-3]) for (let d = -3; d <= 3; d++) out.push(ulp(edge, d), -ulp(edge, d));
   return out;
 }
 
@@ -62,32 +51,45 @@ function npCases(): NdArray[] {
     { numRuns: 400 * STRESS, seed: SEED },
   );
   for (const { len, kind, seed } of rnd) {
-    const g = fc.sample<unknown>(
-      (kind === 'f8'
-        ? fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
-        : kind === 'f8s'
-          ? fc.constantFrom(0.5, 1.5, 2.5, 0.1, 0.25, 1, 3, 4.5, -1, -0.0, 0, 100, 0.001)
-          : kind === 'f8big'
-            ? fc.double({ noNaN: true, noDefaultInfinity: true })
-            : kind === 'f8int'
-              ? fc.integer({ min: -1000, max: 1000 }).map((x) => x / 8)
-              : kind === 'f8special'
-                ? fc.constantFrom(NaN, Infinity, -Infinity, 1.5, -2, 0, 1e-7, 12345.678)
-                : kind === 'f4'
-                  ? fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e5, max: 1e5 }).map(Math.fround)
-                  : kind === 'c16'
-                    ? fc.tuple(fc.constantFrom(0, 1.5, -2, 0.25, 1e-6, NaN), fc.constantFrom(0, 1, -3.5, 1e9))
-                    : kind === 'b1'
-                      ? fc.boolean()
-                      : kind === 'u1'
-                        ? fc.integer({ min: 0, max: 255 })
-                        : kind === 'i4'
-                          ? fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
-                          : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
-      { numRuns: Math.max(len, 1), seed },
-    ).slice(0, len);
-    const dtype =
-      kind.startsWith('f8') ? NpDtype.float64 : kind === 'f4' ? NpDtype.float32 : kind === 'c16' ? new NpDtype('c', 16) : kind === 'b1' ? NpDtype.bool : kind === 'u1' ? NpDtype.uint8 : kind === 'i4' ? NpDtype.int32 : NpDtype.int64;
+    const g = fc
+      .sample<unknown>(
+        kind === 'f8'
+          ? fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+          : kind === 'f8s'
+            ? fc.constantFrom(0.5, 1.5, 2.5, 0.1, 0.25, 1, 3, 4.5, -1, -0.0, 0, 100, 0.001)
+            : kind === 'f8big'
+              ? fc.double({ noNaN: true, noDefaultInfinity: true })
+              : kind === 'f8int'
+                ? fc.integer({ min: -1000, max: 1000 }).map((x) => x / 8)
+                : kind === 'f8special'
+                  ? fc.constantFrom(NaN, Infinity, -Infinity, 1.5, -2, 0, 1e-7, 12345.678)
+                  : kind === 'f4'
+                    ? fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e5, max: 1e5 }).map(Math.fround)
+                    : kind === 'c16'
+                      ? fc.tuple(fc.constantFrom(0, 1.5, -2, 0.25, 1e-6, NaN), fc.constantFrom(0, 1, -3.5, 1e9))
+                      : kind === 'b1'
+                        ? fc.boolean()
+                        : kind === 'u1'
+                          ? fc.integer({ min: 0, max: 255 })
+                          : kind === 'i4'
+                            ? fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
+                            : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        { numRuns: Math.max(len, 1), seed },
+      )
+      .slice(0, len);
+    const dtype = kind.startsWith('f8')
+      ? NpDtype.float64
+      : kind === 'f4'
+        ? NpDtype.float32
+        : kind === 'c16'
+          ? new NpDtype('c', 16)
+          : kind === 'b1'
+            ? NpDtype.bool
+            : kind === 'u1'
+              ? NpDtype.uint8
+              : kind === 'i4'
+                ? NpDtype.int32
+                : NpDtype.int64;
     const vals: PyValue[] = g.map((x) =>
       kind === 'c16' ? new PyComplex(...(x as [number, number])) : typeof x === 'number' && 'iu'.includes(dtype.kind) ? BigInt(x) : (x as PyValue),
     );
@@ -96,9 +98,26 @@ function npCases(): NdArray[] {
   // 2-d and 3-d, 0-d, empty
   cases.push(npArray(NpDtype.float64, [1, 2, 3, 4.5, 5, 6], [2, 3]));
   cases.push(npArray(NpDtype.int32, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n], [2, 2, 2]));
-  cases.push(npArray(NpDtype.float64, Array.from({ length: 60 }, (_, i) => i * 1.25), [3, 20]));
-  cases.push(npArray(NpDtype.float64, Array.from({ length: 2000 }, (_, i) => i * 0.5)));
-  cases.push(npArray(NpDtype.int64, Array.from({ length: 1200 }, (_, i) => BigInt(i)), [40, 30]));
+  cases.push(
+    npArray(
+      NpDtype.float64,
+      Array.from({ length: 60 }, (_, i) => i * 1.25),
+      [3, 20],
+    ),
+  );
+  cases.push(
+    npArray(
+      NpDtype.float64,
+      Array.from({ length: 2000 }, (_, i) => i * 0.5),
+    ),
+  );
+  cases.push(
+    npArray(
+      NpDtype.int64,
+      Array.from({ length: 1200 }, (_, i) => BigInt(i)),
+      [40, 30],
+    ),
+  );
   cases.push(npArray(NpDtype.float64, [1.5], []));
   cases.push(npArray(NpDtype.int32, [7n], []));
   cases.push(npArray(NpDtype.float64, [], [2, 0]));
@@ -128,9 +147,15 @@ describe('pyRepr / pyStr against CPython 3.11 + numpy 1.24', () => {
     new PyTuple([1n]),
     new PyTuple([1n, 'a', 2.5]),
     [1n, [2.0, null], new PyTuple([true])],
-    new PyDict([['a', 1n], [2n, [0.1]]]),
+    new PyDict([
+      ['a', 1n],
+      [2n, [0.1]],
+    ]),
     new PyDict(),
-    new PyOrderedDict([['a', 1n], ['b', 2.5]]),
+    new PyOrderedDict([
+      ['a', 1n],
+      ['b', 2.5],
+    ]),
     new PyOrderedDict(),
     new PySet([1n]),
     new PySet(),
@@ -174,7 +199,8 @@ describe('pyRepr / pyStr against CPython 3.11 + numpy 1.24', () => {
   test('float repr (2,000+ random doubles)', () => {
     const bad: string[] = [];
     floats.forEach((f, i) => {
-      if (floatRepr(f) !== expected[i].repr || pyRepr(f) !== expected[i].repr || pyStr(f) !== expected[i].str) bad.push(`${f}: ${floatRepr(f)} vs ${expected[i].repr}`);
+      if (floatRepr(f) !== expected[i].repr || pyRepr(f) !== expected[i].repr || pyStr(f) !== expected[i].str)
+        bad.push(`${f}: ${floatRepr(f)} vs ${expected[i].repr}`);
     });
     expect(bad).toEqual([]);
   });

@@ -11,7 +11,10 @@ function oracle(mode: string, reqs: unknown[]): any[] {
     input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
     maxBuffer: 1 << 28,
   });
-  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** Python source defining the signature as a method (or staticmethod) of a class. */
@@ -21,7 +24,8 @@ function pySource(sig: PySignature): { src: string; cls: string; fn: string } {
   if (sig.hasSelf !== false) parts.push('self');
   const pos = sig.params.filter((p) => p.kind !== 'keyword');
   const posOnly = pos.filter((p) => p.kind === 'positional');
-  const fmt = (p: { name: string; default?: unknown }) => (p.default !== undefined ? `${p.name}=${typeof p.default === 'function' ? 'None' : pyRepr(p.default as PyValue)}` : p.name);
+  const fmt = (p: { name: string; default?: unknown }) =>
+    p.default !== undefined ? `${p.name}=${typeof p.default === 'function' ? 'None' : pyRepr(p.default as PyValue)}` : p.name;
   for (const p of posOnly) parts.push(fmt(p));
   if (posOnly.length) parts.push('/');
   for (const p of pos.filter((p) => p.kind !== 'positional')) parts.push(fmt(p));
@@ -55,7 +59,20 @@ const NAMES = ['a', 'b', 'c', 'value', 'index', 'x', 'y'];
 describe('bindArgs against CPython 3.11 calls', () => {
   const fixed: [PySignature, PyValue[], [string, PyValue][]][] = [
     [{ qualname: 'BaseVariable.value', params: [{ name: 'index', default: -1n }] }, [1n, 2n, 3n], []],
-    [{ qualname: 'LocalVariable.set', params: [{ name: 'value' }, { name: 'index', default: -1n }, { name: 'write', default: true }, { name: 'verify', default: true }, { name: 'check', default: true }] }, [1n], [['nope', 1n]]],
+    [
+      {
+        qualname: 'LocalVariable.set',
+        params: [
+          { name: 'value' },
+          { name: 'index', default: -1n },
+          { name: 'write', default: true },
+          { name: 'verify', default: true },
+          { name: 'check', default: true },
+        ],
+      },
+      [1n],
+      [['nope', 1n]],
+    ],
     [{ qualname: 'X.f', params: [{ name: 'value' }] }, [], []],
     [{ qualname: 'X.f', params: [{ name: 'a' }, { name: 'b' }] }, [], []],
     [{ qualname: 'X.f', params: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }, [], []],
@@ -65,7 +82,14 @@ describe('bindArgs against CPython 3.11 calls', () => {
     [{ qualname: 'X.f', params: [{ name: 'a' }], hasSelf: false }, [1n, 2n], []],
     [{ qualname: 'X.f', params: [], kwonly: [{ name: 'x' }] }, [], []],
     [{ qualname: 'X.f', params: [{ name: 'a' }], kwonly: [{ name: 'x' }] }, [1n, 2n], [['x', 1n]]],
-    [{ qualname: 'X.f', params: [{ name: 'a' }], kwonly: [{ name: 'x' }, { name: 'y' }] }, [1n, 2n, 3n], [['x', 1n], ['y', 1n]]],
+    [
+      { qualname: 'X.f', params: [{ name: 'a' }], kwonly: [{ name: 'x' }, { name: 'y' }] },
+      [1n, 2n, 3n],
+      [
+        ['x', 1n],
+        ['y', 1n],
+      ],
+    ],
     [{ qualname: 'X.f', params: [{ name: 'a', kind: 'positional' }] }, [], [['a', 1n]]],
     [{ qualname: 'X.f', params: [{ name: 'a', kind: 'positional' }], varkw: 'kw' }, [1n], [['a', 1n]]],
     [{ qualname: 'X.f', params: [{ name: 'a' }], varargs: 'args', varkw: 'kw' }, [1n, 2n, 3n], [['z', 1n]]],
@@ -116,9 +140,18 @@ describe('bindArgs against CPython 3.11 calls', () => {
     const bad: string[] = [];
     all.forEach(([sig, args, kwargs], i) => {
       const want = expected[i];
-      const norm = want.ok ? { ok: Object.fromEntries(Object.keys(want.ok).sort().map((k) => [k, want.ok[k]])) } : want;
+      const norm = want.ok
+        ? {
+            ok: Object.fromEntries(
+              Object.keys(want.ok)
+                .sort()
+                .map((k) => [k, want.ok[k]]),
+            ),
+          }
+        : want;
       const got = run(sig, args, kwargs);
-      if (JSON.stringify(got) !== JSON.stringify(norm)) bad.push(`${pySource(sig).src} args=${args.length} kw=${kwargs.map((k) => k[0]).join(',')}: ${JSON.stringify(got)} vs python ${JSON.stringify(norm)}`);
+      if (JSON.stringify(got) !== JSON.stringify(norm))
+        bad.push(`${pySource(sig).src} args=${args.length} kw=${kwargs.map((k) => k[0]).join(',')}: ${JSON.stringify(got)} vs python ${JSON.stringify(norm)}`);
     });
     expect(bad.slice(0, 10)).toEqual([]);
   });

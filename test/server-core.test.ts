@@ -15,8 +15,7 @@ import { FakeRoot, variableValue } from '../interop/support/fakeRoot';
 import { fakeCodec, fakeEncodeRequest, fakePy } from '../interop/support/fakePy';
 
 const req = (o: Record<string, PyValue>) => PyDict.from(o);
-const full = (path: PyValue, attr: PyValue, args: PyValue[] = [], kwargs = new PyDict()) =>
-  req({ path, attr, args: new PyTuple(args), kwargs });
+const full = (path: PyValue, attr: PyValue, args: PyValue[] = [], kwargs = new PyDict()) => req({ path, attr, args: new PyTuple(args), kwargs });
 
 async function rejectText(p: Promise<unknown>): Promise<string> {
   try {
@@ -64,9 +63,7 @@ describe('dispatchOperation (pyrogue _doOperation)', () => {
     expect(await rejectText(dispatchOperation(root, full(7n, 'get')))).toBe("builtins.TypeError: argument of type 'int' is not iterable");
   });
   test('err:missing-keys: getattr(node, None)', async () => {
-    expect(await rejectText(dispatchOperation(root, req({ path: 'Root.Dev.Int' })))).toBe(
-      "builtins.TypeError: attribute name must be string, not 'NoneType'",
-    );
+    expect(await rejectText(dispatchOperation(root, req({ path: 'Root.Dev.Int' })))).toBe("builtins.TypeError: attribute name must be string, not 'NoneType'");
     expect(await rejectText(dispatchOperation(root, full('Root.Dev.Int', 3n)))).toBe("builtins.TypeError: attribute name must be string, not 'int'");
   });
   test('missing keys default to (), {}', async () => {

@@ -83,7 +83,7 @@ describe('AxiVersion vs tree.json', () => {
           else if (k === 'model') {
             const m = (node as RemoteVariable)._mem.model;
             got = { class: m.className, name: m.name, bitSize: m.bitSize };
-          } else got = canon((await node.pyCall(k)));
+          } else got = canon(await node.pyCall(k));
         } catch (e) {
           got = { error: wireText(e) };
         }
@@ -135,7 +135,7 @@ describe('AxiVersion transcript replay (tree level)', () => {
         else if (attr === null) got = canon(node);
         else {
           const a = node.pyGetAttr(attr);
-          got = canon(isPyCallable(a) ? ((await a.call(args, kwargs))) : (a));
+          got = canon(isPyCallable(a) ? await a.call(args, kwargs) : a);
         }
       } catch (err) {
         got = { obj: 'builtins.Exception', args: [wireText(err)] };

@@ -11,7 +11,6 @@ import { Block, MemVariable, MemVariableOptions, TxType, buildBlocks, cFormatF, 
 import { NdArray, PyDict, PyValue } from '../src/py/values';
 import { canon, GOLDEN } from './tree-support';
 
-
 function memVar(o: Partial<MemVariableOptions> & { name: string; model: M.Model }): MemVariable {
   const bitSize = o.bitSize ?? [o.model.bitSize];
   return new MemVariable({

@@ -89,10 +89,11 @@ describe('reference tree vs tree.json', () => {
       const a = attrs(n);
       let ok = true;
       for (const k of Object.keys(g)) {
-        if (k === 'path' || k === 'bitOffset' || k === 'bitSize' || k === 'varBytes' || k === 'base' || k === 'verifyEn' || k === 'overlapEn' || k === 'bulkEn') continue;
+        if (k === 'path' || k === 'bitOffset' || k === 'bitSize' || k === 'varBytes' || k === 'base' || k === 'verifyEn' || k === 'overlapEn' || k === 'bulkEn')
+          continue;
         if (!(k in a)) continue;
         if ((k === 'value' || k === 'valueDisp') && VOLATILE_VALUE.has(g.path)) continue;
-        const want = k === 'children' && !axiAvailable ? (g[k]).filter((c) => !(g.path === 'Root' && c === 'AxiVersion')) : g[k];
+        const want = k === 'children' && !axiAvailable ? g[k].filter((c) => !(g.path === 'Root' && c === 'AxiVersion')) : g[k];
         const same = JSON.stringify(a[k]) === JSON.stringify(want);
         if (same) attrsOk++;
         else {

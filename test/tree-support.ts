@@ -1,7 +1,20 @@
 /** Helpers for the tree tests: canonical (pycanon.py-like) forms of PyValues and golden data access. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, isReducible } from '../src/py/values';
+import {
+  NdArray,
+  NpDtype,
+  NpScalar,
+  PY_REDUCE,
+  PyDict,
+  PyGlobal,
+  PyObject,
+  PyOrderedDict,
+  PyTuple,
+  PyUnpicklable,
+  PyValue,
+  isReducible,
+} from '../src/py/values';
 import { floatRepr } from './support/typed';
 
 /** The repository's copy of the pyrogue recordings (golden/README.md). */
@@ -9,7 +22,11 @@ export const GOLDEN = path.resolve(__dirname, '../golden');
 
 /** How numpy pickles a (simple) dtype: numpy.dtype(name, False, True) with its state, as pycanon.py records it. */
 function dtypeCanon(d: NpDtype): unknown {
-  return { obj: 'numpy.dtype', args: [d.pickleName, false, true], state: { tuple: [{ int: '3' }, d.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } };
+  return {
+    obj: 'numpy.dtype',
+    args: [d.pickleName, false, true],
+    state: { tuple: [{ int: '3' }, d.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] },
+  };
 }
 
 /** pycanon.py's canonical form of a PyValue (as it would pickle). */
@@ -20,7 +37,10 @@ export function canon(v: PyValue): unknown {
   if (Array.isArray(v)) return v.map(canon);
   if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('hex') };
   if (v instanceof PyTuple) return { tuple: v.items.map(canon) };
-  if (v instanceof PyOrderedDict) return v.size ? { obj: 'collections.OrderedDict', args: [], dictitems: [...v].map(([k, x]) => [canon(k), canon(x)]) } : { obj: 'collections.OrderedDict', args: [] };
+  if (v instanceof PyOrderedDict)
+    return v.size
+      ? { obj: 'collections.OrderedDict', args: [], dictitems: [...v].map(([k, x]) => [canon(k), canon(x)]) }
+      : { obj: 'collections.OrderedDict', args: [] };
   if (v instanceof PyDict) return { dict: [...v].map(([k, x]) => [canon(k), canon(x)]) };
   if (v instanceof PyGlobal) return { global: v.qualified };
   if (v instanceof NdArray) {

@@ -42,7 +42,11 @@ function replyCanon(v: PyValue): C {
     return {
       obj: 'numpy.core.multiarray.scalar',
       args: [
-        { obj: 'numpy.dtype', args: [v.dtype.pickleName, false, true], state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } },
+        {
+          obj: 'numpy.dtype',
+          args: [v.dtype.pickleName, false, true],
+          state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] },
+        },
         { bytes: Buffer.from(v.data).toString('hex') },
       ],
     };
@@ -98,7 +102,7 @@ describe('golden transcript replay (tree layer)', () => {
     let pubOk = 0;
     let pubBad = 0;
     for (const e of ex) {
-      if (!e.request || typeof e.request !== 'object' || !('dict' in (e.request))) continue; // malformed-request cases are the server's
+      if (!e.request || typeof e.request !== 'object' || !('dict' in e.request)) continue; // malformed-request cases are the server's
       const req = decode(e.request) as PyDict;
       const path = req.get('path') as string | null;
       const usesAxi = (typeof path === 'string' && path.includes('AxiVersion')) || (path === 'Root' && req.get('attr') === 'nodes') || path === '__ROOT__';
@@ -131,8 +135,12 @@ describe('golden transcript replay (tree layer)', () => {
       let ok = addr(JSON.stringify(reply)) === addr(JSON.stringify(e.reply));
       if (YAML_IDS.has(e.id)) {
         ok = typeof reply === 'string' && yamlNorm(reply, false) === yamlNorm(e.reply as string, false);
-        if (axi && typeof reply === 'string' && yamlNorm(reply, true) !== yamlNorm(e.reply as string, true)) axiFails.push(`${e.id}: AxiVersion YAML section differs`);
-        if (!ok) sink.push(`${e.id}: YAML got\n${typeof reply === 'string' ? yamlNorm(reply, false) : JSON.stringify(reply)}\nwant\n${yamlNorm(e.reply as string, false)}`);
+        if (axi && typeof reply === 'string' && yamlNorm(reply, true) !== yamlNorm(e.reply as string, true))
+          axiFails.push(`${e.id}: AxiVersion YAML section differs`);
+        if (!ok)
+          sink.push(
+            `${e.id}: YAML got\n${typeof reply === 'string' ? yamlNorm(reply, false) : JSON.stringify(reply)}\nwant\n${yamlNorm(e.reply as string, false)}`,
+          );
       }
       stats[fam] = stats[fam] ?? [0, 0];
       stats[fam][ok ? 0 : 1]++;
@@ -168,7 +176,10 @@ describe('golden transcript replay (tree layer)', () => {
     }
     console.log(
       [
-        'transcript replay (tree layer): ' + Object.entries(stats).map(([f, [o, b]]) => `${f} ${o}/${o + b}`).join(', '),
+        'transcript replay (tree layer): ' +
+          Object.entries(stats)
+            .map(([f, [o, b]]) => `${f} ${o}/${o + b}`)
+            .join(', '),
         `publish sets: ${pubOk}/${pubOk + pubBad} (AxiVersion paths ${axi ? 'included' : 'excluded'})`,
         `AxiVersion exchanges: ${axi ? `${axiFails.length} mismatches` : 'not available'}`,
         ...fails.slice(0, 60),

@@ -26,7 +26,7 @@ describe('dataToYaml', () => {
       new LocalVariable({ name: 'Test10Bit', value: 1023n, disp: '{:#x}' }),
     );
     root.add(d);
-    const y = (await root.getYaml({ modes: ['RW'], excGroups: null }));
+    const y = await root.getYaml({ modes: ['RW'], excGroups: null });
     const want = golden('cmd:Root.GetYamlConfig');
     const section = want.slice(want.indexOf('    Test10Bit:'), want.indexOf('  Demo:'));
     const mine = y.slice(y.indexOf('    TestRealArray:'));
@@ -62,7 +62,19 @@ describe('dataToYaml', () => {
       ],
     ]);
     expect(dataToYaml(t)).toBe(
-      ['Root:', '  b: True', "  s: 'True'", "  e: ''", '  h: 0x10', "  f: !!float 'nan'", '  u: "w\\xF6rld \\u2603"', "  q: it's", "  c: 'a: b'", '  empty: {}', ''].join('\n'),
+      [
+        'Root:',
+        '  b: True',
+        "  s: 'True'",
+        "  e: ''",
+        '  h: 0x10',
+        "  f: !!float 'nan'",
+        '  u: "w\\xF6rld \\u2603"',
+        "  q: it's",
+        "  c: 'a: b'",
+        '  empty: {}',
+        '',
+      ].join('\n'),
     );
   });
 });
@@ -72,12 +84,18 @@ describe('setYaml / loadYaml', () => {
     const root = createReferenceRoot({ heartbeatMs: 0, withoutAxiVersion: true });
     const batches: string[][] = [];
     let cur: string[] = [];
-    root.addVarListener((p) => cur.push(p), () => {
-      batches.push(cur);
-      cur = [];
-    }, { excGroups: ['NoServe'] });
+    root.addVarListener(
+      (p) => cur.push(p),
+      () => {
+        batches.push(cur);
+        cur = [];
+      },
+      { excGroups: ['NoServe'] },
+    );
     await root.start();
-    await root.setYaml('Root:\n  Demo:\n    Text: from-yaml\n    Int: 77\n    Enum: Two\n    HexDisp: 0x20\n    List: \'[5, 6]\'\n    Bool: False\n    Chan[1]: 5\n');
+    await root.setYaml(
+      "Root:\n  Demo:\n    Text: from-yaml\n    Int: 77\n    Enum: Two\n    HexDisp: 0x20\n    List: '[5, 6]'\n    Bool: False\n    Chan[1]: 5\n",
+    );
     await root.waitOnUpdate();
     const v = (n: string) => root.getNode(`Root.Demo.${n}`) as LocalVariable;
     expect([v('Int').value(), v('Text').value(), v('Enum').value(), v('HexDisp').value(), v('List').value(), v('Bool').value(), v('Chan[1]').value()]).toEqual([
@@ -106,7 +124,7 @@ describe('setYaml / loadYaml', () => {
   test('GetYamlConfig of the Demo matches the golden text layout', async () => {
     const root = createReferenceRoot({ heartbeatMs: 0, withoutAxiVersion: true });
     await root.start();
-    const y = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] }));
+    const y = await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] });
     const want = golden('cmd:Root.GetYamlConfig');
     expect(y.slice(0, y.indexOf('  Demo:'))).toBe(want.slice(0, want.indexOf('  AxiVersion:')));
     await root.stop();
@@ -117,7 +135,30 @@ describe('dataToYaml scalars against PyYAML', () => {
   // Strings built from the characters that steer PyYAML's style choice, its
   // quoting, its line breaks and its line folding (width 80).
   test('random string values emit exactly as yaml.dump (block style) writes them', () => {
-    const pieces = ['a', 'word', ' ', '  ', '\n', '\n\n', "'", '"', ':', '#', '- ', '\t', 'é', '\u2028', '\x85', 'yes', '1', '0x1F', '~', 'x'.repeat(30), 'long text ', '\\'];
+    const pieces = [
+      'a',
+      'word',
+      ' ',
+      '  ',
+      '\n',
+      '\n\n',
+      "'",
+      '"',
+      ':',
+      '#',
+      '- ',
+      '\t',
+      'é',
+      '\u2028',
+      '\x85',
+      'yes',
+      '1',
+      '0x1F',
+      '~',
+      'x'.repeat(30),
+      'long text ',
+      '\\',
+    ];
     const strs = fc.sample(
       fc.array(fc.constantFrom(...pieces), { minLength: 0, maxLength: 14 }).map((a) => a.join('')),
       { numRuns: 600, seed: 20261124 },

@@ -4,17 +4,7 @@
  * without depending on their full implementations. Not Python-exact.
  */
 import { PyError, PyTypeError } from '../../src/py/errors';
-import {
-  PY_REDUCE,
-  PY_REPR,
-  PyDict,
-  PyObject,
-  PyTuple,
-  PyUnpicklable,
-  isReducible,
-  type HasPyRepr,
-  type PyValue,
-} from '../../src/py/values';
+import { PY_REDUCE, PY_REPR, PyDict, PyObject, PyTuple, PyUnpicklable, isReducible, type HasPyRepr, type PyValue } from '../../src/py/values';
 import type { PickleCodec } from '../../src/server/codec';
 import { fromTyped, toTyped, type Typed } from '../../test/support/typed';
 

@@ -16,16 +16,7 @@
  * `set` publishes an update batch {path: VariableValue}; `tick()` publishes Root.Time.
  */
 import { PyAttributeError, PyException, PyTypeError, PyValueError } from '../../src/py/errors';
-import {
-  PY_REDUCE,
-  PY_REPR,
-  PyDict,
-  PyObject,
-  PyUnpicklable,
-  type PyValue,
-  type Reducible,
-  type HasPyRepr,
-} from '../../src/py/values';
+import { PY_REDUCE, PY_REPR, PyDict, PyObject, PyUnpicklable, type PyValue, type Reducible, type HasPyRepr } from '../../src/py/values';
 import type { PyAttrSurface, PyCallable, RootInterface, RootSurface, VarListener, VarListenerOptions } from '../../src/tree/surface';
 
 export function variableValue(value: PyValue, disp = '{}'): PyObject {
@@ -135,7 +126,10 @@ export class FakeRoot extends FakeNode implements RootSurface {
         throw new PyException('command failed on purpose');
       }),
     );
-    dev.attrs.set('nodes', [...this.nodes.keys()].filter((p) => p.startsWith('Root.Dev.')).map((p) => p.slice(9)));
+    dev.attrs.set(
+      'nodes',
+      [...this.nodes.keys()].filter((p) => p.startsWith('Root.Dev.')).map((p) => p.slice(9)),
+    );
   }
 
   private add(n: FakeNode): FakeNode {

@@ -83,7 +83,10 @@ export function isRemoteException(v: PyValue): v is PyObject {
 
 /** Base of transport-level failures; carries the server address ("host:port"). */
 export class ClientError extends Error {
-  constructor(message: string, public readonly address: string) {
+  constructor(
+    message: string,
+    public readonly address: string,
+  ) {
     super(message);
     this.name = 'ClientError';
   }
@@ -91,7 +94,11 @@ export class ClientError extends Error {
 
 export class ClientTimeoutError extends ClientError {
   readonly code = 'ETIMEDOUT';
-  constructor(message: string, address: string, public readonly request: RequestContext | null = null) {
+  constructor(
+    message: string,
+    address: string,
+    public readonly request: RequestContext | null = null,
+  ) {
     super(message, address);
     this.name = 'ClientTimeoutError';
   }

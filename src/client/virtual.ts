@@ -66,7 +66,7 @@ const FLOAT_TYPE = /^(float(16|32|64|128)?(\(.*\))?|(Float|FloatBE|Double|Double
 
 function classString(t: string): string {
   if (t.startsWith('<class ')) return t;
-  const q = t.includes('.') ? t : PYROGUE_CLASSES[t] ?? t;
+  const q = t.includes('.') ? t : (PYROGUE_CLASSES[t] ?? t);
   return `<class '${q}'>`;
 }
 
@@ -282,7 +282,9 @@ export class VirtualNode {
   /** An exposed property's current value. */
   prop(name: string): Promise<PyValue> {
     if (!this.info.props.includes(name)) {
-      return Promise.reject(new VirtualAttributeError(`${this.className} ${this.path} has no remote property '${name}' (props: ${this.info.props.join(', ') || 'none'})`));
+      return Promise.reject(
+        new VirtualAttributeError(`${this.className} ${this.path} has no remote property '${name}' (props: ${this.info.props.join(', ') || 'none'})`),
+      );
     }
     return this.client.remoteAttr(this.path, name);
   }
@@ -310,7 +312,9 @@ export class VirtualNode {
    */
   async call(func: string, ...args: CallArg[]): Promise<PyValue> {
     if (!(func in this.info.funcs)) {
-      throw new VirtualAttributeError(`${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`);
+      throw new VirtualAttributeError(
+        `${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`,
+      );
     }
     if ((func === 'set' || func === 'post') && args.length > 0 && !(args[0] instanceof Kwargs)) {
       args = [await this.typedValue(args[0]), ...args.slice(1)];
@@ -389,24 +393,27 @@ export class VirtualNode {
   get $(): Record<string, any> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node (pyrogue self)
     const node = this;
-    return new Proxy({}, {
-      get(_t, key) {
-        if (typeof key !== 'string') return undefined;
-        if (key in node.info.funcs) return (...args: CallArg[]) => node.call(key, ...args);
-        if (node.info.props.includes(key)) return node.prop(key);
-        if (key === '__call__' && node.isCallable) return (...args: CallArg[]) => node.exec(...args);
-        return undefined;
+    return new Proxy(
+      {},
+      {
+        get(_t, key) {
+          if (typeof key !== 'string') return undefined;
+          if (key in node.info.funcs) return (...args: CallArg[]) => node.call(key, ...args);
+          if (node.info.props.includes(key)) return node.prop(key);
+          if (key === '__call__' && node.isCallable) return (...args: CallArg[]) => node.exec(...args);
+          return undefined;
+        },
+        has(_t, key) {
+          return typeof key === 'string' && (key in node.info.funcs || node.info.props.includes(key));
+        },
+        ownKeys() {
+          return [...node.info.props, ...Object.keys(node.info.funcs)];
+        },
+        getOwnPropertyDescriptor() {
+          return { enumerable: true, configurable: true };
+        },
       },
-      has(_t, key) {
-        return typeof key === 'string' && (key in node.info.funcs || node.info.props.includes(key));
-      },
-      ownKeys() {
-        return [...node.info.props, ...Object.keys(node.info.funcs)];
-      },
-      getOwnPropertyDescriptor() {
-        return { enumerable: true, configurable: true };
-      },
-    });
+    );
   }
 
   // --- listeners -----------------------------------------------------------
@@ -683,7 +690,8 @@ export class VirtualClient {
     const idle = now - this.ltime;
     if (this.link && idle > this.linkTimeoutMs && !pendingHolds) {
       this.link = false;
-      if (this.verbose) console.warn(`I have not heard from ${this.rootNode.name} in ${this.linkTimeoutMs / 1000} seconds. It may be busy, continuing to wait...`);
+      if (this.verbose)
+        console.warn(`I have not heard from ${this.rootNode.name} in ${this.linkTimeoutMs / 1000} seconds. It may be busy, continuing to wait...`);
       for (const m of [...this.monitors]) m(false);
     } else if (!this.link && idle < this.linkTimeoutMs) {
       this.link = true;

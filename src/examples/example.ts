@@ -41,7 +41,16 @@ export class ExampleDevice extends Device {
     this.add(
       gain,
       offset,
-      new LocalVariable({ name: 'Mode', value: 0n, description: 'an enum', enum: [[0n, 'Idle'], [1n, 'Run'], [2n, 'Calibrate']] }),
+      new LocalVariable({
+        name: 'Mode',
+        value: 0n,
+        description: 'an enum',
+        enum: [
+          [0n, 'Idle'],
+          [1n, 'Run'],
+          [2n, 'Calibrate'],
+        ],
+      }),
       new LocalVariable({ name: 'Label', value: 'example', description: 'a string' }),
       new LocalVariable({ name: 'Enabled', value: true, mode: 'RW', description: 'a bool' }),
       new LocalVariable({ name: 'Samples', value: NdArray.from(NpDtype.float64, [0, 0.5, 1]), description: 'a float64 numpy array' }),

@@ -340,7 +340,8 @@ export function formatSpec(value: PyValue, spec: string): string {
   if (typeof v === 'number') {
     if (spec === '') return floatRepr(v);
     const s = parseSpec(spec, '>', 'float');
-    if (s.type !== undefined && !'eEfFgGn%'.includes(s.type)) throw new PyValueError(`Unknown format code '${typeCharText(s.type)}' for object of type 'float'`);
+    if (s.type !== undefined && !'eEfFgGn%'.includes(s.type))
+      throw new PyValueError(`Unknown format code '${typeCharText(s.type)}' for object of type 'float'`);
     return formatFloat(v, s);
   }
   if (v instanceof PyComplex) {
@@ -397,7 +398,7 @@ function getItem(v: PyValue, key: string): PyValue {
     return r;
   }
   if (typeof v === 'string') {
-    if (!isInt) throw new PyTypeError('string indices must be integers, not \'str\'');
+    if (!isInt) throw new PyTypeError("string indices must be integers, not 'str'");
     const cps = [...v];
     const i = Number(key);
     if (i >= cps.length) throw new PyIndexError('string index out of range');

@@ -287,8 +287,7 @@ function tokenize(src: string): Tokens {
         if ('([{'.includes(op)) {
           if (stack.length >= 200) throw err('too many nested parentheses');
           stack.push({ ch: op, line });
-        }
-        else if (')]}'.includes(op)) {
+        } else if (')]}'.includes(op)) {
           const top = stack.pop();
           if (!top) throw err(`unmatched '${op}'`);
           const want = top.ch === '(' ? ')' : top.ch === '[' ? ']' : '}';
@@ -865,7 +864,11 @@ class Parser {
     const t = this.cur;
     if (this.depth > 0 && elem && !dictValue && this.isOp('=')) this.assignmentError(elem, inCall);
     if (elem && !dictValue && this.isOp(':=') && elem.t !== 'Name') {
-      const d = elem.t === 'Constant' ? ((elem as { desc?: string }).desc ?? 'literal') || ((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False') : ASSIGN_DESC[elem.t];
+      const d =
+        elem.t === 'Constant'
+          ? ((elem as { desc?: string }).desc ?? 'literal') ||
+            ((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False')
+          : ASSIGN_DESC[elem.t];
       if (d) this.fail(t, `cannot use assignment expressions with ${d}`, elem.line);
     }
     if (this.depth > 0 && this.startsExpression(t) && !(prev.kind === 'name' && !KEYWORDS.has(prev.text) && t.kind === 'string')) {
@@ -1157,7 +1160,11 @@ export function literalEval(text: string): PyValue {
   const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(src);
   if (lone) {
     const pos = [...src.slice(0, lone.index)].length;
-    throw new PyError('builtins', 'UnicodeEncodeError', `'utf-8' codec can't encode character '\\u${lone[0].charCodeAt(0).toString(16)}' in position ${pos}: surrogates not allowed`);
+    throw new PyError(
+      'builtins',
+      'UnicodeEncodeError',
+      `'utf-8' codec can't encode character '\\u${lone[0].charCodeAt(0).toString(16)}' in position ${pos}: surrogates not allowed`,
+    );
   }
   if (src.includes('\0')) throw new PyValueError('source code string cannot contain null bytes');
   const tk = tokenize(src);

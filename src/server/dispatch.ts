@@ -119,7 +119,10 @@ export class BinaryPort {
   private readonly codec: PickleCodec;
   private readonly replyProtocol: 'request' | number;
 
-  constructor(private readonly root: RootSurface, options: BinaryPortOptions = {}) {
+  constructor(
+    private readonly root: RootSurface,
+    options: BinaryPortOptions = {},
+  ) {
     this.codec = options.codec ?? defaultCodec;
     this.replyProtocol = options.replyProtocol ?? 4;
   }

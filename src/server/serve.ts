@@ -73,7 +73,9 @@ export async function loadTreeModule(file: string): Promise<TreeFactory> {
   let pick: unknown = isRootLike(def) || typeof def === 'function' ? def : undefined;
   if (pick === undefined && 'default' in named && named !== mod) pick = named.default;
   if (pick === undefined || pick === null) {
-    const found = Object.entries(named).filter(([k, v]) => k !== 'default' && k !== '__esModule' && (isRootLike(v) || (typeof v === 'function' && !isClass(v))));
+    const found = Object.entries(named).filter(
+      ([k, v]) => k !== 'default' && k !== '__esModule' && (isRootLike(v) || (typeof v === 'function' && !isClass(v))),
+    );
     if (found.length !== 1)
       throw new Error(
         `${full} must export a Root or a function making one (as its default export, or as its only export); ` +

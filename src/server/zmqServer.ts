@@ -135,7 +135,7 @@ export class ZmqServer implements RootInterface {
     if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65533) {
       throw new RangeError(`ZmqServer: invalid port ${String(options.port)} (need 0 for auto, or 1..65533 so that port+2 exists)`);
     }
-    this.logger = options.logger === null ? silentLogger : options.logger ?? consoleLogger;
+    this.logger = options.logger === null ? silentLogger : (options.logger ?? consoleLogger);
     this.maxInflight = options.maxInflight ?? 4096;
     this.publishHwm = options.publishHighWaterMark ?? 1000;
     this.autoPorts = options.autoPorts ?? { first: AUTO_PORT_FIRST, step: AUTO_PORT_STEP, end: AUTO_PORT_END };

@@ -59,9 +59,30 @@ export class AxiVersion extends Device {
   constructor(opts: AxiVersionOptions = {}) {
     super({ ...opts, name: opts.name ?? 'AxiVersion', description: opts.description ?? 'AXI-Lite Version Module' });
 
-    this.add(new RemoteVariable({ name: 'FpgaVersion', description: 'FPGA Firmware Version Number', offset: 0x00, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RO', disp: '{:#08x}' }));
     this.add(
-      new RemoteVariable({ name: 'ScratchPad', description: 'Register to test reads and writes', offset: 0x04, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW', units: 'Test', disp: '{:#08x}' }),
+      new RemoteVariable({
+        name: 'FpgaVersion',
+        description: 'FPGA Firmware Version Number',
+        offset: 0x00,
+        bitSize: 32,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RO',
+        disp: '{:#08x}',
+      }),
+    );
+    this.add(
+      new RemoteVariable({
+        name: 'ScratchPad',
+        description: 'Register to test reads and writes',
+        offset: 0x04,
+        bitSize: 32,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RW',
+        units: 'Test',
+        disp: '{:#08x}',
+      }),
     );
     const upTimeCnt = new RemoteVariable({
       name: 'UpTimeCnt',
@@ -85,7 +106,17 @@ export class AxiVersion extends Device {
         linkedGet: () => timedeltaStr(upTimeCnt.value() as bigint),
       }),
     );
-    this.add(new RemoteVariable({ name: 'FpgaReloadHalt', description: 'Used to halt automatic reloads via AxiVersion', offset: 0x100, bitSize: 1, bitOffset: 0, base: UInt, mode: 'RW' }));
+    this.add(
+      new RemoteVariable({
+        name: 'FpgaReloadHalt',
+        description: 'Used to halt automatic reloads via AxiVersion',
+        offset: 0x100,
+        bitSize: 1,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RW',
+      }),
+    );
     const fpgaReload = new RemoteCommand({
       name: 'FpgaReload',
       description: 'Reload the FPGA from the attached PROM (if supported)',
@@ -97,7 +128,15 @@ export class AxiVersion extends Device {
       function: ({ cmd }) => cmd.post(1n),
     });
     this.add(fpgaReload);
-    const reloadAddress = new RemoteVariable({ name: 'FpgaReloadAddress', description: 'Reload start address', offset: 0x108, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' });
+    const reloadAddress = new RemoteVariable({
+      name: 'FpgaReloadAddress',
+      description: 'Reload start address',
+      offset: 0x108,
+      bitSize: 32,
+      bitOffset: 0,
+      base: UInt,
+      mode: 'RW',
+    });
     this.add(reloadAddress);
     this.add(
       new BaseCommand({
@@ -110,19 +149,69 @@ export class AxiVersion extends Device {
         },
       }),
     );
-    this.add(new RemoteVariable({ name: 'UserReset', description: 'User Reset (if supported)', offset: 0x10c, bitSize: 1, bitOffset: 0, base: UInt, mode: 'RW' }));
-    this.add(new RemoteVariable({ name: 'FdSerial', description: 'Board ID value read from DS2411 chip', offset: 0x300, bitSize: 64, bitOffset: 0, base: UInt, mode: 'RO' }));
+    this.add(
+      new RemoteVariable({ name: 'UserReset', description: 'User Reset (if supported)', offset: 0x10c, bitSize: 1, bitOffset: 0, base: UInt, mode: 'RW' }),
+    );
+    this.add(
+      new RemoteVariable({
+        name: 'FdSerial',
+        description: 'Board ID value read from DS2411 chip',
+        offset: 0x300,
+        bitSize: 64,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RO',
+      }),
+    );
     const nConst = opts.numUserConstants ?? 0;
     for (let i = 0; i < nConst; i++) {
       this.add(
-        new RemoteVariable({ name: `UserConstants[${i}]`, description: 'Optional user input values', offset: 0x400 + 4 * i, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RO', hidden: true }),
+        new RemoteVariable({
+          name: `UserConstants[${i}]`,
+          description: 'Optional user input values',
+          offset: 0x400 + 4 * i,
+          bitSize: 32,
+          bitOffset: 0,
+          base: UInt,
+          mode: 'RO',
+          hidden: true,
+        }),
       );
     }
-    this.add(new RemoteVariable({ name: 'DeviceId', description: 'Device Identification  (configured by generic)', offset: 0x500, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RO' }));
-    const gitHash = new RemoteVariable({ name: 'GitHash', description: 'GIT SHA-1 Hash', offset: 0x600, bitSize: 160, bitOffset: 0, base: UInt, mode: 'RO', hidden: true });
+    this.add(
+      new RemoteVariable({
+        name: 'DeviceId',
+        description: 'Device Identification  (configured by generic)',
+        offset: 0x500,
+        bitSize: 32,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RO',
+      }),
+    );
+    const gitHash = new RemoteVariable({
+      name: 'GitHash',
+      description: 'GIT SHA-1 Hash',
+      offset: 0x600,
+      bitSize: 160,
+      bitOffset: 0,
+      base: UInt,
+      mode: 'RO',
+      hidden: true,
+    });
     this.add(gitHash);
     this.add(new LinkVariable({ name: 'GitHashShort', dependencies: [gitHash], disp: '{:07x}', linkedGet: () => (gitHash.value() as bigint) >> 132n }));
-    this.add(new RemoteVariable({ name: 'DeviceDna', description: 'Xilinx Device DNA value burned into FPGA', offset: 0x700, bitSize: 128, bitOffset: 0, base: UInt, mode: 'RO' }));
+    this.add(
+      new RemoteVariable({
+        name: 'DeviceDna',
+        description: 'Xilinx Device DNA value burned into FPGA',
+        offset: 0x700,
+        bitSize: 128,
+        bitOffset: 0,
+        base: UInt,
+        mode: 'RO',
+      }),
+    );
     this.add(
       new RemoteVariable({
         name: 'TestEnum',
@@ -150,8 +239,12 @@ export class AxiVersion extends Device {
     this.add(new LocalVariable({ name: 'TestArray[6]', guiGroup: 'TestArray', value: 0n }));
     for (let i = 0; i < 2; i++) this.add(new LocalVariable({ name: `TestArray2[${i}]`, guiGroup: 'TestArray', value: 0n }));
 
-    this.add(new RemoteVariable({ name: 'TestSpareArray[5][5]', description: 'Array Test Field', offset: 0x2000, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' }));
-    this.add(new RemoteVariable({ name: 'TestSpareArray[8][8]', description: 'Array Test Field', offset: 0x2004, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' }));
+    this.add(
+      new RemoteVariable({ name: 'TestSpareArray[5][5]', description: 'Array Test Field', offset: 0x2000, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' }),
+    );
+    this.add(
+      new RemoteVariable({ name: 'TestSpareArray[8][8]', description: 'Array Test Field', offset: 0x2004, bitSize: 32, bitOffset: 0, base: UInt, mode: 'RW' }),
+    );
     this.add(new RemoteVariable({ name: 'Test10Bit', description: 'Test 10 bits', offset: 0x2008, bitSize: 10, bitOffset: 0, base: UInt, mode: 'RW' }));
     this.add(
       new RemoteVariable({
@@ -243,7 +336,8 @@ export class AxiVersion extends Device {
 
   /** The device logger (pyrogue `self._log`: 'pyrogue.Device.AxiVersion.<path>'). */
   get devLog(): Logger {
-    if (!this._devLog || !this._devLog.name.endsWith('.' + this.path)) this._devLog = new Logger(`pyrogue.Device.AxiVersion.${this.path}`, () => this.root?._logSink ?? null);
+    if (!this._devLog || !this._devLog.name.endsWith('.' + this.path))
+      this._devLog = new Logger(`pyrogue.Device.AxiVersion.${this.path}`, () => this.root?._logSink ?? null);
     return this._devLog;
   }
 

@@ -136,11 +136,19 @@ export class BaseCommand extends BaseVariable {
     call: func('BaseCommand.call', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null)),
     callDisp: func('BaseCommand.callDisp', [['arg', null]], [], (s: BaseCommand, a) => s.callDisp(a.get('arg') ?? null)),
     __call__: func('BaseCommand.__call__', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null), false),
-    get: func('BaseCommand.get', [['read', true], ['index', -1n]], [], (s: BaseCommand, a) => s.get({ index: toIndex(a.get('index')) }), false),
+    get: func(
+      'BaseCommand.get',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: BaseCommand, a) => s.get({ index: toIndex(a.get('index')) }),
+      false,
+    ),
   };
 }
 
 /** pyrogue's LocalCommand is BaseCommand (same Python class). */
 export const LocalCommand = BaseCommand;
 export type LocalCommand = BaseCommand;
-

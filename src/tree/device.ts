@@ -107,7 +107,15 @@ export class EnableVariable extends BaseVariable {
       s.set(a.get('value')!, {});
       return null;
     }),
-    get: func('EnableVariable.get', [['read', true], ['index', -1n]], [], (s: EnableVariable) => s.get()),
+    get: func(
+      'EnableVariable.get',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: EnableVariable) => s.get(),
+    ),
   };
 }
 
@@ -226,16 +234,32 @@ export class Device extends Node {
     return { force: opts.force, checkEach: opts.checkEach, variable: opts.variable ?? null, index: opts.index ?? -1 };
   }
   readBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('read', Device.txOpts(opts)), (d) => d.readBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('read', Device.txOpts(opts)),
+      (d) => d.readBlocks({ ...opts, variable: null }),
+    );
   }
   writeBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('write', Device.txOpts(opts)), (d) => d.writeBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('write', Device.txOpts(opts)),
+      (d) => d.writeBlocks({ ...opts, variable: null }),
+    );
   }
   verifyBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('verify', Device.txOpts(opts)), (d) => d.verifyBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('verify', Device.txOpts(opts)),
+      (d) => d.verifyBlocks({ ...opts, variable: null }),
+    );
   }
   checkBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.checkTransaction(), (d) => d.checkBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.checkTransaction(),
+      (d) => d.checkBlocks({ ...opts, variable: null }),
+    );
   }
 
   /** Hooks called by Root's Initialize/HardReset/CountReset on every device (override to act). */
@@ -261,7 +285,15 @@ export class Device extends Node {
     enabled: prop((s: Device) => s.enabled, false),
     saveYaml: func(
       'Device.saveYaml',
-      [['name', null], ['readFirst', true], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['autoPrefix', ''], ['autoCompress', false]],
+      [
+        ['name', null],
+        ['readFirst', true],
+        ['modes', ['RW', 'RO', 'WO']],
+        ['incGroups', null],
+        ['excGroups', ['Hidden']],
+        ['autoPrefix', ''],
+        ['autoCompress', false],
+      ],
       [],
       (s: Device, a) =>
         s.saveYaml({
@@ -274,10 +306,28 @@ export class Device extends Node {
           autoCompress: a.get('autoCompress') as boolean,
         }),
     ),
-    readBlocks: func('Device.readBlocks', [], [['recurse', true], ['variable', null], ['checkEach', false], ['index', -1n]], (s: Device, a) =>
-      voidP(s.readBlocks({ recurse: a.get('recurse') === true, index: toIndex(a.get('index')) })),
-    false),
-    checkBlocks: func('Device.checkBlocks', [], [['recurse', true], ['variable', null]], (s: Device, a) => voidP(s.checkBlocks({ recurse: a.get('recurse') === true })), false),
+    readBlocks: func(
+      'Device.readBlocks',
+      [],
+      [
+        ['recurse', true],
+        ['variable', null],
+        ['checkEach', false],
+        ['index', -1n],
+      ],
+      (s: Device, a) => voidP(s.readBlocks({ recurse: a.get('recurse') === true, index: toIndex(a.get('index')) })),
+      false,
+    ),
+    checkBlocks: func(
+      'Device.checkBlocks',
+      [],
+      [
+        ['recurse', true],
+        ['variable', null],
+      ],
+      (s: Device, a) => voidP(s.checkBlocks({ recurse: a.get('recurse') === true })),
+      false,
+    ),
   };
 }
 
@@ -301,4 +351,3 @@ let deviceSaveYaml: (d: Device, opts: SaveYamlOptions) => MaybePromise<PyValue> 
 export function _installSaveYaml(f: typeof deviceSaveYaml): void {
   deviceSaveYaml = f;
 }
-

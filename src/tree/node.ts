@@ -347,16 +347,34 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     isDevice: prop((s: Node) => s.isDevice, false),
     isVariable: prop((s: Node) => s.isVariable && !s.isCommand, false),
     isCommand: prop((s: Node) => s.isCommand, false),
-    node: func('Node.node', ['name'], [], (s: Node, a) => {
-      const r = s.node(a.get('name') as string);
-      if (r === null) return null;
-      return r instanceof Node ? (r) : arrayToPy(r);
-    }, false),
+    node: func(
+      'Node.node',
+      ['name'],
+      [],
+      (s: Node, a) => {
+        const r = s.node(a.get('name') as string);
+        if (r === null) return null;
+        return r instanceof Node ? r : arrayToPy(r);
+      },
+      false,
+    ),
     inGroup: func('Node.inGroup', ['group'], [], (s: Node, a) => s.inGroup(a.get('group') as string | string[]), false),
-    filterByGroup: func('Node.filterByGroup', ['incGroups', 'excGroups'], [], (s: Node, a) => s.filterByGroup(a.get('incGroups') as string[] | null, a.get('excGroups') as string[] | null), false),
+    filterByGroup: func(
+      'Node.filterByGroup',
+      ['incGroups', 'excGroups'],
+      [],
+      (s: Node, a) => s.filterByGroup(a.get('incGroups') as string[] | null, a.get('excGroups') as string[] | null),
+      false,
+    ),
     getYaml: func(
       'Node.getYaml',
-      [['readFirst', false], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['recurse', true]],
+      [
+        ['readFirst', false],
+        ['modes', ['RW', 'RO', 'WO']],
+        ['incGroups', null],
+        ['excGroups', ['Hidden']],
+        ['recurse', true],
+      ],
       [],
       (s, a) =>
         // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- the generic pyMembers table gives s as any; s is this node
@@ -382,7 +400,7 @@ export interface GetYamlOptions {
 /** Array children as Python sees them: a dict index → node (nested for multi-dim). */
 export function arrayToPy(a: NodeArray): PyValue {
   const d = new PyDict();
-  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? (v) : arrayToPy(v));
+  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? v : arrayToPy(v));
   return d;
 }
 

@@ -35,12 +35,51 @@ export class Process extends Device {
       new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() }),
       new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() }),
     );
-    this.Running = new LocalVariable({ name: 'Running', mode: 'RO', value: false, pollInterval: 1.0, description: 'Status values indicating if operation is running.' });
-    this.Progress = new LocalVariable({ name: 'Progress', mode: 'RO', units: 'Pct', value: 1.0, disp: '{:1.2f}', pollInterval: 1.0, description: 'Percent complete: 0 - 100 %.' });
-    this.Message = new LocalVariable({ name: 'Message', mode: 'RO', value: '', pollInterval: 1.0, description: "Process status message. Prefixed with 'Error:' if an error occurred." });
-    this.Step = new LocalVariable({ name: 'Step', mode: 'RO', value: 1n, pollInterval: 1.0, description: 'Current number of completed steps. Prefer setStep() or incrementSteps().' });
-    this.TotalSteps = new LocalVariable({ name: 'TotalSteps', mode: 'RO', value: 1n, pollInterval: 1.0, description: 'Total number of process steps. Prefer setTotalSteps().' });
-    this.UpdatePeriod = new LocalVariable({ name: 'UpdatePeriod', mode: 'RW', value: 1.0, units: 's', groups: ['Hidden'], description: 'updateGroup leak period in seconds.' });
+    this.Running = new LocalVariable({
+      name: 'Running',
+      mode: 'RO',
+      value: false,
+      pollInterval: 1.0,
+      description: 'Status values indicating if operation is running.',
+    });
+    this.Progress = new LocalVariable({
+      name: 'Progress',
+      mode: 'RO',
+      units: 'Pct',
+      value: 1.0,
+      disp: '{:1.2f}',
+      pollInterval: 1.0,
+      description: 'Percent complete: 0 - 100 %.',
+    });
+    this.Message = new LocalVariable({
+      name: 'Message',
+      mode: 'RO',
+      value: '',
+      pollInterval: 1.0,
+      description: "Process status message. Prefixed with 'Error:' if an error occurred.",
+    });
+    this.Step = new LocalVariable({
+      name: 'Step',
+      mode: 'RO',
+      value: 1n,
+      pollInterval: 1.0,
+      description: 'Current number of completed steps. Prefer setStep() or incrementSteps().',
+    });
+    this.TotalSteps = new LocalVariable({
+      name: 'TotalSteps',
+      mode: 'RO',
+      value: 1n,
+      pollInterval: 1.0,
+      description: 'Total number of process steps. Prefer setTotalSteps().',
+    });
+    this.UpdatePeriod = new LocalVariable({
+      name: 'UpdatePeriod',
+      mode: 'RW',
+      value: 1.0,
+      units: 's',
+      groups: ['Hidden'],
+      description: 'updateGroup leak period in seconds.',
+    });
     this.add(this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
   }
 
@@ -107,8 +146,18 @@ export class LoadConfigProcess extends Process {
       ],
       description: 'Source of configuration data: File reads from ConfigFile; String applies YamlString.',
     });
-    this.ConfigFile = new LocalVariable({ name: 'ConfigFile', mode: 'RW', value: '', description: 'Path to YAML configuration file. Used when LoadMode is File.' });
-    this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RW', value: '', description: 'YAML configuration text to apply. Used when LoadMode is String.' });
+    this.ConfigFile = new LocalVariable({
+      name: 'ConfigFile',
+      mode: 'RW',
+      value: '',
+      description: 'Path to YAML configuration file. Used when LoadMode is File.',
+    });
+    this.YamlString = new LocalVariable({
+      name: 'YamlString',
+      mode: 'RW',
+      value: '',
+      description: 'YAML configuration text to apply. Used when LoadMode is String.',
+    });
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
   protected override async _process(): Promise<void> {
@@ -149,7 +198,12 @@ export class SaveConfigProcess extends Process {
       ],
       description: 'Output destination: File writes to ConfigFile; String stores the result in YamlString.',
     });
-    this.ConfigFile = new LocalVariable({ name: 'ConfigFile', mode: 'RW', value: '', description: 'Output file path. Used when SaveMode is File. Auto-named with a timestamp prefix if empty.' });
+    this.ConfigFile = new LocalVariable({
+      name: 'ConfigFile',
+      mode: 'RW',
+      value: '',
+      description: 'Output file path. Used when SaveMode is File. Auto-named with a timestamp prefix if empty.',
+    });
     this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RO', value: '', description: 'Captured YAML output. Populated when SaveMode is String.' });
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
@@ -172,4 +226,3 @@ export class SaveConfigProcess extends Process {
     }
   }
 }
-

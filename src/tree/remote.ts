@@ -85,7 +85,8 @@ function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; b
   const numValues = opts.numValues ?? 0;
   const base = opts.base ?? UInt;
   const model = isModel(base) ? base : numValues !== 0 ? base(opts.valueBits ?? 0) : base(bs.reduce((a, b) => a + b, 0));
-  const lt = (a: PyValue, b: PyValue) => (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && Number(a) < Number(b);
+  const lt = (a: PyValue, b: PyValue) =>
+    (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && Number(a) < Number(b);
   let minimum = opts.minimum ?? null;
   let maximum = opts.maximum ?? null;
   const mn = model.minValue();
@@ -94,7 +95,8 @@ function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; b
   if (maximum === null || (mx !== null && lt(mx, maximum))) maximum = mx;
   if (numValues !== 0) {
     if (bs.length !== 1) throw new VariableError('BitSize array must have a length of one when numValues > 0');
-    if ((opts.valueBits ?? 0) > (opts.valueStride ?? 0)) throw new VariableError(`ValueBits ${opts.valueBits ?? 0} is greater than valueStrude ${opts.valueStride ?? 0}`);
+    if ((opts.valueBits ?? 0) > (opts.valueStride ?? 0))
+      throw new VariableError(`ValueBits ${opts.valueBits ?? 0} is greater than valueStrude ${opts.valueStride ?? 0}`);
     if (model.ndType === null) throw new VariableError(`Invalid base type ${model.name} with numValues = ${numValues}`);
     bs[0] = numValues * (opts.valueBits ?? 0);
   }
@@ -427,13 +429,29 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   static override pyMembers: PyMembers = {
     ...remoteProps(),
     // pyrogue's RemoteCommand.set/get are plain (not exposed) overrides
-    set: func('RemoteCommand.set', ['value'], [['index', -1n], ['write', true]], (s: RemoteCommand, a) => {
-      const r = s.set(a.get('value')!, { index: Number(a.get('index') ?? -1n), write: a.get('write') !== false });
-      return r instanceof Promise ? r.then(() => null) : null;
-    }, false),
-    get: func('RemoteCommand.get', [], [['index', -1n], ['read', true]], (s: RemoteCommand, a) =>
-      s.get({ index: Number(a.get('index') ?? -1n), read: a.get('read') !== false }),
-    false),
+    set: func(
+      'RemoteCommand.set',
+      ['value'],
+      [
+        ['index', -1n],
+        ['write', true],
+      ],
+      (s: RemoteCommand, a) => {
+        const r = s.set(a.get('value')!, { index: Number(a.get('index') ?? -1n), write: a.get('write') !== false });
+        return r instanceof Promise ? r.then(() => null) : null;
+      },
+      false,
+    ),
+    get: func(
+      'RemoteCommand.get',
+      [],
+      [
+        ['index', -1n],
+        ['read', true],
+      ],
+      (s: RemoteCommand, a) => s.get({ index: Number(a.get('index') ?? -1n), read: a.get('read') !== false }),
+      false,
+    ),
   };
 }
 
@@ -480,11 +498,14 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
   const remote = [...dev.nodes.values()].filter(isRemote);
   if (remote.length === 0) return [];
   const memory = dev.memBase;
-  if (memory === null || memory === undefined)
-    throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
+  if (memory === null || memory === undefined) throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
   if (typeof memory.read !== 'function' || typeof memory.write !== 'function') {
-    const what = typeof memory === 'object' ? (memory as object).constructor?.name ?? 'object' : typeof memory;
-    throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path}: memBase (${what}) is not a MemoryBackend (an object with read(address, size) and write(address, data), e.g. EmulatedMemory)`);
+    const what = typeof memory === 'object' ? ((memory as object).constructor?.name ?? 'object') : typeof memory;
+    throw new PyError(
+      'pyrogue._Device',
+      'DeviceError',
+      `Device ${dev.path}: memBase (${what}) is not a MemoryBackend (an object with read(address, size) and write(address, data), e.g. EmulatedMemory)`,
+    );
   }
   const byMem = new Map<MemVariable, RemoteNode>(remote.map((n) => [n._mem, n]));
   const blocks = buildBlocks(
@@ -492,7 +513,11 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
     { memory, baseAddress: Number(dev.address) },
   );
   const out = blocks.map((b) => {
-    const tb = new RemoteTreeBlock(b, b.variables.map((m) => byMem.get(m)!), dev);
+    const tb = new RemoteTreeBlock(
+      b,
+      b.variables.map((m) => byMem.get(m)!),
+      dev,
+    );
     for (const m of b.variables) (byMem.get(m) as unknown as { _block: TreeBlock })._block = tb;
     return tb;
   });

@@ -170,24 +170,86 @@ export class Root extends Device implements RootSurface {
       this.PollEn,
       cmd('WriteAll', 'Write all values to the hardware', 0n, () => this._writeAll(), false),
       cmd('ReadAll', 'Read all values from the hardware', 0n, () => this._readAll(), false),
-      cmd('SaveState', 'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.', '', (a) =>
-        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], autoPrefix: 'state', autoCompress: true }), true),
-      cmd('SaveConfig', 'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.', '', (a) =>
-        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], autoPrefix: 'config', autoCompress: false }), true),
-      cmd('LoadConfig', 'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.', '', (a) =>
-        then(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] }), () => true), true),
-      cmd('RemoteVariableDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true), true),
-      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true), () => true), true),
+      cmd(
+        'SaveState',
+        'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.',
+        '',
+        (a) =>
+          this.saveYaml({
+            name: a as string,
+            readFirst: true,
+            modes: ['RW', 'RO', 'WO'],
+            incGroups: null,
+            excGroups: ['NoState'],
+            autoPrefix: 'state',
+            autoCompress: true,
+          }),
+        true,
+      ),
+      cmd(
+        'SaveConfig',
+        'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.',
+        '',
+        (a) =>
+          this.saveYaml({
+            name: a as string,
+            readFirst: true,
+            modes: ['RW', 'WO'],
+            incGroups: null,
+            excGroups: ['NoConfig'],
+            autoPrefix: 'config',
+            autoCompress: false,
+          }),
+        true,
+      ),
+      cmd(
+        'LoadConfig',
+        'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.',
+        '',
+        (a) => then(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] }), () => true),
+        true,
+      ),
+      cmd(
+        'RemoteVariableDump',
+        'Save a dump of the remote variable state',
+        '',
+        (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true),
+        true,
+      ),
+      cmd(
+        'RemoteConfigDump',
+        'Save a dump of the remote variable state',
+        '',
+        (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true), () => true),
+        true,
+      ),
       cmd('Initialize', 'Generate a soft reset to each device in the tree', 0n, () => this.initialize(), false),
       cmd('HardReset', 'Generate a hard reset to each device in the tree', 0n, () => this.hardReset(), false),
       cmd('CountReset', 'Generate a count reset to each device in the tree', 0n, () => this.countReset(), false),
       cmd('ClearLog', 'Clear the message log contained in the SystemLog variable', 0n, () => this.clearLog(), false),
-      cmd('SetYamlConfig', 'Set configuration from YAML string. Passed arg is configuration string in YAML format.', '', (a) =>
-        voidOf(this.setYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })), true),
-      cmd('GetYamlConfig', 'Get configuration in YAML string. Passed arg is a boolean indicating if a full system read should be generated. Return data is configuration as a YAML string.', true, (a) =>
-        this.getYaml({ readFirst: a === true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], recurse: true }), true, ''),
-      cmd('GetYamlState', 'Get current state as YAML string. Pass read first arg.', true, (a) =>
-        this.getYaml({ readFirst: a === true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], recurse: true }), true, ''),
+      cmd(
+        'SetYamlConfig',
+        'Set configuration from YAML string. Passed arg is configuration string in YAML format.',
+        '',
+        (a) => voidOf(this.setYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })),
+        true,
+      ),
+      cmd(
+        'GetYamlConfig',
+        'Get configuration in YAML string. Passed arg is a boolean indicating if a full system read should be generated. Return data is configuration as a YAML string.',
+        true,
+        (a) => this.getYaml({ readFirst: a === true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], recurse: true }),
+        true,
+        '',
+      ),
+      cmd(
+        'GetYamlState',
+        'Get current state as YAML string. Pass read first arg.',
+        true,
+        (a) => this.getYaml({ readFirst: a === true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], recurse: true }),
+        true,
+        '',
+      ),
     );
     this.LoadConfigProcess = new LoadConfigProcess();
     this.SaveConfigProcess = new SaveConfigProcess();
@@ -441,7 +503,10 @@ export class Root extends Device implements RootSurface {
   private _writeAll(): MaybePromise<PyValue> {
     const force = this.ForceWrite.value() === true;
     return this.updateGroup(() =>
-      then(seq([() => this.writeBlocks({ force, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]), () => true),
+      then(
+        seq([() => this.writeBlocks({ force, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]),
+        () => true,
+      ),
     );
   }
   /** pyrogue Root._read(): readBlocks + checkBlocks over the whole tree. */

@@ -201,7 +201,11 @@ export function listToNdArray(dtype: NpDtype, v: PyValue): NdArray {
   walk(v);
   const need = shape.reduce((a, b) => a * b, 1);
   if (flat.length !== need) throw new PyValueErrorShape();
-  return NdArray.from(dtype, flat.map((x) => npElement(dtype, x)), shape);
+  return NdArray.from(
+    dtype,
+    flat.map((x) => npElement(dtype, x)),
+    shape,
+  );
 }
 
 /** Python's float() of a str (surrounding whitespace, underscores between digits, nan/inf words). */
@@ -274,7 +278,8 @@ function ndSet(arr: NdArray, index: number, v: PyValue): NdArray {
   const data = arr.data.slice();
   const x = v instanceof NpScalar ? v.value : v;
   if (arr.ndim === 1) {
-    if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) throw new PyError('builtins', 'ValueError', 'setting an array element with a sequence.');
+    if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array))
+      throw new PyError('builtins', 'ValueError', 'setting an array element with a sequence.');
     writeElement(arr.dtype, data, index * arr.dtype.itemsize, npElement(arr.dtype, x));
   } else {
     const sub = listToNdArray(arr.dtype, x);
@@ -340,7 +345,7 @@ export function selectIndices(n: number, key: string): number | number[] {
     if (i < 0 || i >= n) throw new PyIndexError('list index out of range');
     return all[i];
   }
-  const step = parts.length === 3 ? num(parts[2]) ?? 1 : 1;
+  const step = parts.length === 3 ? (num(parts[2]) ?? 1) : 1;
   if (step === 0) throw new PyError('builtins', 'ValueError', 'slice step cannot be zero');
   const clamp = (v: number | null, dflt: number, lo: number, hi: number): number => {
     if (v === null) return dflt;
@@ -773,8 +778,7 @@ export class BaseVariable extends Node {
    * ndarray variables); a dict value sets the indices it names; other values are one setDisp.
    */
   _setDict(d: PyValue, writeEach: boolean, modes: readonly string[], keys: readonly string[] | null = null): MaybePromise<void> {
-    const skip = (): void =>
-      this._log.warning(`Skipping set for Entry ${this.name} with mode ${this._mode}. Enabled Modes=${pyRepr([...modes])}.`);
+    const skip = (): void => this._log.warning(`Skipping set for Entry ${this.name} with mode ${this._mode}. Enabled Modes=${pyRepr([...modes])}.`);
     if (keys !== null) {
       const nt = this.nativeTypeName;
       if (keys.length !== 1 || (nt !== 'list' && nt !== 'ndarray')) {
@@ -802,7 +806,14 @@ export class BaseVariable extends Node {
       return seq(fs);
     }
     if (!modes.includes(this._mode)) return skip();
-    if (d instanceof PyDict) return seq([...d].map(([k, v]) => () => this.setDisp(v, writeEach, toIndex(k))));
+    if (d instanceof PyDict)
+      return seq(
+        [...d].map(
+          ([k, v]) =>
+            () =>
+              this.setDisp(v, writeEach, toIndex(k)),
+        ),
+      );
     return this.setDisp(d, writeEach);
   }
 
@@ -831,7 +842,9 @@ export class BaseVariable extends Node {
     alarmStatus: prop((s: BaseVariable) => syncOrThrow(s.alarmStatus)),
     alarmSeverity: prop((s: BaseVariable) => syncOrThrow(s.alarmSeverity)),
     pollInterval: prop((s: BaseVariable) => s.pollInterval),
-    lock: prop((s: BaseVariable) => (s._block ? new PyUnpicklable('_thread.RLock', `<unlocked _thread.RLock object owner=0 count=0 at 0x7f0000000000>`) : null)),
+    lock: prop((s: BaseVariable) =>
+      s._block ? new PyUnpicklable('_thread.RLock', `<unlocked _thread.RLock object owner=0 count=0 at 0x7f0000000000>`) : null,
+    ),
     updateNotify: prop((s: BaseVariable) => s.updateNotify),
     nativeType: prop((s: BaseVariable) => {
       const n = s.nativeTypeName;
@@ -842,30 +855,87 @@ export class BaseVariable extends Node {
       s.setPollInterval(a.get('interval') as number | bigint);
       return null;
     }),
-    set: func('BaseVariable.set', ['value'], [['index', -1n], ['write', true], ['verify', true], ['wait', true], ['check', true]], (s: BaseVariable, a) =>
-      voidOf(s._pySet(a.get('value')!, { index: toIndex(a.get('index')), write: truthy(a.get('write'), true), verify: truthy(a.get('verify'), true), check: truthy(a.get('check'), true), wait: truthy(a.get('wait'), true) })),
+    set: func(
+      'BaseVariable.set',
+      ['value'],
+      [
+        ['index', -1n],
+        ['write', true],
+        ['verify', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: BaseVariable, a) =>
+        voidOf(
+          s._pySet(a.get('value')!, {
+            index: toIndex(a.get('index')),
+            write: truthy(a.get('write'), true),
+            verify: truthy(a.get('verify'), true),
+            check: truthy(a.get('check'), true),
+            wait: truthy(a.get('wait'), true),
+          }),
+        ),
     ),
     post: func('BaseVariable.post', ['value'], [['index', -1n]], (s: BaseVariable, a) => voidOf(s.post(a.get('value')!, { index: toIndex(a.get('index')) }))),
-    get: func('BaseVariable.get', [], [['index', -1n], ['read', true], ['wait', true], ['check', true]], (s: BaseVariable, a) =>
-      s.get({ index: toIndex(a.get('index')), read: truthy(a.get('read'), true), check: truthy(a.get('check'), true), wait: truthy(a.get('wait'), true) }),
+    get: func(
+      'BaseVariable.get',
+      [],
+      [
+        ['index', -1n],
+        ['read', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: BaseVariable, a) =>
+        s.get({ index: toIndex(a.get('index')), read: truthy(a.get('read'), true), check: truthy(a.get('check'), true), wait: truthy(a.get('wait'), true) }),
     ),
-    write: func('BaseVariable.write', [], [['verify', true], ['wait', true], ['check', true]], (s: BaseVariable, a) =>
-      voidOf(s.write({ verify: truthy(a.get('verify'), true), check: truthy(a.get('check'), true), wait: truthy(a.get('wait'), true) })),
+    write: func(
+      'BaseVariable.write',
+      [],
+      [
+        ['verify', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: BaseVariable, a) =>
+        voidOf(s.write({ verify: truthy(a.get('verify'), true), check: truthy(a.get('check'), true), wait: truthy(a.get('wait'), true) })),
     ),
-    getVariableValue: func('BaseVariable.getVariableValue', [['read', true], ['index', -1n]], [], (s: BaseVariable, a) =>
-      s.getVariableValue(truthy(a.get('read'), true), toIndex(a.get('index'))),
+    getVariableValue: func(
+      'BaseVariable.getVariableValue',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: BaseVariable, a) => s.getVariableValue(truthy(a.get('read'), true), toIndex(a.get('index'))),
     ),
     value: func('BaseVariable.value', [['index', -1n]], [], (s: BaseVariable, a) => s.value(toIndex(a.get('index')))),
-    genDisp: func('BaseVariable.genDisp', ['value'], [['useDisp', null]], (s: BaseVariable, a) => s.genDisp(a.get('value')!, (a.get('useDisp') as string | null) ?? null)),
-    getDisp: func('BaseVariable.getDisp', [['read', true], ['index', -1n]], [], (s: BaseVariable, a) => s.getDisp(truthy(a.get('read'), true), toIndex(a.get('index')))),
+    genDisp: func('BaseVariable.genDisp', ['value'], [['useDisp', null]], (s: BaseVariable, a) =>
+      s.genDisp(a.get('value')!, (a.get('useDisp') as string | null) ?? null),
+    ),
+    getDisp: func(
+      'BaseVariable.getDisp',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: BaseVariable, a) => s.getDisp(truthy(a.get('read'), true), toIndex(a.get('index'))),
+    ),
     valueDisp: func('BaseVariable.valueDisp', [['index', -1n]], [], (s: BaseVariable, a) => s.valueDisp(toIndex(a.get('index')))),
     parseDisp: func('BaseVariable.parseDisp', ['sValue'], [], (s: BaseVariable, a) => s.parseDisp(a.get('sValue')!)),
     setDisp: func('BaseVariable.setDisp', ['sValue', ['write', true], ['index', -1n]], [], (s: BaseVariable, a) =>
       voidOf(s.setDisp(a.get('sValue')!, truthy(a.get('write'), true), toIndex(a.get('index')))),
     ),
-    addListener: func('BaseVariable.addListener', ['listener'], [], () => {
-      throw new PyTypeError('addListener is not available remotely');
-    }, false),
+    addListener: func(
+      'BaseVariable.addListener',
+      ['listener'],
+      [],
+      () => {
+        throw new PyTypeError('addListener is not available remotely');
+      },
+      false,
+    ),
   };
 
   /** set() as Python calls it (no TS conveniences). Subclasses normally override `set` only. */
@@ -982,7 +1052,6 @@ export class LocalBlock implements TreeBlock {
   }
 }
 
-
 export interface LocalVariableOptions extends BaseVariableOptions {
   localSet?: LocalSetFunc | null;
   localGet?: LocalGetFunc | null;
@@ -1073,16 +1142,35 @@ export class LocalVariable extends BaseVariable {
   }
 
   static override pyMembers: PyMembers = {
-    set: func('LocalVariable.set', ['value'], [['index', -1n], ['write', true], ['verify', true], ['wait', true], ['check', true]], (s: LocalVariable, a) => {
-      s._pySet(a.get('value')!, { index: toIndex(a.get('index')), write: truthy(a.get('write'), true) });
-      return null;
-    }),
+    set: func(
+      'LocalVariable.set',
+      ['value'],
+      [
+        ['index', -1n],
+        ['write', true],
+        ['verify', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: LocalVariable, a) => {
+        s._pySet(a.get('value')!, { index: toIndex(a.get('index')), write: truthy(a.get('write'), true) });
+        return null;
+      },
+    ),
     post: func('LocalVariable.post', ['value'], [['index', -1n]], (s: LocalVariable, a) => {
       s.post(a.get('value')!, { index: toIndex(a.get('index')) });
       return null;
     }),
-    get: func('LocalVariable.get', [], [['index', -1n], ['read', true], ['wait', true], ['check', true]], (s: LocalVariable, a) =>
-      s.get({ index: toIndex(a.get('index')), read: truthy(a.get('read'), true), check: truthy(a.get('check'), true) }),
+    get: func(
+      'LocalVariable.get',
+      [],
+      [
+        ['index', -1n],
+        ['read', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: LocalVariable, a) => s.get({ index: toIndex(a.get('index')), read: truthy(a.get('read'), true), check: truthy(a.get('check'), true) }),
     ),
   };
 }
@@ -1170,7 +1258,11 @@ export class LinkVariable extends BaseVariable {
         verify: opts.verify ?? true,
         check: opts.check ?? true,
       });
-      if (r instanceof Promise) return r.then(() => undefined, (e) => this._setFail(e));
+      if (r instanceof Promise)
+        return r.then(
+          () => undefined,
+          (e) => this._setFail(e),
+        );
     } catch (e) {
       this._setFail(e);
     }
@@ -1212,13 +1304,36 @@ export class LinkVariable extends BaseVariable {
   }
 
   static override pyMembers: PyMembers = {
-    set: func('LinkVariable.set', ['value'], [['write', true], ['index', -1n], ['verify', true], ['wait', true], ['check', true]], (s: LinkVariable, a) =>
-      voidOf(s.set(a.get('value')!, { write: truthy(a.get('write'), true), index: toIndex(a.get('index')), verify: truthy(a.get('verify'), true), check: truthy(a.get('check'), true) })),
+    set: func(
+      'LinkVariable.set',
+      ['value'],
+      [
+        ['write', true],
+        ['index', -1n],
+        ['verify', true],
+        ['wait', true],
+        ['check', true],
+      ],
+      (s: LinkVariable, a) =>
+        voidOf(
+          s.set(a.get('value')!, {
+            write: truthy(a.get('write'), true),
+            index: toIndex(a.get('index')),
+            verify: truthy(a.get('verify'), true),
+            check: truthy(a.get('check'), true),
+          }),
+        ),
     ),
-    get: func('LinkVariable.get', [['read', true], ['index', -1n], ['check', true]], [['wait', true]], (s: LinkVariable, a) =>
-      s.get({ read: truthy(a.get('read'), true), index: toIndex(a.get('index')), check: truthy(a.get('check'), true) }),
+    get: func(
+      'LinkVariable.get',
+      [
+        ['read', true],
+        ['index', -1n],
+        ['check', true],
+      ],
+      [['wait', true]],
+      (s: LinkVariable, a) => s.get({ read: truthy(a.get('read'), true), index: toIndex(a.get('index')), check: truthy(a.get('check'), true) }),
     ),
     pollInterval: prop((s: LinkVariable) => s.pollInterval),
   };
 }
-

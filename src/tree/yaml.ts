@@ -26,7 +26,13 @@ export type YamlTree = Map<string, YamlTree | VariableValue>;
 const norm = (g: string | readonly string[] | null | undefined): string[] | null => (g == null ? null : typeof g === 'string' ? [g] : [...g]);
 
 /** pyrogue Node._getDict: the values of the variables under `node` passing modes/groups. */
-export function getDict(node: Node, modes: readonly string[], incGroups: string[] | null, excGroups: string[] | null, recurse = true): MaybePromise<YamlTree | VariableValue | null> {
+export function getDict(
+  node: Node,
+  modes: readonly string[],
+  incGroups: string[] | null,
+  excGroups: string[] | null,
+  recurse = true,
+): MaybePromise<YamlTree | VariableValue | null> {
   if (node instanceof BaseCommand) return null;
   if (node instanceof BaseVariable) {
     if (!modes.includes(node.mode) || !node.filterByGroup(incGroups, excGroups)) return null;
@@ -66,10 +72,12 @@ export function nodeGetYaml(node: Node, opts: GetYamlOptions): MaybePromise<stri
 // PyYAML-compatible emitter for the getYaml layout
 
 const RE_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const RE_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const RE_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const RE_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const RE_NULL = /^(?:~|null|Null|NULL|)$/;
-const RE_TS = /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
+const RE_TS =
+  /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
 
 /** The tag PyYAML's resolver gives a plain scalar. */
 function resolvePlain(s: string): string {
@@ -513,12 +521,7 @@ function dictOptions(o: SetYamlOptions): DictOptions {
 
 /** Applies parsed config documents in one update group, then commits (unless writeEach) and runs InitAfterConfig. */
 function applyConfig(root: Root, docs: (() => PyValue)[], o: DictOptions): MaybePromise<void> {
-  return root.updateGroup(() =>
-    then(
-      seq(docs.map((doc) => () => setDictRoot(root, doc(), o))),
-      () => (o.writeEach ? undefined : root.writeAll()),
-    ),
-  );
+  return root.updateGroup(() => then(seq(docs.map((doc) => () => setDictRoot(root, doc(), o))), () => (o.writeEach ? undefined : root.writeAll())));
 }
 
 function afterConfig(root: Root): MaybePromise<unknown> {
@@ -527,10 +530,7 @@ function afterConfig(root: Root): MaybePromise<unknown> {
 
 function rootSetYaml(root: Root, yml: string, o: SetYamlOptions): MaybePromise<void> {
   const data = yamlToData(yml);
-  return then(
-    applyConfig(root, [() => data], dictOptions(o)),
-    () => then(afterConfig(root), () => undefined),
-  );
+  return then(applyConfig(root, [() => data], dictOptions(o)), () => then(afterConfig(root), () => undefined));
 }
 
 /** pyrogue Device.loadYaml's file list: .yml/.yaml files (and .gz of them), directories' *.yml then *.yaml, sorted. */
@@ -558,7 +558,11 @@ function readYamlFile(f: string): string {
 function rootLoadYaml(root: Root, name: PyValue, o: SetYamlOptions): MaybePromise<void> {
   const files = listYamlFiles(name);
   return then(
-    applyConfig(root, files.map((f) => () => yamlFile(f)), dictOptions(o)),
+    applyConfig(
+      root,
+      files.map((f) => () => yamlFile(f)),
+      dictOptions(o),
+    ),
     () => then(afterConfig(root), () => undefined),
   );
 }
@@ -573,9 +577,15 @@ function stamp(): string {
 /** pyrogue Device.saveYaml: the YAML written to `name` (auto-named when empty); returns True. */
 function deviceSaveYaml(dev: Device, o: SaveYamlOptions): MaybePromise<PyValue> {
   return then(
-    nodeGetYaml(dev, { readFirst: o.readFirst ?? true, modes: o.modes, incGroups: o.incGroups, excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups, recurse: true }),
+    nodeGetYaml(dev, {
+      readFirst: o.readFirst ?? true,
+      modes: o.modes,
+      incGroups: o.incGroups,
+      excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups,
+      recurse: true,
+    }),
     (y) => {
-      let name: PyValue = (o.name ?? null);
+      let name: PyValue = o.name ?? null;
       if (name === null || name === '') {
         // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
         name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
@@ -592,7 +602,12 @@ function remoteDump(root: Root, name: string, modes: string[], readFirst: boolea
   return then(readFirst ? root.readAll() : undefined, () => {
     const lines: string[] = [];
     for (const n of root.descendants()) {
-      if (n instanceof BaseVariable && !(n instanceof BaseCommand) && modes.includes(n.mode) && n.pyClass.bases.includes("<class 'pyrogue._Variable.RemoteVariable'>")) {
+      if (
+        n instanceof BaseVariable &&
+        !(n instanceof BaseCommand) &&
+        modes.includes(n.mode) &&
+        n.pyClass.bases.includes("<class 'pyrogue._Variable.RemoteVariable'>")
+      ) {
         const v = n.value();
         if (!(v instanceof Promise)) lines.push(`${n.path} = ${n.genDisp(v)}`);
       }
@@ -627,4 +642,3 @@ rootHooks.loadYaml = rootLoadYaml;
 rootHooks.remoteDump = remoteDump;
 rootHooks.saveAddressMap = saveAddressMap;
 rootHooks.saveVariableList = saveVariableList;
-

@@ -72,11 +72,16 @@ function elementBytes(dt: string, count: number): fc.Arbitrary<Uint8Array> {
   if (dt === '|b1') return fc.array(fc.integer({ min: 0, max: 1 }), { minLength: count, maxLength: count }).map((a) => Uint8Array.from(a));
   if (dt[1] === 'U') {
     const le = dt[0] === '<';
-    return fc.array(fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff), { minLength: count * 3, maxLength: count * 3 }).map((cps) => {
-      const b = Buffer.alloc(cps.length * 4);
-      cps.forEach((c, i) => (le ? b.writeUInt32LE(c, i * 4) : b.writeUInt32BE(c, i * 4)));
-      return new Uint8Array(b);
-    });
+    return fc
+      .array(
+        fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff),
+        { minLength: count * 3, maxLength: count * 3 },
+      )
+      .map((cps) => {
+        const b = Buffer.alloc(cps.length * 4);
+        cps.forEach((c, i) => (le ? b.writeUInt32LE(c, i * 4) : b.writeUInt32BE(c, i * 4)));
+        return new Uint8Array(b);
+      });
   }
   return fc.uint8Array({ minLength: n, maxLength: n });
 }
@@ -92,7 +97,10 @@ export const ndarrayArb: fc.Arbitrary<Typed> = fc
     ),
   })
   .chain(({ dtype, shape }) =>
-    elementBytes(dtype, shape.shape.reduce((a, b) => a * b, 1)).map((data) => ({
+    elementBytes(
+      dtype,
+      shape.shape.reduce((a, b) => a * b, 1),
+    ).map((data) => ({
       ndarray: { dtype, shape: shape.shape, fortran: shape.fortran, data: hexOf(data) },
     })),
   );
