@@ -18,6 +18,7 @@ import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, toIndex } fr
 import { typeName } from '../py/values';
 import type { Node } from './node';
 import type { Root } from './root';
+import { isPromiseLike } from './surface';
 
 export interface CommandArgs {
   root: Root | null;
@@ -121,7 +122,7 @@ export class BaseCommand extends BaseVariable {
       };
       if (!f) return done(null);
       const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (r instanceof Promise) return r.then(done, fail);
+      if (isPromiseLike(r)) return r.then(done, fail);
       return done(r);
     } catch (e) {
       return fail(e);

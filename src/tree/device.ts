@@ -27,6 +27,7 @@ import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
 import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
+import { isPromiseLike } from './surface';
 
 export interface DeviceOptions extends Partial<NodeOptions> {
   /** Memory base this device's registers live in (e.g. EmulatedMemory); children inherit it. */
@@ -332,7 +333,7 @@ export class Device extends Node {
 }
 
 function voidP(x: MaybePromise<void>): MaybePromise<PyValue> {
-  return x instanceof Promise ? x.then(() => null) : null;
+  return isPromiseLike(x) ? x.then(() => null) : null;
 }
 
 export interface SaveYamlOptions {

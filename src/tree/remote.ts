@@ -40,6 +40,7 @@ import { Model, ModelFactory, UInt, isModel } from './model';
 import { func, prop, PyMembers, RIM_VARIABLE } from './pyclass';
 import { MaybePromise, TransactionOptions, TransactionType, TreeBlock } from './txn';
 import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, VariableError, excStr } from './variable';
+import { isPromiseLike } from './surface';
 
 export interface RemoteVariableOptions extends Omit<BaseVariableOptions, 'typeStr' | 'typeCheck'> {
   /** A model instance (`Fixed(16, 8)`) or factory (`UInt`, default). */
@@ -327,7 +328,7 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
     super._finishInit();
     if (this._default !== null && this._mem.block) {
       const r = this.setDisp(this._default, false);
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     }
   }
 
@@ -398,7 +399,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
     super._finishInit();
     if (this._remoteDefault !== null && this._mem.block) {
       const r = this.setDisp(this._remoteDefault, false);
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     }
   }
   /**
@@ -419,7 +420,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
       const f = this._function;
       if (!f) return null;
       const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (r instanceof Promise) return r.then((x) => (x === undefined ? null : x), fail);
+      if (isPromiseLike(r)) return r.then((x) => (x === undefined ? null : x), fail);
       return r === undefined ? null : r;
     } catch (e) {
       return fail(e);
@@ -438,7 +439,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
       ],
       (s: RemoteCommand, a) => {
         const r = s.set(a.get('value')!, { index: Number(a.get('index') ?? -1n), write: a.get('write') !== false });
-        return r instanceof Promise ? r.then(() => null) : null;
+        return isPromiseLike(r) ? r.then(() => null) : null;
       },
       false,
     ),

@@ -29,6 +29,7 @@ import { func, prop, PyMembers } from './pyclass';
 import type { RootInterface, RootSurface, VarListener, VarListenerOptions } from './surface';
 import { BaseVariable, LinkVariable, LocalVariable, VariableValue } from './variable';
 import { LoadConfigProcess, SaveConfigProcess } from './process';
+import { isPromiseLike } from './surface';
 
 export interface RootOptions extends DeviceOptions {
   /** Poll enable at start (Root.PollEn). Default true (pyrogue). */
@@ -349,11 +350,10 @@ export class Root extends Device implements RootSurface {
       this._endGroup();
       throw e;
     }
-    if (r instanceof Promise) {
+    if (isPromiseLike(r)) {
       return r.then(
         (v) => {
           this._endGroup();
-          // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- the group body returns what it returns
           return v;
         },
         (e) => {
@@ -488,7 +488,7 @@ export class Root extends Device implements RootSurface {
           }),
         ),
       );
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     } catch {
       /* logged by the variables */
     }

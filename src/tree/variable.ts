@@ -42,6 +42,7 @@ import {
 import { TreeBlock, MaybePromise, TransactionOptions, TransactionType, seq, then } from './txn';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers } from './pyclass';
+import { isPromiseLike } from './surface';
 
 export class VariableError extends PyError {
   constructor(message: string) {
@@ -627,7 +628,7 @@ export class BaseVariable extends Node {
   protected _peek(): PyValue | undefined {
     try {
       const v = this.value();
-      return v instanceof Promise ? undefined : v;
+      return isPromiseLike(v) ? undefined : v;
     } catch {
       return undefined;
     }
@@ -948,7 +949,7 @@ function voidOf(x: MaybePromise<unknown>): MaybePromise<PyValue> {
   return then(x, () => null);
 }
 function syncOrThrow<T extends PyValue>(x: MaybePromise<T>): T {
-  if (x instanceof Promise) throw new PyTypeError('value not available synchronously');
+  if (isPromiseLike(x)) throw new PyTypeError('value not available synchronously');
   return x;
 }
 function typeReprOf(v: PyValue): string {
@@ -1258,7 +1259,7 @@ export class LinkVariable extends BaseVariable {
         verify: opts.verify ?? true,
         check: opts.check ?? true,
       });
-      if (r instanceof Promise)
+      if (isPromiseLike(r))
         return r.then(
           () => undefined,
           (e) => this._setFail(e),
@@ -1276,7 +1277,7 @@ export class LinkVariable extends BaseVariable {
     if (!this._linkedGet) return null;
     try {
       const r = this._linkedGet({ dev: this.parent, var: this, read: opts.read ?? true, index: opts.index ?? -1, check: opts.check ?? true });
-      if (r instanceof Promise) return r.catch((e) => this._getFail(e));
+      if (isPromiseLike(r)) return r.then(undefined, (e: unknown) => this._getFail(e));
       return r;
     } catch (e) {
       return this._getFail(e);

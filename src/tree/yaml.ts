@@ -17,6 +17,7 @@ import { Device, SaveYamlOptions, _installSaveYaml } from './device';
 import { GetYamlOptions, Node, NodeArray, _installGetYaml } from './node';
 import { Root, rootHooks, SetYamlOptions } from './root';
 import { BaseVariable, VariableValue, selectIndices } from './variable';
+import { isPromiseLike } from './surface';
 
 // ---------------------------------------------------------------------------
 // The data tree: nested ordered maps of VariableValue
@@ -609,7 +610,7 @@ function remoteDump(root: Root, name: string, modes: string[], readFirst: boolea
         n.pyClass.bases.includes("<class 'pyrogue._Variable.RemoteVariable'>")
       ) {
         const v = n.value();
-        if (!(v instanceof Promise)) lines.push(`${n.path} = ${n.genDisp(v)}`);
+        if (!isPromiseLike(v)) lines.push(`${n.path} = ${n.genDisp(v)}`);
       }
     }
     fs.writeFileSync(name, lines.join('\n') + (lines.length ? '\n' : ''));
