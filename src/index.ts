@@ -10,10 +10,6 @@
  *   'pyrogue-ts/pickle'  the pickle codec (encode/decode) and the Python value model
  */
 
-// The whole tree layer is loaded, whatever is named below: some of its modules install
-// behaviour when loaded (yaml.ts gives Node/Root their YAML methods).
-import './tree';
-
 // ---- Python values and exceptions (src/py): a Python int is a bigint, a float a number.
 export {
   py,

@@ -22,7 +22,6 @@ import { NdArray, NpDtype, PyValue } from '../py/values';
 import { Device, DeviceOptions, LinkVariable, LocalCommand, LocalVariable, Root } from '../tree';
 import { EmulatedMemory } from '../tree/memory';
 import { loadAxiVersion } from './reference';
-import '../tree/yaml';
 
 export class ExampleDevice extends Device {
   static override pyModule = 'example';

@@ -12,7 +12,6 @@ import { LocalCommand } from '../tree/command';
 import { Root, RootOptions } from '../tree/root';
 import { LinkVariable, LocalVariable } from '../tree/variable';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
-import '../tree/yaml';
 
 /** Python's `arg * 3` for the values a client may send. */
 function times3(arg: PyValue): PyValue {

@@ -51,6 +51,11 @@ export class BaseCommand extends BaseVariable {
   protected _retTypeStr: string | null;
   protected _retDisp = '{}';
 
+  /** pyrogue BaseCommand._getDict: commands have no configuration. */
+  override _getDict(): null {
+    return null;
+  }
+
   constructor(opts: BaseCommandOptions) {
     super({ ...opts, mode: 'WO', value: opts.value === undefined ? 0n : opts.value, bulkOpEn: false });
     this._function = opts.function ?? null;

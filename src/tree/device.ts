@@ -20,14 +20,18 @@
  *    use their dependencies' blocks) and, when recurse, over child devices. May return Promises.
  *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
  */
-import { PyValue } from '../py/values';
-import { TreeBlock, MaybePromise, TransactionOptions, seq } from './txn';
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { PyAttributeError } from '../py/errors';
+import { PyValue, typeName } from '../py/values';
+import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
 import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
 import { isPromiseLike } from './surface';
+import { stamp, type YamlTree } from './yamlText';
 
 export interface DeviceOptions extends Partial<NodeOptions> {
   /** Memory base this device's registers live in (e.g. EmulatedMemory); children inherit it. */
@@ -274,9 +278,43 @@ export class Device extends Node {
     return seq(this.deviceList.map((d) => () => d.countReset()));
   }
 
-  /** YAML of this device saved to a file (pyrogue saveYaml); implemented in yaml.ts. */
-  saveYaml(opts: SaveYamlOptions = {}): MaybePromise<PyValue> {
-    return deviceSaveYaml(this, opts);
+  /** pyrogue Device._getDict: the values under this device, children devices filtered by group (recursing when `recurse`). */
+  override _getDict(modes: readonly string[], incGroups: string[] | null, excGroups: string[] | null, recurse = true): MaybePromise<YamlTree | null> {
+    const out: YamlTree = new Map();
+    const steps: (() => MaybePromise<void>)[] = [];
+    for (const [k, n] of this.nodes) {
+      if (n instanceof Device && (!recurse || !n.filterByGroup(incGroups, excGroups))) continue;
+      steps.push(() =>
+        then(n._getDict(modes, incGroups, excGroups, recurse), (v) => {
+          if (v !== null) out.set(k, v);
+        }),
+      );
+    }
+    return then(seq(steps), () => out);
+  }
+
+  /** pyrogue Device.saveYaml: the YAML written to `name` (auto-named when empty); returns True. */
+  saveYaml(o: SaveYamlOptions = {}): MaybePromise<PyValue> {
+    return then(
+      this.getYaml({
+        readFirst: o.readFirst ?? true,
+        modes: o.modes,
+        incGroups: o.incGroups,
+        excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups,
+        recurse: true,
+      }),
+      (y) => {
+        let name: PyValue = o.name ?? null;
+        if (name === null || name === '') {
+          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
+          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
+        }
+        if (typeof name !== 'string') throw new PyAttributeError(`'${typeName(name)}' object has no attribute 'split'`);
+        if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
+        else fs.writeFileSync(name, y);
+        return true;
+      },
+    );
   }
 
   static override pyMembers: PyMembers = {
@@ -344,11 +382,4 @@ export interface SaveYamlOptions {
   excGroups?: string | string[] | null;
   autoPrefix?: string;
   autoCompress?: boolean;
-}
-
-let deviceSaveYaml: (d: Device, opts: SaveYamlOptions) => MaybePromise<PyValue> = () => {
-  throw new Error('yaml support not loaded');
-};
-export function _installSaveYaml(f: typeof deviceSaveYaml): void {
-  deviceSaveYaml = f;
 }

@@ -16,6 +16,9 @@ import { bindArgs } from '../py/signature';
 import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
 import type { Root } from './root';
 import { Logger } from './log';
+import { then, type MaybePromise } from './txn';
+import type { VariableValue } from './variable';
+import { dataToYaml, normGroups, type YamlTree } from './yamlText';
 
 export interface NodeOptions {
   name: string;
@@ -324,9 +327,30 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   // -------------------------------------------------------------------------
   // YAML (implemented in yaml.ts through Root; see Device/Root)
 
-  /** pyrogue's Node.getYaml: implemented by the yaml module, installed at import time. */
+  /** pyrogue's Node.getYaml: the YAML text of `_getDict` under this node's name. */
   getYaml(opts: GetYamlOptions = {}): string | Promise<string> {
-    return nodeGetYaml(this, opts);
+    const modes = opts.modes ?? ['RW', 'RO', 'WO'];
+    const inc = normGroups(opts.incGroups);
+    const exc = opts.excGroups === undefined ? ['Hidden'] : normGroups(opts.excGroups);
+    const root = this.root;
+    const read = (): MaybePromise<void> => (opts.readFirst && root ? root.readAll() : undefined);
+    return then(read(), () =>
+      then(this._getDict(modes, inc, exc, opts.recurse ?? true), (d) => {
+        const top: YamlTree = new Map();
+        if (d !== null) top.set(this.name, d);
+        return dataToYaml(top);
+      }),
+    );
+  }
+
+  /** pyrogue Node._getDict: the values of the variables under this node passing modes/groups (none here; Device and BaseVariable override). */
+  _getDict(
+    _modes: readonly string[],
+    _incGroups: string[] | null,
+    _excGroups: string[] | null,
+    _recurse = true,
+  ): MaybePromise<YamlTree | VariableValue | null> {
+    return null;
   }
 
   static pyMembers: PyMembers = {
@@ -402,12 +426,4 @@ export function arrayToPy(a: NodeArray): PyValue {
   const d = new PyDict();
   for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? v : arrayToPy(v));
   return d;
-}
-
-// Installed by yaml.ts (avoids an import cycle).
-let nodeGetYaml: (node: Node, opts: GetYamlOptions) => string | Promise<string> = () => {
-  throw new Error('yaml support not loaded');
-};
-export function _installGetYaml(f: typeof nodeGetYaml): void {
-  nodeGetYaml = f;
 }

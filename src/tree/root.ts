@@ -18,7 +18,6 @@
  * resolves when every queued batch has been delivered.
  */
 import * as path from 'path';
-import { PyValueError } from '../py/errors';
 import { PyValue } from '../py/values';
 import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
@@ -30,6 +29,7 @@ import type { RootInterface, RootSurface, VarListener, VarListenerOptions } from
 import { BaseVariable, LinkVariable, LocalVariable, VariableValue } from './variable';
 import { LoadConfigProcess, SaveConfigProcess } from './process';
 import { isPromiseLike } from './surface';
+import { remoteDump, rootLoadYaml, rootSetYaml, saveAddressMap, saveVariableList } from './yaml';
 
 export interface RootOptions extends DeviceOptions {
   /** Poll enable at start (Root.PollEn). Default true (pyrogue). */
@@ -214,16 +214,10 @@ export class Root extends Device implements RootSurface {
         'RemoteVariableDump',
         'Save a dump of the remote variable state',
         '',
-        (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true),
+        (a) => then(remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true),
         true,
       ),
-      cmd(
-        'RemoteConfigDump',
-        'Save a dump of the remote variable state',
-        '',
-        (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true), () => true),
-        true,
-      ),
+      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => then(remoteDump(this, a as string, ['RW', 'WO'], true), () => true), true),
       cmd('Initialize', 'Generate a soft reset to each device in the tree', 0n, () => this.initialize(), false),
       cmd('HardReset', 'Generate a hard reset to each device in the tree', 0n, () => this.hardReset(), false),
       cmd('CountReset', 'Generate a count reset to each device in the tree', 0n, () => this.countReset(), false),
@@ -521,11 +515,11 @@ export class Root extends Device implements RootSurface {
   // YAML (implemented in yaml.ts)
 
   setYaml(yml: string, opts: SetYamlOptions = {}): MaybePromise<void> {
-    return rootHooks.setYaml(this, yml, opts);
+    return rootSetYaml(this, yml, opts);
   }
   /** Loads YAML config files: a path, a comma-separated list, a list, or folders of *.yml/*.yaml. */
   loadYaml(name: string | string[], opts: SetYamlOptions = {}): MaybePromise<void> {
-    return rootHooks.loadYaml(this, name, opts);
+    return rootLoadYaml(this, name, opts);
   }
 
   // -------------------------------------------------------------------------
@@ -558,9 +552,9 @@ export class Root extends Device implements RootSurface {
   static override pyMembers: PyMembers = {
     running: prop((s: Root) => s.running),
     waitOnUpdate: func('Root.waitOnUpdate', [], [], (s: Root) => s.waitOnUpdate().then(() => null)),
-    saveAddressMap: func('Root.saveAddressMap', ['fname'], [], (s: Root, a) => voidOf(rootHooks.saveAddressMap(s, a.get('fname') as string))),
+    saveAddressMap: func('Root.saveAddressMap', ['fname'], [], (s: Root, a) => voidOf(saveAddressMap(s, a.get('fname') as string))),
     saveVariableList: func('Root.saveVariableList', ['fname', ['polledOnly', false], ['incGroups', null]], [], (s: Root, a) =>
-      voidOf(rootHooks.saveVariableList(s, a.get('fname') as string, a.get('polledOnly') === true, a.get('incGroups') as string[] | null)),
+      voidOf(saveVariableList(s, a.get('fname') as string, a.get('polledOnly') === true, a.get('incGroups') as string[] | null)),
     ),
     getNode: func('Root.getNode', ['path'], [], (s: Root, a) => s.getNode(a.get('path') as string), false),
   };
@@ -590,38 +584,6 @@ export function localTimeString(t: number): string {
   }
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${tz}`;
 }
-
-/** Installed by yaml.ts (avoids import cycles). */
-export const rootHooks = {
-  setYaml: (root: Root, yml: string, opts: SetYamlOptions): MaybePromise<void> => {
-    void root;
-    void yml;
-    void opts;
-    throw new PyValueError('yaml support not loaded');
-  },
-  loadYaml: (root: Root, name: string | string[], opts: SetYamlOptions): MaybePromise<void> => {
-    void root;
-    void name;
-    void opts;
-    throw new PyValueError('yaml support not loaded');
-  },
-  remoteDump: (root: Root, name: string, modes: string[], readFirst: boolean): MaybePromise<void> => {
-    void root;
-    void name;
-    void modes;
-    void readFirst;
-  },
-  saveAddressMap: (root: Root, fname: string): MaybePromise<void> => {
-    void root;
-    void fname;
-  },
-  saveVariableList: (root: Root, fname: string, polledOnly: boolean, incGroups: string[] | null): MaybePromise<void> => {
-    void root;
-    void fname;
-    void polledOnly;
-    void incGroups;
-  },
-};
 
 /** time.time(): seconds since the epoch with sub-millisecond digits, as Python's clock gives them. */
 function nowSeconds(): number {

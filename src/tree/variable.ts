@@ -773,6 +773,11 @@ export class BaseVariable extends Node {
     this.nativeTypeName;
   }
 
+  /** pyrogue BaseVariable._getDict: this variable's value (not read), when its mode and groups pass. */
+  override _getDict(modes: readonly string[], incGroups: string[] | null, excGroups: string[] | null): MaybePromise<VariableValue | null> {
+    if (!modes.includes(this.mode) || !this.filterByGroup(incGroups, excGroups)) return null;
+    return this.getVariableValue(false);
+  }
   /**
    * pyrogue BaseVariable._setDict: applies one YAML config entry through setDisp. `keys` are the
    * array keys of an entry named `Var[k]` (one key: '*', ':', an index or a slice, on list and
