@@ -69,8 +69,6 @@ export { GeneralError } from './tree/block';
 /** pyrogue's models (pr.UInt, pr.Int…); `String` only as `models.String`, not to shadow the global. */
 export { UInt, UIntBE, UIntReversed, Int, IntBE, Bool, Float, FloatBE, Double, DoubleBE, Fixed, UFixed, Model } from './tree/model';
 export * as models from './tree/model';
-export { AxiVersion } from './tree/axiversion';
-export type { AxiVersionOptions } from './tree/axiversion';
 // Extension points (src/tree/README.md): Python class metadata of your own node classes.
 export { prop, func, PyClassRef, RIM_HUB, RIM_MASTER, RIM_SLAVE, RIM_VARIABLE, BOOST_INSTANCE } from './tree/pyclass';
 export type { MaybePromise, VarListener, VarListenerOptions } from './tree/surface';

@@ -13,7 +13,6 @@ import * as client from '../src/client';
 import * as pickle from '../src/pickle';
 
 const ROOT_NAMES = [
-  'AxiVersion',
   'BOOST_INSTANCE',
   'BaseCommand',
   'BaseVariable',

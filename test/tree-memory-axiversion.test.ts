@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { wireText } from '../src/py/errors';
 import { PyDict, PyTuple, PyValue } from '../src/py/values';
-import { AxiVersion, timedeltaStr } from '../src/tree/axiversion';
+import { AxiVersion, timedeltaStr } from '../src/examples/axiversion';
 import { EmulatedMemory } from '../src/tree/memory';
 import { RemoteCommand, RemoteVariable } from '../src/tree/remote';
 import { Root } from '../src/tree/root';

@@ -138,7 +138,7 @@ export class ExampleDevice extends Device {
 
 /**
  * Stand-in for pyrogue's example AxiVersion when the tree has no memory-mapped
- * one (src/tree/axiversion.ts): local variables with the same names, formats
+ * one (src/examples/axiversion.ts): local variables with the same names, formats
  * and class (`pyrogue.examples._AxiVersion.AxiVersion`).
  */
 export class AxiVersionStandIn extends Device {

@@ -12,6 +12,8 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { RootInterface, RootSurface } from '../tree/surface';
+import { createExampleRoot } from '../examples/example';
+import { createReferenceRoot } from '../examples/reference';
 import { ZmqServer, type ZmqServerOptions } from './zmqServer';
 
 /** A root that can be started and stopped (pyrogue `Root.start()` / `stop()`), starting its interfaces. */
@@ -19,20 +21,10 @@ export interface ServableRoot extends RootSurface, RootInterface {}
 
 export type TreeFactory = () => ServableRoot | Promise<ServableRoot>;
 
-function fromModule(modulePath: string, exportName: string): TreeFactory {
-  return () => {
-    // Loaded on demand: only the tree asked for is built.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- built-in trees are loaded on demand: only the tree asked for is built
-    const mod = require(modulePath) as Record<string, unknown>;
-    const f = mod[exportName];
-    if (typeof f !== 'function') throw new Error(`${modulePath} does not export ${exportName}()`);
-    return (f as () => ServableRoot)();
-  };
-}
-
+// The built-in trees (`--tree reference`, `--tree example`): imported, built only when asked for.
 const trees = new Map<string, TreeFactory>([
-  ['reference', fromModule('../examples/reference', 'createReferenceRoot')],
-  ['example', fromModule('../examples/example', 'createExampleRoot')],
+  ['reference', () => createReferenceRoot()],
+  ['example', () => createExampleRoot()],
 ]);
 
 /** Makes a named tree available to `serve({tree: name})` (and the CLI's --tree). */

@@ -41,5 +41,3 @@ export * as models from './model';
 export { RemoteVariable, RemoteCommand, buildRemoteBlocks } from './remote';
 export type { RemoteVariableOptions, RemoteCommandOptions } from './remote';
 export { GeneralError } from './block';
-export { AxiVersion } from './axiversion';
-export type { AxiVersionOptions } from './axiversion';

@@ -9,13 +9,13 @@
 import { pyStr } from '../py/repr';
 import { PyError } from '../py/errors';
 import { NdArray, NpDtype, PyValue } from '../py/values';
-import { BaseCommand } from './command';
-import { Device, DeviceOptions } from './device';
-import { Logger } from './log';
-import { UInt } from './model';
-import { RemoteCommand, RemoteVariable } from './remote';
-import { LinkVariable, LocalVariable } from './variable';
-import { MaybePromise } from './txn';
+import { BaseCommand } from '../tree/command';
+import { Device, DeviceOptions } from '../tree/device';
+import { Logger } from '../tree/log';
+import { UInt } from '../tree/model';
+import { RemoteCommand, RemoteVariable } from '../tree/remote';
+import { LinkVariable, LocalVariable } from '../tree/variable';
+import { MaybePromise } from '../tree/txn';
 
 /** Python's str(datetime.timedelta(seconds=n)) for an integral number of seconds. */
 export function timedeltaStr(seconds: bigint | number): string {
