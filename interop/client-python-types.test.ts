@@ -41,7 +41,7 @@ test('an int variable: set(3) still sends the int 3; 2.5 stays a float (and the 
   await expect(node.set(2.5)).rejects.toThrow(/Root\.Demo\.Int/);
 });
 
-test('a float64 array: set([1, 2, 3]) sends floats', async () => {
+test('a float64 array: set([1, 2, 3]) sends a numpy float64 array', async () => {
   const node = (await vc.getNode('root.Demo.Array'))!;
   expect(await node.pyTypeStr()).toMatch(/^float64/);
   await node.set([1, 2, 3]);
@@ -49,6 +49,14 @@ test('a float64 array: set([1, 2, 3]) sends floats', async () => {
   expect(v).toBeInstanceOf(NdArray);
   expect((v as NdArray).dtype.kind).toBe('f');
   expect(((v as NdArray).toList() as number[]).map(Number)).toEqual([1, 2, 3]);
+});
+
+test('an int32 array: set([4, 5, 6, 7]) sends a numpy int32 array (pyrogue refuses a list for an ndarray variable)', async () => {
+  const node = (await vc.getNode('root.Demo.IntArray'))!;
+  await node.set([4, 5, 6, 7]);
+  const v = (await node.value()) as NdArray;
+  expect(v.dtype.name).toBe('int32');
+  expect(v.items()).toEqual([4n, 5n, 6n, 7n]);
 });
 
 test('SimpleClient knows no types: an integral number is an int; pyFloat() makes it a float', async () => {

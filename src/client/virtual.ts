@@ -19,7 +19,7 @@
  * var-listener. The link counts as down after 10 s without a publish or a
  * successful reply, unless a request is in flight.
  */
-import { PyDict, PyValue } from '../py/values';
+import { NdArray, NpDtype, PyDict, PyValue } from '../py/values';
 import { RequestChannel, ServerAddress, UpdateChannel, decodePublish } from './channel';
 import { ClientClosedError, ClientConnectionError, ClientTimeoutError, RemoteError } from './errors';
 import { FuncInfo, Kwargs, NodeInfo, pyFloat, RemoteVariableValue, toPy } from './values';
@@ -63,6 +63,39 @@ export const PYROGUE_CLASSES: Readonly<Record<string, string>> = {
 
 /** typeStr values whose numbers are Python floats: 'float', numpy 'float64'/'float32(3,)', models Float32/Double64/Fixed_16_8/UFixed…. */
 const FLOAT_TYPE = /^(float(16|32|64|128)?(\(.*\))?|(Float|FloatBE|Double|DoubleBE)\d*|U?Fixed_\d+_\d+)$/;
+
+/** typeStr of a numpy array variable: dtype name and shape, e.g. 'float64(3,)'. */
+const NUMPY_TYPE = /^(bool|int8|int16|int32|int64|uint8|uint16|uint32|uint64|float32|float64)\(.*\)$/;
+const NUMPY_DTYPES: Record<string, NpDtype> = {
+  bool: NpDtype.bool,
+  int8: NpDtype.int8,
+  int16: NpDtype.int16,
+  int32: NpDtype.int32,
+  int64: NpDtype.int64,
+  uint8: NpDtype.uint8,
+  uint16: NpDtype.uint16,
+  uint32: NpDtype.uint32,
+  uint64: NpDtype.uint64,
+  float32: NpDtype.float32,
+  float64: NpDtype.float64,
+};
+
+/** A (nested) JS array of numbers, bigints and booleans as a numpy array of `dtype` (rectangular, else sent as is). */
+function jsToNdArray(dtype: NpDtype, v: unknown[]): CallArg {
+  const shape: number[] = [];
+  for (let cur: unknown = v; Array.isArray(cur); cur = cur[0]) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+  }
+  const flat: unknown[] = v.flat(shape.length);
+  if (flat.length !== shape.reduce((a, b) => a * b, 1) || !flat.every((x) => ['number', 'bigint', 'boolean'].includes(typeof x))) return v;
+  const conv = (x: unknown): PyValue => {
+    if (dtype.kind === 'b') return Boolean(x);
+    if (dtype.kind === 'f') return Number(x);
+    return typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
+  };
+  return NdArray.from(dtype, flat.map(conv), shape);
+}
 
 function classString(t: string): string {
   if (t.startsWith('<class ')) return t;
@@ -349,10 +382,14 @@ export class VirtualNode {
    * Other values (bigint, pyFloat(), strings, Python-model values) are sent as they are.
    */
   async typedValue(v: CallArg): Promise<CallArg> {
-    const numeric = typeof v === 'number' || (Array.isArray(v) && v.some((x) => typeof x === 'number'));
+    const numeric = typeof v === 'number' || (Array.isArray(v) && v.some((x) => typeof x === 'number' || typeof x === 'bigint' || Array.isArray(x)));
     if (!numeric) return v;
     const t = await this.pyTypeStr();
-    if (t === null || !FLOAT_TYPE.test(t)) return v;
+    if (t === null) return v;
+    // a numpy array variable ('float64(3,)', 'int32(2, 2)'): pyrogue type-checks for an ndarray, so send one of its dtype
+    const nd = NUMPY_TYPE.exec(t);
+    if (nd && Array.isArray(v)) return jsToNdArray(NUMPY_DTYPES[nd[1]], v);
+    if (!FLOAT_TYPE.test(t)) return v;
     // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a float variable value: number or list of numbers, as the server sent it
     return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v);
   }

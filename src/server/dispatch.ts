@@ -18,7 +18,8 @@
  * falls back to a hand-built pickle.
  */
 import { PyError, PyTypeError, wireText } from '../py/errors';
-import { PyObject, PyValue, typeName } from '../py/values';
+import { PyGlobal, PyObject, PyValue, typeName } from '../py/values';
+import { builtinTypeCall } from '../py/builtins';
 import { isPromiseLike, isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
 import { pyContains, requestFields, starArgs, starKwargs } from './pyops';
@@ -85,6 +86,11 @@ export async function dispatchOperation(root: RootSurface, d: PyValue): Promise<
  */
 export function callableOf(v: unknown): PyCallable | null {
   if (isPyCallable(v)) return v;
+  // a type is callable too: pyrogue answers `nativeType` with int() = 0, str() = ''
+  if (v instanceof PyGlobal) {
+    const call = builtinTypeCall(v);
+    return call ? { kind: 'callable', qualname: v.name, call } : null;
+  }
   if (typeof v !== 'object' || v === null || typeof (v as PyAttrSurface).pyGetAttr !== 'function') return null;
   let c: unknown;
   try {

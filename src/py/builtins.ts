@@ -1,0 +1,133 @@
+/**
+ * Calling Python's builtin types: `int()`, `float('1.5')`, `str(x)`, `bool(x)`, `list()`…
+ *
+ * pyrogue's ZmqServer calls whatever attribute a request names when it is callable, and a
+ * type is callable: a request for a variable's `nativeType` answers `int()` = 0, `str()` = ''.
+ * This module gives those calls Python's results and error texts for the builtin types a tree
+ * hands out (the numeric ones, str, bool, the containers, bytes); other types are not called.
+ */
+import { PyError, PyTypeError, PyValueError } from './errors';
+import { pyStr, strRepr } from './repr';
+import { NdArray, NpScalar, PyDict, PyGlobal, PyTuple, PyValue, typeName } from './values';
+
+/** Python's `float(s)` of a str: surrounding whitespace, underscores between digits, nan/inf words; null when invalid. */
+export function floatOfStr(s: string): number | null {
+  const t = s.trim();
+  const word = /^([-+]?)(nan|inf|infinity)$/i.exec(t);
+  if (word) return word[2].toLowerCase() === 'nan' ? NaN : word[1] === '-' ? -Infinity : Infinity;
+  if (!/^[-+]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][-+]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0])) return null;
+  return Number(t.replace(/_/g, ''));
+}
+
+/** Python's `int(s)` of a str in base 10; null when invalid. */
+export function intOfStr(s: string): bigint | null {
+  const t = s.trim();
+  return /^[-+]?\d(_?\d)*$/.test(t) ? BigInt(t.replace(/_/g, '')) : null;
+}
+
+function truth(v: PyValue): boolean {
+  if (v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v !== 0n;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof PyTuple) return v.length > 0;
+  if (v instanceof PyDict) return v.size > 0;
+  if (v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof NpScalar) return truth(v.value);
+  if (v instanceof NdArray && v.size !== 1)
+    throw new PyValueError('The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+  return true;
+}
+
+function toInt(x: PyValue): bigint {
+  if (typeof x === 'bigint') return x;
+  if (typeof x === 'boolean') return x ? 1n : 0n;
+  if (typeof x === 'number') {
+    if (Number.isNaN(x)) throw new PyValueError('cannot convert float NaN to integer');
+    if (!Number.isFinite(x)) throw new PyError('builtins', 'OverflowError', 'cannot convert float infinity to integer');
+    return BigInt(Math.trunc(x));
+  }
+  if (typeof x === 'string') {
+    const n = intOfStr(x);
+    if (n === null) throw new PyValueError(`invalid literal for int() with base 10: ${strRepr(x)}`);
+    return n;
+  }
+  if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return toInt(x.value);
+  throw new PyTypeError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(x)}'`);
+}
+
+function toFloat(x: PyValue): number {
+  if (typeof x === 'number') return x;
+  if (typeof x === 'bigint') return Number(x);
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  if (typeof x === 'string') {
+    const f = floatOfStr(x);
+    if (f === null) throw new PyValueError(`could not convert string to float: ${strRepr(x)}`);
+    return f;
+  }
+  if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return Number(x.value);
+  throw new PyTypeError(`float() argument must be a string or a real number, not '${typeName(x)}'`);
+}
+
+function items(x: PyValue, type: string): PyValue[] {
+  if (Array.isArray(x)) return [...x];
+  if (x instanceof PyTuple) return [...x.items];
+  if (typeof x === 'string') return [...x];
+  if (x instanceof PyDict) return [...x.keys()];
+  if (x instanceof Uint8Array) return [...x].map((b) => BigInt(b));
+  throw new PyTypeError(`'${typeName(x)}' object is not iterable`);
+  void type;
+}
+
+type TypeCall = (args: readonly PyValue[]) => PyValue;
+
+const ONE =
+  (name: string, empty: PyValue, conv: (x: PyValue) => PyValue): TypeCall =>
+  (args) => {
+    if (args.length === 0) return empty;
+    if (args.length === 1) return conv(args[0]);
+    throw new PyTypeError(`${name} expected at most 1 argument, got ${args.length}`);
+  };
+
+const CALLS: Record<string, TypeCall> = {
+  int: (args) => {
+    if (args.length > 2) throw new PyTypeError(`int() takes at most 2 arguments (${args.length} given)`);
+    return args.length === 0 ? 0n : toInt(args[0]);
+  },
+  float: ONE('float', 0, toFloat),
+  bool: ONE('bool', false, truth),
+  str: (args) => {
+    if (args.length > 3) throw new PyTypeError(`str() takes at most 3 arguments (${args.length} given)`);
+    return args.length === 0 ? '' : pyStr(args[0]);
+  },
+  list: ONE('list', [], (x) => items(x, 'list')),
+  tuple: ONE('tuple', new PyTuple([]), (x) => new PyTuple(items(x, 'tuple'))),
+  bytes: ONE('bytes', new Uint8Array(0), (x) => {
+    if (typeof x === 'bigint') return new Uint8Array(Number(x));
+    if (x instanceof Uint8Array) return x;
+    throw new PyTypeError(`cannot convert '${typeName(x)}' object to bytes`);
+  }),
+};
+
+/**
+ * What calling the type `g` with positional `args` returns (Python's result or error), or
+ * undefined when `g` is not a builtin type this module calls.
+ */
+export function builtinTypeCall(g: PyGlobal): ((args: readonly PyValue[], kwargs: PyDict) => PyValue) | undefined {
+  if (g.module === 'numpy' && g.name === 'ndarray') {
+    return () => {
+      throw new PyTypeError("ndarray() missing required argument 'shape' (pos 1)");
+    };
+  }
+  const f = g.module === 'builtins' ? CALLS[g.name] : undefined;
+  if (!f) return undefined;
+  return (args, kwargs) => {
+    if (kwargs.size > 0) {
+      const k = [...kwargs.keys()][0];
+      throw new PyTypeError(`'${pyStr(k)}' is an invalid keyword argument for ${g.name}()`);
+    }
+    return f(args);
+  };
+}
