@@ -30,7 +30,9 @@ pydeps:
 
 deps: $(NODE_STAMP) pydeps
 
+# The rm: outputs of sources that moved (an old dist/tree/variable.js would shadow dist/tree/variable/).
 build: $(NODE_STAMP)
+	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts
 	npx tsc -p tsconfig.json
 
 # The tests and examples type-checked (ts-jest only transpiles them: tsconfig.test.json has

@@ -22,7 +22,7 @@ import { BaseVariable, VariableValue, selectIndices } from './variable';
 import { isPromiseLike } from './surface';
 
 // ---------------------------------------------------------------------------
-// getYaml: Node.getYaml and Node._getDict (node.ts, variable.ts, command.ts, device.ts) do the work
+// getYaml: Node.getYaml and Node._getDict (node.ts, variable/base.ts, command.ts, device.ts) do the work
 
 export { dataToYaml } from './yamlText';
 export type { YamlTree } from './yamlText';
