@@ -9,7 +9,7 @@ import execa from 'execa';
 import * as path from 'path';
 import { SimpleClient } from '../src/client/simple';
 import { VirtualClient } from '../src/client/virtual';
-import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from './support/cliRun';
+import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from '../test/support/cliRun';
 
 jest.setTimeout(120000);
 

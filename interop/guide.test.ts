@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { freeBasePort } from './support/server';
+import { freeBasePort } from '../test/support/server';
 
 const GUIDE_DIR = path.join(__dirname, '..', 'examples', 'guide');
 const files = fs

@@ -24,7 +24,7 @@
 import execa from 'execa';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureBuilt } from './support/cliRun';
+import { ensureBuilt } from '../test/support/cliRun';
 import {
   FIXTURES,
   GOLDEN,
@@ -45,7 +45,7 @@ import {
   tail,
   type ScenarioRun,
   type TsServer,
-} from './support/matrixKit';
+} from '../test/support/matrixKit';
 
 jest.setTimeout(300000);
 

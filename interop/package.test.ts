@@ -20,8 +20,8 @@ import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureBuilt } from './support/cliRun';
-import { freeBasePort, PYTHON } from './support/server';
+import { ensureBuilt } from '../test/support/cliRun';
+import { freeBasePort, PYTHON } from '../test/support/server';
 
 const ROOT_DIR = path.resolve(__dirname, '..');
 const TSC = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -11,8 +11,8 @@ import { UpdateBatcher } from '../src/server/publish';
 import { KeyedSerialQueue, splitEnvelope } from '../src/server/router';
 import { StringPort } from '../src/server/strport';
 import { requestFields } from '../src/server/pyops';
-import { FakeRoot, variableValue } from '../interop/support/fakeRoot';
-import { fakeCodec, fakeEncodeRequest, fakePy } from '../interop/support/fakePy';
+import { FakeRoot, variableValue } from './support/fakeRoot';
+import { fakeCodec, fakeEncodeRequest, fakePy } from './support/fakePy';
 
 const req = (o: Record<string, PyValue>) => PyDict.from(o);
 const full = (path: PyValue, attr: PyValue, args: PyValue[] = [], kwargs = new PyDict()) => req({ path, attr, args: new PyTuple(args), kwargs });

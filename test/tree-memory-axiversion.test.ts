@@ -17,7 +17,7 @@ import { BaseCommand } from '../src/tree/command';
 import { Node } from '../src/tree/node';
 import { isPyCallable } from '../src/tree/surface';
 import { fromCanon } from './support/canon';
-import { canon, GOLDEN } from './tree-support';
+import { canon, GOLDEN } from './support/tree';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

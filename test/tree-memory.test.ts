@@ -9,7 +9,7 @@ import { EmulatedMemory, MemoryBackend } from '../src/tree/memory';
 import * as M from '../src/tree/model';
 import { Block, MemVariable, MemVariableOptions, TxType, buildBlocks, cFormatF, GeneralError } from '../src/tree/block';
 import { NdArray, PyDict, PyValue } from '../src/py/values';
-import { canon, GOLDEN } from './tree-support';
+import { canon, GOLDEN } from './support/tree';
 
 function memVar(o: Partial<MemVariableOptions> & { name: string; model: M.Model }): MemVariable {
   const bitSize = o.bitSize ?? [o.model.bitSize];

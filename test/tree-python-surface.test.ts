@@ -7,7 +7,7 @@
  */
 import { createReferenceRoot } from '../src/examples/reference';
 import type { Root } from '../src/tree';
-import { loadTree } from './tree-support';
+import { loadTree } from './support/tree';
 
 const tree = loadTree();
 

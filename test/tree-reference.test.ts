@@ -7,7 +7,7 @@
 import { createReferenceRoot, loadAxiVersion } from '../src/examples/reference';
 import { BaseCommand, BaseVariable, Device, Node, Root } from '../src/tree';
 import { PyValue } from '../src/py/values';
-import { canon, loadTree } from './tree-support';
+import { canon, loadTree } from './support/tree';
 
 const tree = loadTree();
 const VOLATILE_VALUE = new Set(['Root.Time', 'Root.LocalTime', 'Root.SystemLog', 'Root.SystemLogLast', 'Root.RogueDirectory']);

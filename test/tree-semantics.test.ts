@@ -7,7 +7,7 @@ import { createReferenceRoot, Demo } from '../src/examples/reference';
 import { BaseCommand, BaseVariable, Device, isPyCallable, LinkVariable, LocalCommand, LocalVariable, Node, Root, VariableValue } from '../src/tree';
 import { PyError, PyValueError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PY_REPR, PyDict, PyObject, PyOrderedDict, PyValue } from '../src/py/values';
-import { canon } from './tree-support';
+import { canon } from './support/tree';
 
 async function call(n: Node, attr: string, args: PyValue[] = [], kwargs: Record<string, PyValue> = {}): Promise<PyValue> {
   const a = n.pyGetAttr(attr);

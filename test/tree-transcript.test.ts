@@ -8,7 +8,7 @@ import { createReferenceRoot, loadAxiVersion } from '../src/examples/reference';
 import { isPyCallable, Root, VariableValue } from '../src/tree';
 import { PyError, wireText } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PyDict, PyObject, PyTuple, PyUnpicklable, PyValue } from '../src/py/values';
-import { canon, loadTranscript } from './tree-support';
+import { canon, loadTranscript } from './support/tree';
 
 type C = unknown;
 /** canonical (golden) form → PyValue, for requests */

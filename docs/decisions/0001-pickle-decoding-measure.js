@@ -112,7 +112,7 @@ let ok = 0;
 for (const g of golden) if (!run(g).out.startsWith('throws')) ok++;
 rows.push([
   `golden transcript requests (${golden.length})`,
-  'all decode but err:garbage and err:truncated (test/pickle-decode-golden.test.ts)',
+  'all decode but err:garbage and err:truncated (interop/pickle-decode-golden.test.ts)',
   `${ok} return a value, ${golden.length - ok} throw`,
 ]);
 for (const r of rows) console.log(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);

@@ -20,7 +20,7 @@ import { decode } from '../src/pickle/decode';
 import { encode } from '../src/pickle/encode';
 import { pyRepr } from '../src/py/repr';
 import { PyDict, PyGlobal, PyObject, PyValue, pyEquals } from '../src/py/values';
-import { Canon, fromCanon } from './support/canon';
+import { Canon, fromCanon } from '../test/support/canon';
 
 const GOLDEN = path.join(__dirname, '..', 'golden');
 
@@ -398,7 +398,9 @@ describe('clients against replayed pyrogue replies', () => {
     const client = await VirtualClient.connect({ addr: '127.0.0.1', port: server.port, timeout: 3000, connectTimeout: 5000 });
     try {
       const roots = server.seen.slice(before).filter((k) => k.includes("'__ROOT__'")).length;
-      expect(roots).toBe(2);
+      // At least one re-send: the client's 1 s attempt timer fires before this server's 1.5 s delay
+      // (one event loop, timers in order); a loaded machine may add more, so no exact count.
+      expect(roots).toBeGreaterThanOrEqual(2);
       expect(client.root.name).toBe('Root');
       // Replies stay matched to their requests after the stale one.
       expect(await client.tree.Demo.Multiply(4n)).toBe(12n);

@@ -2,7 +2,7 @@ import execa from 'execa';
 import fc from 'fast-check';
 import { decodeUtf8Strict, pyJsonLoads } from '../src/py/json';
 import { PyError } from '../src/py/errors';
-import { toTyped } from './support/typed';
+import { toTyped } from '../test/support/typed';
 
 function oracle(mode: string, reqs: unknown[]): any[] {
   const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {

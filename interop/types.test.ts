@@ -1,4 +1,4 @@
-/** tsc on test/types/*.ts: the public types reject what they should (`@ts-expect-error` lines) and accept the rest. */
+/** tsc on interop/types/*.ts: the public types reject what they should (`@ts-expect-error` lines) and accept the rest. */
 import execa from 'execa';
 import * as path from 'path';
 

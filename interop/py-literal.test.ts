@@ -4,7 +4,7 @@ import { literalEval } from '../src/py/literal';
 import { PyError } from '../src/py/errors';
 import { pyRepr } from '../src/py/repr';
 import { PyComplex, PyDict, PyTuple, PyValue } from '../src/py/values';
-import { toTyped } from './support/typed';
+import { toTyped } from '../test/support/typed';
 
 function oracle(mode: string, reqs: unknown[]): any[] {
   const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {

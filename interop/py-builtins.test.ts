@@ -8,7 +8,7 @@ import { PyError } from '../src/py/errors';
 import { pyRepr } from '../src/py/repr';
 import { PyDict, PyGlobal, PyTuple, PyValue } from '../src/py/values';
 import { callableOf } from '../src/server/dispatch';
-import { PYTHON } from './support/python';
+import { PYTHON } from '../test/support/python';
 
 const CASES: [string, PyValue[]][] = [
   ['int', []],

@@ -2,7 +2,7 @@ import execa from 'execa';
 import fc from 'fast-check';
 import { floatRepr, pyRepr, pyStr } from '../src/py/repr';
 import { NdArray, NpDtype, NpScalar, PyByteArray, PyComplex, PyDict, PyFrozenSet, PyObject, PyOrderedDict, PySet, PyTuple, PyValue } from '../src/py/values';
-import { toTyped } from './support/typed';
+import { toTyped } from '../test/support/typed';
 
 /** One python process for a whole batch of requests. */
 function oracle(mode: string, reqs: unknown[]): any[] {

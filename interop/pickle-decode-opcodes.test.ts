@@ -7,8 +7,8 @@
 import execa from 'execa';
 import { decode, decodeWithInfo, npDtypeOf } from '../src/pickle';
 import { NdArray, NpDtype, NpScalar, PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOrderedDict, PySet, PyTuple, pyEquals } from '../src/py/values';
-import { PYTHON } from './support/python';
-import { toTyped } from './support/typed';
+import { PYTHON } from '../test/support/python';
+import { toTyped } from '../test/support/typed';
 
 const b = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 

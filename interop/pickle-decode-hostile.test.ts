@@ -9,8 +9,8 @@ import * as path from 'path';
 import { decode, decodeWithInfo } from '../src/pickle';
 import { PyError, UnpicklingError } from '../src/py/errors';
 import { PyObject, PyTuple, PyValue } from '../src/py/values';
-import { pyLoad } from './support/python';
-import { toTyped } from './support/typed';
+import { pyLoad } from '../test/support/python';
+import { toTyped } from '../test/support/typed';
 
 const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 const golden: Uint8Array[] = fs

@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { encode } from '../src/pickle/encode';
-import { canonBatch, canonEqual, fromCanon } from './support/canon';
+import { canonBatch, canonEqual, fromCanon } from '../test/support/canon';
 
 const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 

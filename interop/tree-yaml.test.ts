@@ -10,8 +10,8 @@ import * as path from 'path';
 import { createReferenceRoot } from '../src/examples/reference';
 import { dataToYaml, Device, LocalVariable, Root, VariableValue, YamlTree } from '../src/tree';
 import { NdArray, NpDtype } from '../src/py/values';
-import { PYTHON } from './support/python';
-import { loadTranscript } from './tree-support';
+import { PYTHON } from '../test/support/python';
+import { loadTranscript } from '../test/support/tree';
 
 const golden = (id: string) => loadTranscript().find((e) => e.id === id)!.reply as string;
 

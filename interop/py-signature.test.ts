@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { bindArgs, PySignature } from '../src/py/signature';
 import { PyError } from '../src/py/errors';
 import { PyDict, PyValue } from '../src/py/values';
-import { toTyped } from './support/typed';
+import { toTyped } from '../test/support/typed';
 import { pyRepr } from '../src/py/repr';
 
 function oracle(mode: string, reqs: unknown[]): any[] {

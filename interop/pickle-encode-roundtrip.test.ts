@@ -19,10 +19,10 @@
  */
 import fc from 'fast-check';
 import { encode } from '../src/pickle/encode';
-import { canonBatch, canonEqual } from './support/canon';
-import { pyDump, pyLoad } from './support/python';
-import { fromTyped, toTyped, Typed } from './support/typed';
-import { canonical, typedArb } from './support/typedArbitrary';
+import { canonBatch, canonEqual } from '../test/support/canon';
+import { pyDump, pyLoad } from '../test/support/python';
+import { fromTyped, toTyped, Typed } from '../test/support/typed';
+import { canonical, typedArb } from '../test/support/typedArbitrary';
 
 const SEED = 4242;
 const N = 2500;

@@ -6,7 +6,7 @@
 import { PyError, PyTypeError } from '../../src/py/errors';
 import { PY_REDUCE, PY_REPR, PyDict, PyObject, PyTuple, PyUnpicklable, isReducible, type HasPyRepr, type PyValue } from '../../src/py/values';
 import type { PickleCodec } from '../../src/server/codec';
-import { fromTyped, toTyped, type Typed } from '../../test/support/typed';
+import { fromTyped, toTyped, type Typed } from './typed';
 
 /** Replaces what typed JSON cannot carry (reducibles, plain objects) and refuses unpicklables like pickle does. */
 function prepare(v: PyValue): PyValue {

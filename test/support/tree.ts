@@ -14,11 +14,11 @@ import {
   PyUnpicklable,
   PyValue,
   isReducible,
-} from '../src/py/values';
-import { floatRepr } from './support/typed';
+} from '../../src/py/values';
+import { floatRepr } from './typed';
 
 /** The repository's copy of the pyrogue recordings (golden/README.md). */
-export const GOLDEN = path.resolve(__dirname, '../golden');
+export const GOLDEN = path.resolve(__dirname, '../../golden');
 
 /** How numpy pickles a (simple) dtype: numpy.dtype(name, False, True) with its state, as pycanon.py records it. */
 function dtypeCanon(d: NpDtype): unknown {

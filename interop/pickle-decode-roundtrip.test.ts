@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { decodeWithInfo } from '../src/pickle';
-import { pyDump } from './support/python';
-import { canonical, typedArb } from './support/typedArbitrary';
-import { toTyped, Typed } from './support/typed';
+import { pyDump } from '../test/support/python';
+import { canonical, typedArb } from '../test/support/typedArbitrary';
+import { toTyped, Typed } from '../test/support/typed';
 
 const SEED = 20261124;
 const N = 1500;

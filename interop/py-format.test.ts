@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { formatSpec, pyFormat } from '../src/py/format';
 import { PyError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PyComplex, PyDict, PyTuple, PyValue } from '../src/py/values';
-import { toTyped } from './support/typed';
+import { toTyped } from '../test/support/typed';
 
 function oracle(mode: string, reqs: unknown[]): any[] {
   const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {

@@ -1,5 +1,5 @@
 /**
- * Compile-time checks of the public types (test/types.test.ts runs tsc on this
+ * Compile-time checks of the public types (interop/types.test.ts runs tsc on this
  * file): each `@ts-expect-error` line must be an error, everything else must compile.
  */
 import { Device, EmulatedMemory, RemoteVariable, UInt, VirtualClient, pyFloat } from '../../src';

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { decode, decodeWithInfo, npDtypeOf } from '../src/pickle';
 import { NdArray, PyDict, PyObject, PyOrderedDict, PyValue } from '../src/py/values';
 import { PyError, UnpicklingError } from '../src/py/errors';
-import { pyLoad } from './support/python';
-import { toTyped } from './support/typed';
+import { pyLoad } from '../test/support/python';
+import { toTyped } from '../test/support/typed';
 
 const TRANSCRIPT = path.join(__dirname, '..', 'golden', 'transcript.jsonl');
 

@@ -11,7 +11,7 @@ import execa from 'execa';
 import { encode, EncodeOptions, replyProtocol } from '../src/pickle/encode';
 import { PyError } from '../src/py/errors';
 import { NdArray, NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, Reducible } from '../src/py/values';
-import { PYTHON } from './support/python';
+import { PYTHON } from '../test/support/python';
 
 /** Runs a Python snippet that defines `obj`; returns pickle.dumps(obj, proto) for each protocol. */
 function pyPickles(setup: string, protos: number[] = [2, 3, 4, 5]): Map<number, Buffer> {

@@ -11,8 +11,8 @@ import { Parser } from 'pickleparser';
 import { decode } from '../src/pickle';
 import { PyError, UnpicklingError } from '../src/py/errors';
 import { PyDict, PyTuple, PyValue } from '../src/py/values';
-import { pyDump } from './support/python';
-import { floatRepr, Typed } from './support/typed';
+import { pyDump } from '../test/support/python';
+import { floatRepr, Typed } from '../test/support/typed';
 
 /** pickleparser's picture of a value: dict -> object, tuple -> array, int -> number. */
 function asPickleparser(v: PyValue): unknown {
