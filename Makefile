@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
-.PHONY: all deps pydeps zmqdev build run test unit interop serve-reference replay golden bench soak clean
+.PHONY: all deps pydeps zmqdev build typecheck lint format run test unit interop serve-reference replay golden bench soak clean
 
 all: build
 
@@ -30,8 +30,23 @@ pydeps:
 
 deps: $(NODE_STAMP) pydeps
 
+# The rm: outputs of sources that moved (an old dist/tree/variable.js would shadow dist/tree/variable/).
 build: $(NODE_STAMP)
+	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts
 	npx tsc -p tsconfig.json
+
+# The tests and examples type-checked (ts-jest only transpiles them: tsconfig.test.json has
+# isolatedModules), then ESLint (eslint.config.mjs: typescript-eslint strict type-checked).
+typecheck: $(NODE_STAMP)
+	npx tsc -p tsconfig.test.json
+
+lint: typecheck
+	npx eslint --max-warnings 0 .
+	npx prettier --check .
+
+# Rewrites the tree with Prettier (.prettierrc.json); run after a merge.
+format: $(NODE_STAMP)
+	npx prettier --write .
 
 run: build
 	node dist/cli.js serve --tree example --addr 127.0.0.1 --port $(PORT)
@@ -39,7 +54,7 @@ run: build
 serve-reference: build
 	node dist/cli.js serve --tree reference --addr 127.0.0.1 --port $(PORT)
 
-test: deps build
+test: deps build lint
 	npx jest --ci
 
 unit: deps build

@@ -17,7 +17,7 @@ const DIST = path.join(ROOT, 'dist');
 const MEMECHO = path.join(__dirname, 'wire', 'build', 'memecho');
 const { MemoryTcpClient } = require(path.join(DIST, 'bridge', 'client'));
 const { EmulatedMemory } = require(path.join(DIST, 'tree', 'memory'));
-const { AxiVersion } = require(path.join(DIST, 'tree', 'axiversion'));
+const { AxiVersion } = require(path.join(DIST, 'examples', 'axiversion'));
 const { Root } = require(path.join(DIST, 'tree', 'root'));
 require(path.join(DIST, 'tree'));
 

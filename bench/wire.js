@@ -45,14 +45,17 @@ function parseArgs(argv) {
     else if (a === '--profile') o.profile = true;
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile] [--json FILE]');
+      console.log(
+        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile] [--json FILE]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   return o;
 }
 
-const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const fmt = (x, d = 0) =>
+  x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const pct = (r) => (r === null || r === undefined ? '' : `${(100 * r).toFixed(0)} %`);
 
 function table(rows) {
@@ -142,7 +145,7 @@ async function main() {
             ts: tput(ts) + (ts.lost || ts.empty || ts.mismatch ? ` [lost ${ts.lost} empty ${ts.empty} mismatch ${ts.mismatch}]` : ''),
             echo: `${fmt(echo.rps)} req/s, p50 ${fmt(echo.p50_us)} µs`,
             ratio: pct(ratio),
-            target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : target ?? '',
+            target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : (target ?? ''),
             jsecho: `${fmt(jsEcho.rps)} req/s (${pct(jsEcho.rps / echo.rps)} of C)`,
             jsratio: pct(jsRatio),
             pyrogue: PYROGUE[key] ?? '',
@@ -263,7 +266,9 @@ async function main() {
     }
   }
 
-  console.log(`\nWire benchmarks (loopback, C libzmq clients; ratio = TS / raw C REP echo on the same bytes, same run; request/reply rows: median of ${o.rounds} alternating rounds)`);
+  console.log(
+    `\nWire benchmarks (loopback, C libzmq clients; ratio = TS / raw C REP echo on the same bytes, same run; request/reply rows: median of ${o.rounds} alternating rounds)`,
+  );
   console.log(`machine: ${raw.machine.cpus} CPU(s), ${raw.machine.model}, node ${raw.machine.node}\n`);
   console.log(table(rows));
   const out = o.json ?? path.join(lib.BUILD, 'wire-results.json');

@@ -11,7 +11,7 @@ import { ClientTimeoutError, RemoteError } from '../src/client/errors';
 import { SimpleClient } from '../src/client/simple';
 import { RemoteVariableValue } from '../src/client/values';
 import { VirtualClient } from '../src/client/virtual';
-import { ROOT_DIR, cli, ensureBuilt } from './support/cliRun';
+import { ROOT_DIR, cli, ensureBuilt } from '../test/support/cliRun';
 
 jest.setTimeout(120000);
 

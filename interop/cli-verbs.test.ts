@@ -9,7 +9,7 @@ import execa from 'execa';
 import * as path from 'path';
 import { SimpleClient } from '../src/client/simple';
 import { VirtualClient } from '../src/client/virtual';
-import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from './support/cliRun';
+import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from '../test/support/cliRun';
 
 jest.setTimeout(120000);
 
@@ -78,14 +78,19 @@ describe('client verbs against `pyrogue-ts serve --tree reference`', () => {
   });
 
   test('unknown path: a clear error, exit 1', async () => {
-    for (const args of [['get', 'root.Demo.Nope'], ['value', 'root.Nope'], ['set', 'root.Demo.Nope', '1'], ['exec', 'root.Demo.Nope']]) {
+    for (const args of [
+      ['get', 'root.Demo.Nope'],
+      ['value', 'root.Nope'],
+      ['set', 'root.Demo.Nope', '1'],
+      ['exec', 'root.Demo.Nope'],
+    ]) {
       const r = await cli(['--server', server, ...args]);
       expect([args, r.exitCode]).toEqual([args, 1]);
       expect(r.stderr).toContain(`no node '${args[1]}' on server ${server}`);
     }
   });
 
-  test('a rejected set: the server\'s error, exit 1', async () => {
+  test("a rejected set: the server's error, exit 1", async () => {
     const r = await cli(['--server', server, 'set', 'root.Demo.Int', 'abc']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('set root.Demo.Int "abc" rejected: pyrogue._Variable.VariableError: Invalid value abc for variable Int');

@@ -10,7 +10,7 @@ import { serve, type ServeHandle } from '../src/server/serve';
 import { SimpleClient, VirtualClient, pyFloat } from '../src/client';
 import { createReferenceRoot } from '../src/examples/reference';
 import { silentLogger } from '../src/server/zmqServer';
-import { freeBasePort } from './support/server';
+import { freeBasePort } from '../test/support/server';
 
 jest.setTimeout(30000);
 

@@ -5,7 +5,7 @@
  * A known host with nothing listening still gives the bounded timeout.
  */
 import { ClientConnectionError, ClientTimeoutError, SimpleClient, VirtualClient } from '../src/client';
-import { cli, ensureBuilt } from './support/cliRun';
+import { cli, ensureBuilt } from '../test/support/cliRun';
 
 const HOST = 'no-such-host.invalid';
 jest.setTimeout(30000);

@@ -5,10 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { freeBasePort } from './support/server';
+import { freeBasePort } from '../test/support/server';
 
 const GUIDE_DIR = path.join(__dirname, '..', 'examples', 'guide');
-const files = fs.readdirSync(GUIDE_DIR).filter((f) => f.endsWith('.ts')).sort();
+const files = fs
+  .readdirSync(GUIDE_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 jest.setTimeout(30000);
 
 test('every ts block of docs/guide.md is a file of examples/guide, and every file is in the guide', () => {
@@ -20,7 +23,7 @@ test('every ts block of docs/guide.md is a file of examples/guide, and every fil
 });
 
 test.each(files)('examples/guide/%s runs', async (file) => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- each guide file is loaded by its path, as a user would run it
   const mod = require(path.join(GUIDE_DIR, file)) as { main: (port?: number) => Promise<void> };
   await mod.main(await freeBasePort());
 });

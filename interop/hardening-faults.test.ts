@@ -77,7 +77,7 @@ function spawnClient(port: number, mode: 'req' | 'flood', file: string): Promise
       child.kill('SIGKILL');
       reject(new Error('client did not start'));
     }, 20000);
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       if (String(d).includes('running')) {
         clearTimeout(t);
         resolve(child);

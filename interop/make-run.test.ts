@@ -6,7 +6,7 @@
  */
 import execa from 'execa';
 import * as path from 'path';
-import { freeBasePort, PYTHON } from './support/server';
+import { freeBasePort, PYTHON } from '../test/support/server';
 
 const ROOT_DIR = path.resolve(__dirname, '..');
 jest.setTimeout(120000);

@@ -24,7 +24,7 @@
 import execa from 'execa';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureBuilt } from './support/cliRun';
+import { ensureBuilt } from '../test/support/cliRun';
 import {
   FIXTURES,
   GOLDEN,
@@ -45,7 +45,7 @@ import {
   tail,
   type ScenarioRun,
   type TsServer,
-} from './support/matrixKit';
+} from '../test/support/matrixKit';
 
 jest.setTimeout(300000);
 
@@ -72,16 +72,20 @@ function firstLine(s: string): string {
 
 /** A matrix cell: its own test, recorded in the summary (PASS detail or the first line of the failure). */
 function cell(name: string, fn: () => Promise<string>, timeoutMs = 300000): void {
-  test(`cell: ${name}`, async () => {
-    const t0 = Date.now();
-    try {
-      const detail = await fn();
-      record(name, true, detail, Date.now() - t0);
-    } catch (e) {
-      record(name, false, firstLine((e as Error).message), Date.now() - t0);
-      throw e;
-    }
-  }, timeoutMs);
+  test(
+    `cell: ${name}`,
+    async () => {
+      const t0 = Date.now();
+      try {
+        const detail = await fn();
+        record(name, true, detail, Date.now() - t0);
+      } catch (e) {
+        record(name, false, firstLine((e as Error).message), Date.now() - t0);
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
 }
 
 interface Served {
@@ -238,7 +242,9 @@ function replayCell(rec: Recording): void {
       if (r.exitCode !== 0) problems.push(`replay exit code ${r.exitCode}`);
       if (!res.alive) problems.push('the TS server exited during the replay');
       if (problems.length) {
-        throw new Error(`golden replay (${rec}): ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`);
+        throw new Error(
+          `golden replay (${rec}): ${problems.join('; ')}\n${tail(out, 120)}\n--- stderr:\n${tail(r.stderr ?? '', 15)}\n--- TS server output:\n${tail(res.serverOut, 15)}`,
+        );
       }
       return `${last} (${(res.ms / 1000).toFixed(0)} s, run in the background)`;
     },

@@ -8,12 +8,12 @@ import * as path from 'path';
 import { MemoryTcpClient } from '../src/bridge/client';
 import { parseBridgeUrl } from '../src/bridge/wire';
 import { wireText } from '../src/py/errors';
-import { PyDict, PyTuple, PyValue } from '../src/py/values';
+import { PyDict, PyTuple } from '../src/py/values';
 import type { MemoryBackend } from '../src/tree/memory';
 import { isPyCallable } from '../src/tree/surface';
 import { fromCanon } from '../test/support/canon';
-import { canon, GOLDEN } from '../test/tree-support';
-import { axiTree, EmulatedMemory, startOurServer, startPyServer } from './support/memBridge';
+import { canon, GOLDEN } from '../test/support/tree';
+import { axiTree, EmulatedMemory, startOurServer, startPyServer } from '../test/support/memBridge';
 
 jest.setTimeout(120000);
 
@@ -43,10 +43,10 @@ async function replay(memory: MemoryBackend): Promise<string[]> {
     try {
       const node = root.getNode(req.get('path'));
       if (!node) got = null;
-      else if (attr === null) got = canon(node as unknown as PyValue);
+      else if (attr === null) got = canon(node);
       else {
         const a = node.pyGetAttr(attr);
-        got = canon(isPyCallable(a) ? ((await a.call(args, kwargs)) as PyValue) : (a as PyValue));
+        got = canon(isPyCallable(a) ? await a.call(args, kwargs) : a);
       }
     } catch (err) {
       got = { obj: 'builtins.Exception', args: [wireText(err)] };

@@ -4,8 +4,8 @@
  */
 import execa from 'execa';
 import { MemoryTcpClient } from '../src/bridge/client';
-import { cli, CLI, ensureBuilt, ROOT_DIR, startServe } from './support/cliRun';
-import { freeBasePort } from './support/matrixKit';
+import { cli, CLI, ensureBuilt, ROOT_DIR, startServe } from '../test/support/cliRun';
+import { freeBasePort } from '../test/support/matrixKit';
 
 jest.setTimeout(90000);
 
@@ -64,7 +64,7 @@ test.each(['reference', 'example'])('serve --tree %s --memory: RemoteVariables l
   }
 });
 
-test('serve --memory with nobody listening fails with rogue\'s readiness error', async () => {
+test("serve --memory with nobody listening fails with rogue's readiness error", async () => {
   const port = await freeBasePort();
   const r = await cli(['serve', '--tree', 'reference', '--port', '0', '--memory', `tcp://127.0.0.1:${port}`], 30000);
   expect(r.exitCode).toBe(1);

@@ -6,7 +6,7 @@
 import { MemoryTcpClient } from '../src/bridge/client';
 import { wireText } from '../src/py/errors';
 import { RemoteVariable } from '../src/tree/remote';
-import { axiTree, EmulatedMemory, runPyClient, startOurServer, startPyServer, type PyServer } from './support/memBridge';
+import { axiTree, EmulatedMemory, runPyClient, startOurServer, startPyServer, type PyServer } from '../test/support/memBridge';
 
 jest.setTimeout(60000);
 
@@ -62,7 +62,9 @@ describe('our client, stand-in server', () => {
       const { root, dev } = await axiTree(c);
       const sp = dev.child('ScratchPad') as RemoteVariable;
       const err = await errorOf(Promise.resolve().then(() => sp.get()));
-      expect(err).toMatch(/^rogue\.GeneralError: Block::checkTransaction: General Error: Transaction error for block Root\.AxiVersion\.ScratchPad with address 0x00000004\. Error /);
+      expect(err).toMatch(
+        /^rogue\.GeneralError: Block::checkTransaction: General Error: Transaction error for block Root\.AxiVersion\.ScratchPad with address 0x00000004\. Error /,
+      );
       if (typeof text === 'string') expect(err.endsWith('Error ' + text)).toBe(true);
       else expect(err).toMatch(text);
       expect(c.inFlight).toBe(0);
@@ -108,7 +110,7 @@ describe('our client, stand-in server', () => {
     }
   });
 
-  test('readiness: waitReady() is false and start() raises rogue\'s error when probes go unanswered', async () => {
+  test("readiness: waitReady() is false and start() raises rogue's error when probes go unanswered", async () => {
     const srv = await startPyServer(['--fault', 'noprobe']);
     const c = new MemoryTcpClient({ addr: '127.0.0.1', port: srv.port, waitReady: true, readyTimeout: 0.5, logger: null });
     try {
@@ -188,7 +190,11 @@ describe('stand-in client, our server', () => {
           expect((await ours.read(0x400, 4))[0]).toBe(i);
         }
       })();
-      const u32 = (n: number) => Buffer.alloc(4).fill(0).map((_, k) => (n >>> (8 * k)) & 0xff).toString('hex').slice(0, 8);
+      const u32 = (n: number) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32LE(n >>> 0);
+        return b.toString('hex');
+      };
       const hdr = (id: number, addr: string, size: number, type: number) => [u32(id), addr, u32(size), u32(type)];
       const a0 = '0000000000000000';
       const hostile = [

@@ -4,7 +4,7 @@
 import { MemoryTcpClient } from '../src/bridge/client';
 import { MemoryTcpServer } from '../src/bridge/server';
 import { EmulatedMemory } from '../src/tree/memory';
-import { freeBasePort } from './support/matrixKit';
+import { freeBasePort } from '../test/support/matrixKit';
 
 jest.setTimeout(30000);
 
@@ -98,7 +98,7 @@ test('a tree sends Write, Verify, Read and Post as their own types over the brid
   await server.start();
   const client = new MemoryTcpClient({ addr: '127.0.0.1', port, waitReady: true, logger: null });
   await client.start();
-  const { axiTree } = await import('./support/memBridge');
+  const { axiTree } = await import('../test/support/memBridge');
   const { root, dev } = await axiTree(client);
   try {
     types.length = 0;

@@ -20,8 +20,8 @@ import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureBuilt } from './support/cliRun';
-import { freeBasePort, PYTHON } from './support/server';
+import { ensureBuilt } from '../test/support/cliRun';
+import { freeBasePort, PYTHON } from '../test/support/server';
 
 const ROOT_DIR = path.resolve(__dirname, '..');
 const TSC = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -66,11 +66,39 @@ afterAll(() => {
 
 /** Names that are internal helpers and must not be at the package root. */
 const INTERNAL = ['then', 'seq', 'dispatchOperation', 'BinaryPort', 'bindArgs', 'literalEval', 'encode', 'decode', 'rootHooks', '_installGetYaml', 'toPy'];
-const PUBLIC = ['Root', 'Device', 'LocalVariable', 'LinkVariable', 'LocalCommand', 'RemoteVariable', 'EmulatedMemory', 'ZmqServer', 'serve', 'SimpleClient', 'VirtualClient', 'RemoteError', 'PyTuple', 'NdArray', 'pyFloat', 'kw'];
+const PUBLIC = [
+  'Root',
+  'Device',
+  'LocalVariable',
+  'LinkVariable',
+  'LocalCommand',
+  'RemoteVariable',
+  'EmulatedMemory',
+  'ZmqServer',
+  'serve',
+  'SimpleClient',
+  'VirtualClient',
+  'RemoteError',
+  'PyTuple',
+  'NdArray',
+  'pyFloat',
+  'kw',
+];
 
 test('the tarball holds the build, README and docs/protocol.md; no tests, sources or recordings', () => {
   const files: string[] = (globalThis as any).packedFiles;
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'docs/protocol.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/client/index.js', 'dist/pickle/index.js']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'README.md',
+      'docs/protocol.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'dist/client/index.js',
+      'dist/pickle/index.js',
+    ]),
+  );
   expect(files.filter((f) => /^(src|test|interop|golden|python-fixtures)\//.test(f))).toEqual([]);
 });
 
@@ -177,12 +205,15 @@ function compileExample(setting: string): Promise<execa.ExecaReturnValue> {
   return execa('node', [TSC, '-p', 'tsconfig.json'], { cwd: dir, reject: false, timeout: 120000 });
 }
 
-test.each(Object.keys(SETTINGS))("tsc compiles README's examples (the tree, the Node clients) under module %s (checking the package's .d.ts)", async (setting) => {
-  const r = await compileExample(setting);
-  expect(r.stdout + r.stderr).toBe('');
-  expect(r.exitCode).toBe(0);
-  expect(fs.existsSync(path.join(cjsDir, `tsc-${setting}`, 'out', 'lab-tree.js'))).toBe(true);
-});
+test.each(Object.keys(SETTINGS))(
+  "tsc compiles README's examples (the tree, the Node clients) under module %s (checking the package's .d.ts)",
+  async (setting) => {
+    const r = await compileExample(setting);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(fs.existsSync(path.join(cjsDir, `tsc-${setting}`, 'out', 'lab-tree.js'))).toBe(true);
+  },
+);
 
 /** SimpleClient from Python (real pyrogue or the compat stand-in, python-fixtures/tier.py) reads the lab tree. */
 async function pythonReads(port: number): Promise<unknown> {
@@ -243,7 +274,12 @@ test('pyrogue-ts serve --tree ./lab-tree.js (the installed bin) serves the modul
   if (!fs.existsSync(path.join(dir, 'out', 'lab-tree.js'))) expect((await compileExample('nodenext')).exitCode).toBe(0);
   const port = await freeBasePort();
   // The bin npm installed (what `npx pyrogue-ts` runs; npx itself does not pass SIGTERM on).
-  const s = await startUntil(path.join(cjsDir, 'node_modules', '.bin', 'pyrogue-ts'), ['serve', '--tree', './out/lab-tree.js', '--addr', '127.0.0.1', '--port', String(port)], { cwd: dir }, 'Press Ctrl-C');
+  const s = await startUntil(
+    path.join(cjsDir, 'node_modules', '.bin', 'pyrogue-ts'),
+    ['serve', '--tree', './out/lab-tree.js', '--addr', '127.0.0.1', '--port', String(port)],
+    { cwd: dir },
+    'Press Ctrl-C',
+  );
   try {
     expect(s.output()).toContain(`serving tree './out/lab-tree.js' (root Lab) on 127.0.0.1:${port}`);
     expect(await pythonReads(port)).toEqual(['0x1234', '12.500', 'CV']);

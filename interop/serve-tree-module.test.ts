@@ -8,8 +8,8 @@ import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CLI, ensureBuilt } from './support/cliRun';
-import { freeBasePort } from './support/server';
+import { CLI, ensureBuilt } from '../test/support/cliRun';
+import { freeBasePort } from '../test/support/server';
 
 const DIST = path.resolve(__dirname, '..', 'dist', 'index.js');
 jest.setTimeout(60000);

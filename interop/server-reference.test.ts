@@ -7,7 +7,7 @@
  * `make serve-reference` + replay.py for that.)
  */
 import { serve, type ServeHandle } from '../src/server/serve';
-import { freeBasePort, python } from './support/server';
+import { freeBasePort, python } from '../test/support/server';
 
 jest.setTimeout(120000);
 

@@ -1,7 +1,7 @@
 /**
  * ZmqServer on real sockets, driven by pyzmq clients (/usr/bin/python3):
  * round trips, hostile and malformed input, concurrency, publish.
- * The tree is the fake root of interop/support/fakeRoot.ts.
+ * The tree is the fake root of test/support/fakeRoot.ts.
  */
 import * as fs from 'fs';
 import * as net from 'net';
@@ -12,8 +12,8 @@ import { PyDict, PyTuple } from '../src/py/values';
 import { defaultCodec as codec } from '../src/server/codec';
 import { ZmqServer } from '../src/server/zmqServer';
 import { serve } from '../src/server/serve';
-import { FakeRoot } from './support/fakeRoot';
-import { freeBasePort, python, startServer, stringHelpers, type RunningServer } from './support/server';
+import { FakeRoot } from '../test/support/fakeRoot';
+import { freeBasePort, python, startServer, stringHelpers, type RunningServer } from '../test/support/server';
 
 jest.setTimeout(120000);
 

@@ -1,4 +1,4 @@
-"""PyYAML's yaml.load with pyrogue's yamlToData loader, for test/py-yaml.test.ts.
+"""PyYAML's yaml.load with pyrogue's yamlToData loader, for interop/py-yaml.test.ts.
 
     /usr/bin/python3 python-fixtures/pyyaml_load.py < docs.json
 

@@ -236,7 +236,13 @@ async function cmdTree(o: GlobalOpts, path: string | undefined, opts: { depth?: 
 }
 
 function groupList(v: string, prev: string[] | undefined): string[] {
-  return [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  return [
+    ...(prev ?? []),
+    ...v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
 }
 
 /** Resolves on the first SIGINT/SIGTERM (its name). */
@@ -259,7 +265,8 @@ async function cmdMemserve(opts: { addr: string; port: string; size?: string; mi
   const maxAccess = Number(opts.maxAccess);
   if (!Number.isInteger(minAccess) || minAccess < 1 || !Number.isInteger(maxAccess) || maxAccess < minAccess)
     throw new CliError(`bad --min-access/--max-access '${opts.minAccess}'/'${opts.maxAccess}'`);
-  let memory: MemoryBackend = new EmulatedMemory({ minAccess, maxAccess });
+  const emulated = new EmulatedMemory({ minAccess, maxAccess });
+  let memory: MemoryBackend = emulated;
   let size: number | null = null;
   if (opts.size !== undefined) {
     try {
@@ -267,7 +274,7 @@ async function cmdMemserve(opts: { addr: string; port: string; size?: string; mi
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    memory = new BoundedMemory(memory as EmulatedMemory, size);
+    memory = new BoundedMemory(emulated, size);
   }
   const server = new MemoryTcpServer({ memory, addr: opts.addr, port, maxSize: maxAccess, logger: { warn: (m) => console.error(`pyrogue-ts: ${m}`) } });
   try {
@@ -384,7 +391,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('pyrogue-ts')
-    .description('Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue\'s client verbs).')
+    .description("Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue's client verbs).")
     .option('--server <host:port>', "server address: 'host:port' (pyrogue's --server)", 'localhost:9099')
     .option('--timeout <seconds>', 'seconds to wait for each reply (0 = forever)', '5')
     .option('-q, --quiet', 'print only results (no "Connecting to" / "Ret =")')
@@ -394,12 +401,17 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve a tree until Ctrl-C (SIGINT/SIGTERM stop it cleanly)')
-    .option('--tree <name|file>', `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`, 'example')
+    .option(
+      '--tree <name|file>',
+      `tree to serve: ${treeNames().join(', ')}, or a module file exporting a Root or a function making one (./lab-tree.js)`,
+      'example',
+    )
     .option('--addr <addr>', "interface to bind ('*' for all)", '127.0.0.1')
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
     .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- commander's parsed options are untyped; cmdServe's parameter states them
     .action(async (opts) => cmdServe(opts));
 
   program
@@ -410,17 +422,18 @@ export function buildProgram(): Command {
     .option('--size <bytes>', 'memory size (4096, 0x1000, 64k, 16M); default sparse and unbounded')
     .option('--min-access <bytes>', "minimum access size (rogue Emulate's first argument)", '4')
     .option('--max-access <bytes>', 'largest transaction served', '4096')
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- commander's parsed options are untyped; cmdMemserve's parameter states them
     .action(async (opts) => cmdMemserve(opts));
 
   const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();
   program
     .command('get')
-    .description('print a variable\'s display value, reading it first (getDisp)')
-    .argument('<path>', "node path, e.g. root.AxiVersion.ScratchPad")
+    .description("print a variable's display value, reading it first (getDisp)")
+    .argument('<path>', 'node path, e.g. root.AxiVersion.ScratchPad')
     .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'getDisp'));
   program
     .command('value')
-    .description('print a variable\'s display value without a read (valueDisp)')
+    .description("print a variable's display value without a read (valueDisp)")
     .argument('<path>')
     .action(async (path: string, _o, cmd: Command) => cmdGetLike(g(cmd), path, 'valueDisp'));
   program
@@ -437,7 +450,7 @@ export function buildProgram(): Command {
     .action(async (path: string, arg: string | undefined, _o, cmd: Command) => cmdExec(g(cmd), path, arg));
   program
     .command('monitor')
-    .description('print the variable\'s display value on every update until interrupted')
+    .description("print the variable's display value on every update until interrupted")
     .argument('<path>')
     .option('--count <n>', 'stop after printing n values (the current one, then n-1 updates)')
     .action(async (path: string, opts: { count?: string }, cmd: Command) => {
@@ -447,7 +460,7 @@ export function buildProgram(): Command {
     });
   program
     .command('tree')
-    .description('print the remote tree with each variable\'s display value')
+    .description("print the remote tree with each variable's display value")
     .argument('[path]', 'subtree to print (default: the root)')
     .option('--depth <n>', 'levels of devices to descend')
     .option('--no-values', 'names only (no value requests)')

@@ -10,10 +10,6 @@
  *   'pyrogue-ts/pickle'  the pickle codec (encode/decode) and the Python value model
  */
 
-// The whole tree layer is loaded, whatever is named below: some of its modules install
-// behaviour when loaded (yaml.ts gives Node/Root their YAML methods).
-import './tree';
-
 // ---- Python values and exceptions (src/py): a Python int is a bigint, a float a number.
 export {
   py,
@@ -35,16 +31,7 @@ export {
   pyEquals,
 } from './py/values';
 export type { PyValue, Reducible, HasPyRepr, DtypeKind } from './py/values';
-export {
-  PyError,
-  PyException,
-  PyTypeError,
-  PyValueError,
-  PyAttributeError,
-  PyKeyError,
-  PyIndexError,
-  PyRuntimeError,
-} from './py/errors';
+export { PyError, PyException, PyTypeError, PyValueError, PyAttributeError, PyKeyError, PyIndexError, PyRuntimeError } from './py/errors';
 export { pyRepr, pyStr } from './py/repr';
 export { pyFormat } from './py/format';
 
@@ -82,8 +69,6 @@ export { GeneralError } from './tree/block';
 /** pyrogue's models (pr.UInt, pr.Int…); `String` only as `models.String`, not to shadow the global. */
 export { UInt, UIntBE, UIntReversed, Int, IntBE, Bool, Float, FloatBE, Double, DoubleBE, Fixed, UFixed, Model } from './tree/model';
 export * as models from './tree/model';
-export { AxiVersion } from './tree/axiversion';
-export type { AxiVersionOptions } from './tree/axiversion';
 // Extension points (src/tree/README.md): Python class metadata of your own node classes.
 export { prop, func, PyClassRef, RIM_HUB, RIM_MASTER, RIM_SLAVE, RIM_VARIABLE, BOOST_INSTANCE } from './tree/pyclass';
 export type { MaybePromise, VarListener, VarListenerOptions } from './tree/surface';
@@ -105,13 +90,6 @@ export { SimpleClient } from './client/simple';
 export type { SimpleClientOptions, UpdateCallback } from './client/simple';
 export { VirtualClient, VirtualNode } from './client/virtual';
 export type { VirtualClientOptions, LinkMonitor, CallArg } from './client/virtual';
-export {
-  RemoteError,
-  ClientError,
-  ClientTimeoutError,
-  ClientConnectionError,
-  ClientClosedError,
-  ClientProtocolError,
-} from './client/errors';
+export { RemoteError, ClientError, ClientTimeoutError, ClientConnectionError, ClientClosedError, ClientProtocolError } from './client/errors';
 export { RemoteVariableValue, kw, pyFloat } from './client/values';
 export type { Kwargs, PyFloatArg } from './client/values';

@@ -11,12 +11,11 @@ import { UpdateBatcher } from '../src/server/publish';
 import { KeyedSerialQueue, splitEnvelope } from '../src/server/router';
 import { StringPort } from '../src/server/strport';
 import { requestFields } from '../src/server/pyops';
-import { FakeRoot, variableValue } from '../interop/support/fakeRoot';
-import { fakeCodec, fakeEncodeRequest, fakePy } from '../interop/support/fakePy';
+import { FakeRoot, variableValue } from './support/fakeRoot';
+import { fakeCodec, fakeEncodeRequest, fakePy } from './support/fakePy';
 
 const req = (o: Record<string, PyValue>) => PyDict.from(o);
-const full = (path: PyValue, attr: PyValue, args: PyValue[] = [], kwargs = new PyDict()) =>
-  req({ path, attr, args: new PyTuple(args), kwargs });
+const full = (path: PyValue, attr: PyValue, args: PyValue[] = [], kwargs = new PyDict()) => req({ path, attr, args: new PyTuple(args), kwargs });
 
 async function rejectText(p: Promise<unknown>): Promise<string> {
   try {
@@ -64,9 +63,7 @@ describe('dispatchOperation (pyrogue _doOperation)', () => {
     expect(await rejectText(dispatchOperation(root, full(7n, 'get')))).toBe("builtins.TypeError: argument of type 'int' is not iterable");
   });
   test('err:missing-keys: getattr(node, None)', async () => {
-    expect(await rejectText(dispatchOperation(root, req({ path: 'Root.Dev.Int' })))).toBe(
-      "builtins.TypeError: attribute name must be string, not 'NoneType'",
-    );
+    expect(await rejectText(dispatchOperation(root, req({ path: 'Root.Dev.Int' })))).toBe("builtins.TypeError: attribute name must be string, not 'NoneType'");
     expect(await rejectText(dispatchOperation(root, full('Root.Dev.Int', 3n)))).toBe("builtins.TypeError: attribute name must be string, not 'int'");
   });
   test('missing keys default to (), {}', async () => {
@@ -166,6 +163,7 @@ describe('BinaryPort (pyrogue _doRequest)', () => {
   });
   test('a codec that cannot even encode the exception: hand-built fallback pickle', async () => {
     const broken: PickleCodec = {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the fake codec does not use this
       decode: fakeCodec.decode,
       encode: () => {
         throw new Error('boom');
@@ -312,19 +310,19 @@ describe('router helpers', () => {
     const q = new KeyedSerialQueue();
     const log: string[] = [];
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A1 start');
       await sleep(50);
       log.push('A1 end');
     });
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A2');
       throw new Error('x');
     });
-    q.run('A', async () => {
+    void q.run('A', async () => {
       log.push('A3');
     });
-    q.run('B', async () => {
+    void q.run('B', async () => {
       log.push('B1');
     });
     expect(q.busy('A')).toBe(true);

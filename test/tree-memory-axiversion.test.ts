@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { wireText } from '../src/py/errors';
 import { PyDict, PyTuple, PyValue } from '../src/py/values';
-import { AxiVersion, timedeltaStr } from '../src/tree/axiversion';
+import { AxiVersion, timedeltaStr } from '../src/examples/axiversion';
 import { EmulatedMemory } from '../src/tree/memory';
 import { RemoteCommand, RemoteVariable } from '../src/tree/remote';
 import { Root } from '../src/tree/root';
@@ -17,7 +17,7 @@ import { BaseCommand } from '../src/tree/command';
 import { Node } from '../src/tree/node';
 import { isPyCallable } from '../src/tree/surface';
 import { fromCanon } from './support/canon';
-import { canon, GOLDEN } from './tree-support';
+import { canon, GOLDEN } from './support/tree';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -83,7 +83,7 @@ describe('AxiVersion vs tree.json', () => {
           else if (k === 'model') {
             const m = (node as RemoteVariable)._mem.model;
             got = { class: m.className, name: m.name, bitSize: m.bitSize };
-          } else got = canon((await node.pyCall(k)) as PyValue);
+          } else got = canon(await node.pyCall(k));
         } catch (e) {
           got = { error: wireText(e) };
         }
@@ -132,10 +132,10 @@ describe('AxiVersion transcript replay (tree level)', () => {
       try {
         const node = root.getNode(p);
         if (!node) got = null;
-        else if (attr === null) got = canon(node as unknown as PyValue);
+        else if (attr === null) got = canon(node);
         else {
           const a = node.pyGetAttr(attr);
-          got = canon(isPyCallable(a) ? ((await a.call(args, kwargs)) as PyValue) : (a as PyValue));
+          got = canon(isPyCallable(a) ? await a.call(args, kwargs) : a);
         }
       } catch (err) {
         got = { obj: 'builtins.Exception', args: [wireText(err)] };

@@ -9,8 +9,7 @@ import { EmulatedMemory, MemoryBackend } from '../src/tree/memory';
 import * as M from '../src/tree/model';
 import { Block, MemVariable, MemVariableOptions, TxType, buildBlocks, cFormatF, GeneralError } from '../src/tree/block';
 import { NdArray, PyDict, PyValue } from '../src/py/values';
-import { canon, GOLDEN } from './tree-support';
-
+import { canon, GOLDEN } from './support/tree';
 
 function memVar(o: Partial<MemVariableOptions> & { name: string; model: M.Model }): MemVariable {
   const bitSize = o.bitSize ?? [o.model.bitSize];
@@ -123,6 +122,7 @@ describe('models', () => {
   test('cFormatF is printf %f', () => {
     expect(cFormatF(100)).toBe('100.000000');
     expect(cFormatF(4294967295)).toBe('4294967295.000000');
+    // eslint-disable-next-line no-loss-of-precision -- the rounding is what the test shows
     expect(cFormatF(18446744073709551615)).toBe('18446744073709551616.000000');
     expect(cFormatF(-3.4e38)).toBe('-339999999999999996123846586046231871488.000000');
     expect(cFormatF(0.1)).toBe('0.100000');

@@ -7,7 +7,7 @@
 import { createReferenceRoot, loadAxiVersion } from '../src/examples/reference';
 import { BaseCommand, BaseVariable, Device, Node, Root } from '../src/tree';
 import { PyValue } from '../src/py/values';
-import { canon, GoldenNode, loadTree } from './tree-support';
+import { canon, loadTree } from './support/tree';
 
 const tree = loadTree();
 const VOLATILE_VALUE = new Set(['Root.Time', 'Root.LocalTime', 'Root.SystemLog', 'Root.SystemLogLast', 'Root.RogueDirectory']);
@@ -76,7 +76,7 @@ describe('reference tree vs tree.json', () => {
     const tsPaths = ts.map((n) => n.path);
     const goldenPaths = tree.nodes.map((n) => n.path);
     const expectedPaths = axiAvailable ? goldenPaths : goldenPaths.filter((p) => !isAxi(p));
-    for (const g of tree.nodes as GoldenNode[]) {
+    for (const g of tree.nodes) {
       const n = root.getNode(g.path);
       if (!n) {
         if (isAxi(g.path)) axiNodesBad++;
@@ -89,10 +89,11 @@ describe('reference tree vs tree.json', () => {
       const a = attrs(n);
       let ok = true;
       for (const k of Object.keys(g)) {
-        if (k === 'path' || k === 'bitOffset' || k === 'bitSize' || k === 'varBytes' || k === 'base' || k === 'verifyEn' || k === 'overlapEn' || k === 'bulkEn') continue;
+        if (k === 'path' || k === 'bitOffset' || k === 'bitSize' || k === 'varBytes' || k === 'base' || k === 'verifyEn' || k === 'overlapEn' || k === 'bulkEn')
+          continue;
         if (!(k in a)) continue;
         if ((k === 'value' || k === 'valueDisp') && VOLATILE_VALUE.has(g.path)) continue;
-        const want = k === 'children' && !axiAvailable ? (g[k] as string[]).filter((c) => !(g.path === 'Root' && c === 'AxiVersion')) : g[k];
+        const want = k === 'children' && !axiAvailable ? g[k].filter((c) => !(g.path === 'Root' && c === 'AxiVersion')) : g[k];
         const same = JSON.stringify(a[k]) === JSON.stringify(want);
         if (same) attrsOk++;
         else {
@@ -101,8 +102,11 @@ describe('reference tree vs tree.json', () => {
           if (!isAxi(g.path)) failures.push(`${g.path}.${k}: got ${JSON.stringify(a[k])} want ${JSON.stringify(want)}`);
         }
       }
-      if (isAxi(g.path)) ok ? axiNodesOk++ : axiNodesBad++;
-      else ok ? nodesOk++ : nodesBad++;
+      if (isAxi(g.path)) {
+        if (ok) axiNodesOk++;
+        else axiNodesBad++;
+      } else if (ok) nodesOk++;
+      else nodesBad++;
     }
     // class metadata
     let classesOk = 0;
@@ -123,7 +127,6 @@ describe('reference tree vs tree.json', () => {
       if (same) classesOk++;
       else classFailures.push(`${cname}: bases ${JSON.stringify(info.bases)} props ${JSON.stringify(info.props)} funcs ${JSON.stringify(funcs)}`);
     }
-    // eslint-disable-next-line no-console
     console.log(
       [
         `tree.json: ${nodesOk}/${nodesOk + nodesBad} non-AxiVersion nodes match; AxiVersion nodes ${axiNodesOk}/${axiNodesOk + axiNodesBad} (AxiVersion ${axiAvailable ? 'present' : 'not yet available'})`,

@@ -96,7 +96,10 @@ describe('value checks on set (LocalBlock.set order: range, then type)', () => {
     );
     expect(log(root).slice(-2)).toEqual([
       expect.objectContaining({ name: 'pyrogue.Variable.LocalVariable.Root.Dev.F', exception: 'VariableError', levelNumber: 40 }),
-      expect.objectContaining({ exception: null, message: expect.stringMatching(/^Error setting value 1\.5 to variable Root\.Dev\.F with type float\. Exception=Type mismatch/) }),
+      expect.objectContaining({
+        exception: null,
+        message: expect.stringMatching(/^Error setting value 1\.5 to variable Root\.Dev\.F with type float\. Exception=Type mismatch/),
+      }),
     ]);
     expect(root.SystemLog.value()).toContain('"levelNumber": 40}'); // an int in the JSON text, not 40.0
   });
@@ -195,7 +198,9 @@ describe('YAML config walk', () => {
 
   test('a key that is not text fails as re.split does; entries run in YAML order up to the failure', async () => {
     const root = await tree();
-    await expect(later(() => root.setYaml('Root:\n  Demo:\n    Int: 5\n    1: 2\n    Negative: 6\n'))).rejects.toThrow("expected string or bytes-like object, got 'int'");
+    await expect(later(() => root.setYaml('Root:\n  Demo:\n    Int: 5\n    1: 2\n    Negative: 6\n'))).rejects.toThrow(
+      "expected string or bytes-like object, got 'int'",
+    );
     expect(root.getNode('Root.Demo.Int')!.pyGetAttr('value')).toBeDefined();
     expect((root.getNode('Root.Demo.Int') as BaseVariable).value()).toBe(5n);
     expect((root.getNode('Root.Demo.Negative') as BaseVariable).value()).toBe(-5n);
@@ -212,7 +217,7 @@ describe('YAML config walk', () => {
     const vals = async () => ((await arr.get()) as NdArray).items();
     await root.setYaml('Root:\n  Dev:\n    Arr[1:3]: 6\n');
     expect(await vals()).toEqual([0n, 6n, 6n, 0n, 0n, 0n]);
-    await root.setYaml("Root:\n  Dev:\n    Arr[3:6]: '[7, \"8\", 9]'\n");
+    await root.setYaml('Root:\n  Dev:\n    Arr[3:6]: \'[7, "8", 9]\'\n');
     expect(await vals()).toEqual([0n, 6n, 6n, 7n, 8n, 9n]);
     await root.setYaml('Root:\n  Dev:\n    Arr[:2]: [1, 2]\n    Arr:\n      5: 0x10\n');
     expect(await vals()).toEqual([1n, 2n, 6n, 7n, 8n, 16n]);
@@ -239,7 +244,9 @@ describe('YAML config walk', () => {
     await root.loadYaml(path.join(dir, 'top.yml'));
     expect((root.getNode('Root.Demo.Int') as BaseVariable).value()).toBe(41n);
     expect((root.getNode('Root.Demo.Text') as BaseVariable).value()).toBe('included');
-    await expect(later(() => root.setYaml('Root:\n  Demo: !include sub/demo.yml\n'))).rejects.toThrow('expected str, bytes or os.PathLike object, not ScalarNode');
+    await expect(later(() => root.setYaml('Root:\n  Demo: !include sub/demo.yml\n'))).rejects.toThrow(
+      'expected str, bytes or os.PathLike object, not ScalarNode',
+    );
     await expect(later(() => root.loadYaml(path.join(dir, 'top.txt')))).rejects.toThrow('must be a directory or end in .yml or .yaml');
   });
 
@@ -256,9 +263,9 @@ describe('YAML config walk', () => {
     ['reference', () => createReferenceRoot({ heartbeatMs: 0 })],
     ['example', () => createExampleRoot({ pollEn: false })],
   ])('setYaml(getYaml()) is a round trip on the %s tree, arrays included', async (_name, make) => {
-    const root = make() as Root;
+    const root = make();
     await root.start();
-    const before = (await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] })) as string;
+    const before = await root.getYaml({ modes: ['RW', 'WO'], excGroups: ['NoConfig'] });
     root.clearLog();
     await root.setYaml(before);
     expect(log(root).filter((e) => e.levelNumber >= 40)).toEqual([]);
@@ -268,7 +275,7 @@ describe('YAML config walk', () => {
 });
 
 describe('polling', () => {
-  test("a polled LinkVariable gives its interval to dependencies that poll slower or not at all", async () => {
+  test('a polled LinkVariable gives its interval to dependencies that poll slower or not at all', async () => {
     const a = new LocalVariable({ name: 'A', value: 1n });
     const b = new LocalVariable({ name: 'B', value: 1n, pollInterval: 0.5 });
     const c = new LocalVariable({ name: 'C', value: 1n, pollInterval: 5 });

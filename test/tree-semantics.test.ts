@@ -4,21 +4,10 @@
  * listeners, commands, logging, heartbeat, polling.
  */
 import { createReferenceRoot, Demo } from '../src/examples/reference';
-import {
-  BaseCommand,
-  BaseVariable,
-  Device,
-  isPyCallable,
-  LinkVariable,
-  LocalCommand,
-  LocalVariable,
-  Node,
-  Root,
-  VariableValue,
-} from '../src/tree';
+import { BaseCommand, BaseVariable, Device, isPyCallable, LinkVariable, LocalCommand, LocalVariable, Node, Root, VariableValue } from '../src/tree';
 import { PyError, PyValueError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PY_REPR, PyDict, PyObject, PyOrderedDict, PyValue } from '../src/py/values';
-import { canon } from './tree-support';
+import { canon } from './support/tree';
 
 async function call(n: Node, attr: string, args: PyValue[] = [], kwargs: Record<string, PyValue> = {}): Promise<PyValue> {
   const a = n.pyGetAttr(attr);
@@ -161,7 +150,13 @@ describe('values, display, bad input', () => {
     await root.waitOnUpdate();
     const last = JSON.parse(root.SystemLogLast.value() as string);
     expect(Object.keys(last)).toEqual(['created', 'name', 'message', 'exception', 'traceBack', 'levelName', 'levelNumber']);
-    expect(last).toMatchObject({ name: 'pyrogue.Variable.LocalVariable.Root.Demo.Enum', exception: null, traceBack: null, levelName: 'ERROR', levelNumber: 40 });
+    expect(last).toMatchObject({
+      name: 'pyrogue.Variable.LocalVariable.Root.Demo.Enum',
+      exception: null,
+      traceBack: null,
+      levelName: 'ERROR',
+      levelNumber: 40,
+    });
   });
 
   test('bad int text, wrong type, bad index: errors and nothing changes', async () => {
@@ -231,7 +226,13 @@ describe('batching, listeners, commands', () => {
     await root.waitOnUpdate();
     expect(paths()).toEqual([['Root.Demo.Int', 'Root.Demo.IntTimesTwo']]);
     expect(canon(batches[0][1][1])).toEqual(
-      canon(PyObject.instance('pyrogue._Variable', 'VariableValue', PyDict.from({ value: 34n, valueDisp: '34', disp: '{}', enum: null, updated: false, status: 'None', severity: 'None' }))),
+      canon(
+        PyObject.instance(
+          'pyrogue._Variable',
+          'VariableValue',
+          PyDict.from({ value: 34n, valueDisp: '34', disp: '{}', enum: null, updated: false, status: 'None', severity: 'None' }),
+        ),
+      ),
     );
   });
 
@@ -300,7 +301,12 @@ describe('batching, listeners, commands', () => {
     await root.waitOnUpdate();
     expect(paths()).toEqual([['Root.SystemLogLast', 'Root.SystemLog']]);
     const last = JSON.parse(root.SystemLogLast.value() as string);
-    expect(last).toMatchObject({ name: 'pyrogue.Command.BaseCommand.Root.Demo.Fail', message: 'command failed on purpose', exception: 'ValueError', levelName: 'ERROR' });
+    expect(last).toMatchObject({
+      name: 'pyrogue.Command.BaseCommand.Root.Demo.Fail',
+      message: 'command failed on purpose',
+      exception: 'ValueError',
+      levelName: 'ERROR',
+    });
     expect(Array.isArray(last.traceBack)).toBe(true);
     expect(JSON.parse(root.SystemLog.value() as string)).toHaveLength(1);
     await call(root.child('ClearLog')!, '__call__');
@@ -310,11 +316,18 @@ describe('batching, listeners, commands', () => {
   test('async command functions are awaited', async () => {
     const d = new Device({ name: 'Async' });
     const r = new Root({ name: 'R', heartbeatMs: 0, pollEn: false });
-    d.add(new LocalCommand({ name: 'Slow', value: 0n, arg: true, function: async ({ arg }) => {
-      await new Promise((res) => setTimeout(res, 5));
-      if (arg === 0n) throw new PyValueError('zero');
-      return (arg as bigint) + 1n;
-    } }));
+    d.add(
+      new LocalCommand({
+        name: 'Slow',
+        value: 0n,
+        arg: true,
+        function: async ({ arg }) => {
+          await new Promise((res) => setTimeout(res, 5));
+          if (arg === 0n) throw new PyValueError('zero');
+          return (arg as bigint) + 1n;
+        },
+      }),
+    );
     r.add(d);
     const c = r.getNode('R.Async.Slow')!;
     expect(await call(c, '__call__', [1n])).toBe(2n);
@@ -393,10 +406,13 @@ describe('heartbeat and polling', () => {
     const root = new Root({ name: 'Root', heartbeatMs: 20, pollEn: false });
     const got: string[][] = [];
     let cur: string[] = [];
-    root.addVarListener((p) => cur.push(p), () => {
-      got.push(cur);
-      cur = [];
-    });
+    root.addVarListener(
+      (p) => cur.push(p),
+      () => {
+        got.push(cur);
+        cur = [];
+      },
+    );
     await root.start();
     await new Promise((r) => setTimeout(r, 70));
     await root.stop();
@@ -432,7 +448,7 @@ describe('heartbeat and polling', () => {
     expect(l.mode).toBe('RW');
     expect(l.value()).toBe(3n);
     expect(l.disp).toBe('{:#x}');
-    l.set(4n);
+    void l.set(4n);
     expect(a.value()).toBe(4n);
   });
 });

@@ -8,12 +8,12 @@ import { createReferenceRoot, loadAxiVersion } from '../src/examples/reference';
 import { isPyCallable, Root, VariableValue } from '../src/tree';
 import { PyError, wireText } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PyDict, PyObject, PyTuple, PyUnpicklable, PyValue } from '../src/py/values';
-import { canon, Exchange, loadTranscript } from './tree-support';
+import { canon, loadTranscript } from './support/tree';
 
 type C = unknown;
 /** canonical (golden) form → PyValue, for requests */
 function decode(c: C): PyValue {
-  if (c === null || typeof c === 'boolean' || typeof c === 'string') return c as PyValue;
+  if (c === null || typeof c === 'boolean' || typeof c === 'string') return c;
   if (Array.isArray(c)) return c.map(decode);
   const o = c as Record<string, unknown>;
   if ('int' in o) return BigInt(o.int as string);
@@ -42,7 +42,11 @@ function replyCanon(v: PyValue): C {
     return {
       obj: 'numpy.core.multiarray.scalar',
       args: [
-        { obj: 'numpy.dtype', args: [v.dtype.pickleName, false, true], state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] } },
+        {
+          obj: 'numpy.dtype',
+          args: [v.dtype.pickleName, false, true],
+          state: { tuple: [{ int: '3' }, v.dtype.byteorder, null, null, null, { int: '-1' }, { int: '-1' }, { int: '0' }] },
+        },
         { bytes: Buffer.from(v.data).toString('hex') },
       ],
     };
@@ -59,9 +63,9 @@ function yamlNorm(t: string, axi: boolean): string {
   const out: string[] = [];
   let skip = false;
   for (const l of lines) {
-    if (/^  \S/.test(l)) skip = !axi && l.startsWith('  AxiVersion:');
+    if (/^ {2}\S/.test(l)) skip = !axi && l.startsWith('  AxiVersion:');
     if (skip) continue;
-    out.push(l.replace(/^(  (Time|RogueDirectory): ).*/, '$1<volatile>'));
+    out.push(l.replace(/^( {2}(Time|RogueDirectory): ).*/, '$1<volatile>'));
   }
   return out.join('\n');
 }
@@ -98,7 +102,7 @@ describe('golden transcript replay (tree layer)', () => {
     let pubOk = 0;
     let pubBad = 0;
     for (const e of ex) {
-      if (!e.request || typeof e.request !== 'object' || !('dict' in (e.request as object))) continue; // malformed-request cases are the server's
+      if (!e.request || typeof e.request !== 'object' || !('dict' in e.request)) continue; // malformed-request cases are the server's
       const req = decode(e.request) as PyDict;
       const path = req.get('path') as string | null;
       const usesAxi = (typeof path === 'string' && path.includes('AxiVersion')) || (path === 'Root' && req.get('attr') === 'nodes') || path === '__ROOT__';
@@ -131,8 +135,12 @@ describe('golden transcript replay (tree layer)', () => {
       let ok = addr(JSON.stringify(reply)) === addr(JSON.stringify(e.reply));
       if (YAML_IDS.has(e.id)) {
         ok = typeof reply === 'string' && yamlNorm(reply, false) === yamlNorm(e.reply as string, false);
-        if (axi && typeof reply === 'string' && yamlNorm(reply, true) !== yamlNorm(e.reply as string, true)) axiFails.push(`${e.id}: AxiVersion YAML section differs`);
-        if (!ok) sink.push(`${e.id}: YAML got\n${typeof reply === 'string' ? yamlNorm(reply, false) : JSON.stringify(reply)}\nwant\n${yamlNorm(e.reply as string, false)}`);
+        if (axi && typeof reply === 'string' && yamlNorm(reply, true) !== yamlNorm(e.reply as string, true))
+          axiFails.push(`${e.id}: AxiVersion YAML section differs`);
+        if (!ok)
+          sink.push(
+            `${e.id}: YAML got\n${typeof reply === 'string' ? yamlNorm(reply, false) : JSON.stringify(reply)}\nwant\n${yamlNorm(e.reply as string, false)}`,
+          );
       }
       stats[fam] = stats[fam] ?? [0, 0];
       stats[fam][ok ? 0 : 1]++;
@@ -152,6 +160,7 @@ describe('golden transcript replay (tree layer)', () => {
       // the recording leaves the heartbeat (Root.Time / Root.LocalTime) out of publish sets
       const keys = (m: Map<string, C>) => [...m.keys()].filter((k) => (axi || !k.includes('AxiVersion')) && k !== 'Root.Time' && k !== 'Root.LocalTime').sort();
       let pOk = JSON.stringify(keys(got)) === JSON.stringify(keys(want));
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- a list's JS text (comma-joined) is the message
       if (!pOk) sink.push(`${e.id}: extra ${keys(got).filter((k) => !want.has(k))} missing ${keys(want).filter((k) => !got.has(k))}`);
       if (pOk)
         for (const k of keys(want))
@@ -165,10 +174,12 @@ describe('golden transcript replay (tree layer)', () => {
         sink.push(`${e.id}: PUBLISH got ${JSON.stringify(keys(got)).slice(0, 300)} want ${JSON.stringify(keys(want)).slice(0, 300)}`);
       }
     }
-    // eslint-disable-next-line no-console
     console.log(
       [
-        'transcript replay (tree layer): ' + Object.entries(stats).map(([f, [o, b]]) => `${f} ${o}/${o + b}`).join(', '),
+        'transcript replay (tree layer): ' +
+          Object.entries(stats)
+            .map(([f, [o, b]]) => `${f} ${o}/${o + b}`)
+            .join(', '),
         `publish sets: ${pubOk}/${pubOk + pubBad} (AxiVersion paths ${axi ? 'included' : 'excluded'})`,
         `AxiVersion exchanges: ${axi ? `${axiFails.length} mismatches` : 'not available'}`,
         ...fails.slice(0, 60),

@@ -43,7 +43,10 @@ function loadGolden(file = TRANSCRIPT) {
 
 const INTERESTING = [0x00, 0x01, 0x02, 0x04, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x28, 0x29, 0x2e, 0x4e, 0x5d, 0x7d, 0x93, 0x94, 0x95];
 // Pickle opcodes a decoder must handle or refuse (protocols 0..5), including the dangerous ones.
-const OPCODES = Buffer.from('()*.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu}~\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98', 'latin1');
+const OPCODES = Buffer.from(
+  '()*.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu}~\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98',
+  'latin1',
+);
 const LENGTH_OPS = new Set([0x95, 0x58, 0x42, 0x8d, 0x8e, 0x96, 0x54, 0x8a, 0x8b]);
 
 /** Deeply nested or huge-but-short pickles (decoder resource limits). */
@@ -59,7 +62,10 @@ function bombs(rng) {
       return Buffer.concat([head, Buffer.alloc(n, 0x29), Buffer.from('.')]);
     case 3: {
       // a request whose args are a deeply nested list, to a command that echoes it back
-      const req = Buffer.from('80049500000000000000007d94288c0470617468948c0e526f6f742e44656d6f2e4563686f948c0461747472948c085f5f63616c6c5f5f948c046172677394', 'hex');
+      const req = Buffer.from(
+        '80049500000000000000007d94288c0470617468948c0e526f6f742e44656d6f2e4563686f948c0461747472948c085f5f63616c6c5f5f948c046172677394',
+        'hex',
+      );
       const depth = 100 + rng.int(50000);
       const tail = Buffer.from('858c066b7761726773947d94752e', 'hex');
       return Buffer.concat([req, Buffer.alloc(depth, 0x5d), Buffer.alloc(depth - 1, 0x61), tail]);
@@ -81,7 +87,12 @@ function makeInput(rng, golden) {
     const src = rng.next() < 0.85 ? Buffer.from(rng.pick(golden.str)) : rng.bytes(rng.int(200));
     return { kind: 'str', port: 'str', frames: [mutate(rng, src, golden.str)] };
   }
-  if (r < 0.16) return { kind: 'random', port: 'bin', frames: [rng.next() < 0.5 ? rng.bytes(rng.int(300)) : Buffer.concat([Buffer.from([0x80, rng.int(6)]), rng.bytes(rng.int(300))])] };
+  if (r < 0.16)
+    return {
+      kind: 'random',
+      port: 'bin',
+      frames: [rng.next() < 0.5 ? rng.bytes(rng.int(300)) : Buffer.concat([Buffer.from([0x80, rng.int(6)]), rng.bytes(rng.int(300))])],
+    };
   if (r < 0.17) return { kind: 'bomb', port: 'bin', frames: [bombs(rng)] };
   if (r < 0.18) return { kind: 'multipart', port: 'bin', frames: [Buffer.from(rng.pick(golden.bin)), Buffer.from(rng.pick(golden.bin))] };
   if (r < 0.185) return { kind: 'empty', port: 'bin', frames: [Buffer.alloc(0)] };
@@ -193,12 +204,14 @@ async function runFuzz(opts) {
           if (!body || body.length === 0) {
             if (input.port === 'bin') {
               stats.emptyBin++;
-              if (stats.failures.length < 20) stats.failures.push({ kind: input.kind, why: 'empty reply', hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex') });
+              if (stats.failures.length < 20)
+                stats.failures.push({ kind: input.kind, why: 'empty reply', hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex') });
             } else stats.emptyStr++;
           }
         } catch (e) {
           stats.timeouts++;
-          if (stats.failures.length < 20) stats.failures.push({ kind: input.kind, why: String(e && e.message), hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex') });
+          if (stats.failures.length < 20)
+            stats.failures.push({ kind: input.kind, why: String(e && e.message), hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex') });
           s.close();
           socks[input.port] = newSock(input.port === 'bin' ? port + 1 : port + 2);
         }

@@ -23,7 +23,10 @@ async function main() {
     process.exit(0);
   };
   process.on('SIGTERM', stop);
-  process.stdin.on('end', stop).on('error', () => undefined).resume();
+  process.stdin
+    .on('end', stop)
+    .on('error', () => undefined)
+    .resume();
   setTimeout(stop, maxSeconds * 1000).unref();
   console.log(JSON.stringify({ ready: true }));
   while (!sock.closed) {

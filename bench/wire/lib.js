@@ -247,7 +247,7 @@ function writeRequests(spec, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-r
 function readRecords(file) {
   const b = fs.readFileSync(file);
   const out = [];
-  for (let o = 0; o + 4 <= b.length; ) {
+  for (let o = 0; o + 4 <= b.length;) {
     const l = b.readUInt32LE(o);
     out.push(b.subarray(o + 4, o + 4 + l));
     o += 4 + l;

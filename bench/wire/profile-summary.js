@@ -31,7 +31,12 @@ function summarize(file, top = 25) {
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   const fmtRow = ([k, t]) => `  ${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`;
   const text = ['by function:', ...sorted(fn).map(fmtRow), 'by file:', ...sorted(files).slice(0, 15).map(fmtRow)].join('\n');
-  return { total_ms: total / 1000, functions: sorted(fn).map(([k, t]) => ({ name: k, pct: (100 * t) / total })), files: sorted(files).map(([k, t]) => ({ file: k, pct: (100 * t) / total })), text };
+  return {
+    total_ms: total / 1000,
+    functions: sorted(fn).map(([k, t]) => ({ name: k, pct: (100 * t) / total })),
+    files: sorted(files).map(([k, t]) => ({ file: k, pct: (100 * t) / total })),
+    text,
+  };
 }
 
 module.exports = { summarize };

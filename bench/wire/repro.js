@@ -46,7 +46,11 @@ async function main() {
     if (what === 'flood') {
       const kids = [];
       for (let i = 0; i < 2; i++) {
-        const c = spawn(process.execPath, [path.join(__dirname, 'client.js'), JSON.stringify({ port: rep, mode: 'flood', clients: 4, file: files.ro, maxSeconds: 30 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const c = spawn(
+          process.execPath,
+          [path.join(__dirname, 'client.js'), JSON.stringify({ port: rep, mode: 'flood', clients: 4, file: files.ro, maxSeconds: 30 })],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         await new Promise((r) => c.stdout.once('data', r));
         kids.push(c);
       }

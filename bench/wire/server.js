@@ -140,7 +140,9 @@ async function main() {
       if (opts.gcOnMemLog && global.gc) global.gc();
       const m = process.memoryUsage();
       const mib = (x) => Math.round(x / 1048576);
-      process.stderr.write(`[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`);
+      process.stderr.write(
+        `[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`,
+      );
     }, opts.memLogMs).unref();
   }
   // keep alive while serving

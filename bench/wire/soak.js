@@ -65,7 +65,8 @@ async function fuzzPhase(o, checks) {
       seed: o.seed,
       timeoutMs: 10000,
       onProgress: (s) => {
-        if ((s.answered + s.timeouts) % 20000 === 0) console.log(`[soak] fuzz: ${s.answered + s.timeouts} done, server RSS ${srv.rss()?.rss_mib.toFixed(0)} MiB`);
+        if ((s.answered + s.timeouts) % 20000 === 0)
+          console.log(`[soak] fuzz: ${s.answered + s.timeouts} done, server RSS ${srv.rss()?.rss_mib.toFixed(0)} MiB`);
       },
     });
     mem.stop();
@@ -119,13 +120,21 @@ async function loadPhase(o, checks) {
     dir,
   );
   const seconds = o.minutes * 60;
-  const srv = await lib.startServer({ tree: 'bench', port: await lib.freeBasePort(), maxSeconds: seconds + 600, memLogMs: Math.max(10000, (seconds * 1000) / 20) });
+  const srv = await lib.startServer({
+    tree: 'bench',
+    port: await lib.freeBasePort(),
+    maxSeconds: seconds + 600,
+    memLogMs: Math.max(10000, (seconds * 1000) / 20),
+  });
   const mem = sampler(srv, Math.max(1000, Math.min(5000, (seconds * 1000) / 120)));
   try {
     const sub = await lib.startSub({ port: srv.port, subs: 4, mark: 'Bench.Counter', maxSeconds: seconds + 120, idleMs: 5000 });
     console.log(`[soak] load: ${o.minutes} min, 6 read clients + 2 set clients + 4 subscribers, server pid ${srv.pid}`);
     const common = { port: srv.port + 1, warmup: 0, duration: seconds, learn: true, timeoutMs: 10000, extraMs: 120000 };
-    const [reads, sets] = await Promise.all([lib.runLoadgen({ ...common, file: files.reads, clients: 6 }), lib.runLoadgen({ ...common, file: files.sets, clients: 2 })]);
+    const [reads, sets] = await Promise.all([
+      lib.runLoadgen({ ...common, file: files.reads, clients: 6 }),
+      lib.runLoadgen({ ...common, file: files.sets, clients: 2 }),
+    ]);
     const subs = await sub.result;
     mem.stop();
     const s = mem.samples;
@@ -138,14 +147,26 @@ async function loadPhase(o, checks) {
     const frames = subs.subscribers.map((x) => x.frames);
     const res = {
       minutes: o.minutes,
-      reads: { rps: reads.ok_window / reads.window_s, ok: reads.ok_total, lost: reads.lost, empty: reads.empty, mismatch: reads.mismatch, p50_us: reads.p50_us, p99_us: reads.p99_us, max_us: reads.max_us },
+      reads: {
+        rps: reads.ok_window / reads.window_s,
+        ok: reads.ok_total,
+        lost: reads.lost,
+        empty: reads.empty,
+        mismatch: reads.mismatch,
+        p50_us: reads.p50_us,
+        p99_us: reads.p99_us,
+        max_us: reads.max_us,
+      },
       sets: { rps: sets.ok_window / sets.window_s, ok: sets.ok_total, lost: sets.lost, empty: sets.empty, mismatch: sets.mismatch, p99_us: sets.p99_us },
       subscribers: { frames, lostUpdates: frames.map((f) => sets.ok_total - f) },
       rssMiB: { start: s[0]?.rss, warmEnd_s: warmEnd, afterWarmup: base, end, growthPct: 100 * growth, max: Math.max(...s.map((x) => x.rss)) },
       alive: srv.alive(),
     };
     checks.push(['load: server alive', res.alive]);
-    checks.push([`load: 0 lost replies (reads ${reads.lost}+${reads.empty} empty, sets ${sets.lost}+${sets.empty} empty)`, reads.lost + reads.empty + sets.lost + sets.empty === 0]);
+    checks.push([
+      `load: 0 lost replies (reads ${reads.lost}+${reads.empty} empty, sets ${sets.lost}+${sets.empty} empty)`,
+      reads.lost + reads.empty + sets.lost + sets.empty === 0,
+    ]);
     checks.push([`load: 0 mismatched replies (${reads.mismatch + sets.mismatch})`, reads.mismatch + sets.mismatch === 0]);
     checks.push([`load: 0 lost updates at every subscriber (${res.subscribers.lostUpdates.join(', ')})`, res.subscribers.lostUpdates.every((x) => x === 0)]);
     checks.push([`load: RSS growth after warm-up ${res.rssMiB.growthPct.toFixed(1)} % < 5 %`, growth < 0.05]);

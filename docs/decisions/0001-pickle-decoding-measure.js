@@ -9,14 +9,21 @@ const { execFileSync } = require('child_process');
 const { Parser } = require('pickleparser');
 
 const py = (expr, proto) =>
-  new Uint8Array(execFileSync('/usr/bin/python3', ['-c', `import pickle,sys,collections,numpy\nsys.stdout.buffer.write(pickle.dumps(${expr}, protocol=${proto}))`]));
+  new Uint8Array(
+    execFileSync('/usr/bin/python3', ['-c', `import pickle,sys,collections,numpy\nsys.stdout.buffer.write(pickle.dumps(${expr}, protocol=${proto}))`]),
+  );
 const show = (v) => {
   if (v === undefined) return 'undefined';
   if (typeof v === 'bigint') return `${v}n (bigint)`;
   if (typeof v === 'number') return `${Object.is(v, -0) ? '-0' : v} (number)`;
   if (v instanceof Uint8Array) return `Uint8Array[${v.length}]`;
   try {
-    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)).slice(0, 70) + (Object.getPrototypeOf(v) && Object.getPrototypeOf(v).__name__ ? ` <PObject ${Object.getPrototypeOf(v).__module__}.${Object.getPrototypeOf(v).__name__}>` : '');
+    return (
+      JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)).slice(0, 70) +
+      (Object.getPrototypeOf(v) && Object.getPrototypeOf(v).__name__
+        ? ` <PObject ${Object.getPrototypeOf(v).__module__}.${Object.getPrototypeOf(v).__name__}>`
+        : '')
+    );
   } catch (e) {
     return String(v);
   }
@@ -57,7 +64,9 @@ const cases = [
 const rows = [];
 for (const [label, expr, proto] of cases) {
   const b = py(expr, proto);
-  const pyOut = execFileSync('/usr/bin/python3', ['-c', 'import pickle,sys;print(repr(pickle.loads(sys.stdin.buffer.read()))[:60])'], { input: b }).toString().trim();
+  const pyOut = execFileSync('/usr/bin/python3', ['-c', 'import pickle,sys;print(repr(pickle.loads(sys.stdin.buffer.read()))[:60])'], { input: b })
+    .toString()
+    .trim();
   rows.push([label, pyOut, run(b).out]);
 }
 const hostile = [
@@ -72,7 +81,13 @@ for (const [label, hex] of hostile) {
   const b = new Uint8Array(Buffer.from(hex, 'hex'));
   let pyOut;
   try {
-    pyOut = execFileSync('/usr/bin/python3', ['-c', 'import pickle,sys\ntry: print(repr(pickle.loads(sys.stdin.buffer.read())))\nexcept Exception as e: print(type(e).__name__+": "+str(e))'], { input: b }).toString().trim();
+    pyOut = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import pickle,sys\ntry: print(repr(pickle.loads(sys.stdin.buffer.read())))\nexcept Exception as e: print(type(e).__name__+": "+str(e))'],
+      { input: b },
+    )
+      .toString()
+      .trim();
   } catch (e) {
     pyOut = 'error';
   }
@@ -81,7 +96,11 @@ for (const [label, hex] of hostile) {
 console.log('| input | CPython pickle.loads | pickleparser 0.2.1 |');
 console.log('| --- | --- | --- |');
 // Not given to CPython (it would run the command): pickleparser neither runs nor refuses it.
-rows.push(["os.system REDUCE (cos\\nsystem\\n(S'true'\\ntR.)", '(would execute the command)', run(new Uint8Array(Buffer.from("cos\nsystem\n(S'true'\ntR.", 'latin1'))).out]);
+rows.push([
+  "os.system REDUCE (cos\\nsystem\\n(S'true'\\ntR.)",
+  '(would execute the command)',
+  run(new Uint8Array(Buffer.from("cos\nsystem\n(S'true'\ntR.", 'latin1'))).out,
+]);
 const golden = require('fs')
   .readFileSync(require('path').join(__dirname, '..', '..', 'golden', 'transcript.jsonl'), 'utf8')
   .split('\n')
@@ -91,5 +110,9 @@ const golden = require('fs')
   .map((e) => new Uint8Array(Buffer.from(e.request_pickle, 'base64')));
 let ok = 0;
 for (const g of golden) if (!run(g).out.startsWith('throws')) ok++;
-rows.push([`golden transcript requests (${golden.length})`, "all decode but err:garbage and err:truncated (test/pickle-decode-golden.test.ts)", `${ok} return a value, ${golden.length - ok} throw`]);
+rows.push([
+  `golden transcript requests (${golden.length})`,
+  'all decode but err:garbage and err:truncated (interop/pickle-decode-golden.test.ts)',
+  `${ok} return a value, ${golden.length - ok} throw`,
+]);
 for (const r of rows) console.log(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);

@@ -130,8 +130,7 @@ export class MemoryTcpClient implements MemoryBackend {
    */
   async start(): Promise<void> {
     if (!this.waitReadyOnStart) return;
-    if (!(await this.waitReady(this.readyTimeout, 0.1)))
-      throw new Error(`Timed out waiting for remote TcpServer readiness on tcp://${this.addr}:${this.port}`);
+    if (!(await this.waitReady(this.readyTimeout, 0.1))) throw new Error(`Timed out waiting for remote TcpServer readiness on tcp://${this.addr}:${this.port}`);
   }
 
   /** Sends a readiness probe every `period` seconds (fresh id each) until one is answered 'OK', for at most `timeout` seconds. */
@@ -244,8 +243,7 @@ export class MemoryTcpClient implements MemoryBackend {
           this.stats.sendFailed++;
           const id = frames[0].readUInt32LE(0);
           const type = frames[3].readUInt32LE(0);
-          if (type !== BridgeType.Probe)
-            this.logger?.warn(`Failed to send transaction ${id} on tcp://${this.addr}:${this.port}: ${(e as Error).message}`);
+          if (type !== BridgeType.Probe) this.logger?.warn(`Failed to send transaction ${id} on tcp://${this.addr}:${this.port}: ${(e as Error).message}`);
         }
       }
     } finally {

@@ -190,7 +190,8 @@ export class MemoryTcpServer {
         const frames = this.sendQueue.shift()!;
         // No client connected: nobody to answer (a probe from a client whose response socket is not up yet).
         if (this.peers === 0) {
-          if (frames[3].readUInt32LE(0) !== BridgeType.Probe) this.logger?.warn(`memory TcpServer: response id=${frames[0].readUInt32LE(0)} dropped: no client connected`);
+          if (frames[3].readUInt32LE(0) !== BridgeType.Probe)
+            this.logger?.warn(`memory TcpServer: response id=${frames[0].readUInt32LE(0)} dropped: no client connected`);
           continue;
         }
         try {

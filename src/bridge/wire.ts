@@ -45,23 +45,27 @@ export function decodeHeader(frames: readonly Uint8Array[]): BridgeHeader | null
   };
 }
 
-export type ParsedRequest =
-  | { ok: true; header: BridgeHeader; data: Uint8Array | null }
-  | { ok: false; reason: string };
+export type ParsedRequest = { ok: true; header: BridgeHeader; data: Uint8Array | null } | { ok: false; reason: string };
 
 /** Server side: validates a request as rogue's TcpServer does (what is dropped, and why). */
 export function parseRequest(frames: readonly Uint8Array[]): ParsedRequest {
   if (frames.length !== 4 && frames.length !== 5) return { ok: false, reason: `bad frame count ${frames.length}` };
   const header = decodeHeader(frames);
-  if (!header) return { ok: false, reason: `bad header frame sizes ${frames.slice(0, 4).map((f) => f.length).join('/')}` };
+  if (!header)
+    return {
+      ok: false,
+      reason: `bad header frame sizes ${frames
+        .slice(0, 4)
+        .map((f) => f.length)
+        .join('/')}`,
+    };
   const { type, size } = header;
   if (type === BridgeType.Probe) {
     if (frames.length !== 4 || size !== 0) return { ok: false, reason: 'malformed readiness probe' };
     return { ok: true, header, data: null };
   }
   if (type === BridgeType.Write || type === BridgeType.Post) {
-    if (frames.length !== 5 || frames[4].length !== size)
-      return { ok: false, reason: `write id=${header.id} without a data frame of ${size} bytes` };
+    if (frames.length !== 5 || frames[4].length !== size) return { ok: false, reason: `write id=${header.id} without a data frame of ${size} bytes` };
     return { ok: true, header, data: frames[4] };
   }
   if (frames.length !== 4) return { ok: false, reason: `type ${type} id=${header.id} with a data frame` };

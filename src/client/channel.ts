@@ -18,15 +18,7 @@ import * as zmq from 'zeromq';
 import { decode } from '../pickle/decode';
 import { encode } from '../pickle/encode';
 import { PyDict, PyTuple, PyValue } from '../py/values';
-import {
-  ClientClosedError,
-  ClientConnectionError,
-  ClientProtocolError,
-  ClientTimeoutError,
-  RemoteError,
-  RequestContext,
-  isRemoteException,
-} from './errors';
+import { ClientClosedError, ClientConnectionError, ClientProtocolError, ClientTimeoutError, RemoteError, RequestContext, isRemoteException } from './errors';
 import { fromWire } from './values';
 
 /** How a client finds its server. */
@@ -173,13 +165,20 @@ export class RequestChannel {
   }
 
   /** pyrogue's `_remoteAttr(path, attr, *args, **kwargs)`. */
-  request(path: string | null, attr: string | null, args: readonly PyValue[] = [], kwargs: PyDict = new PyDict(), options: RequestOptions = {}): Promise<PyValue> {
+  request(
+    path: string | null,
+    attr: string | null,
+    args: readonly PyValue[] = [],
+    kwargs: PyDict = new PyDict(),
+    options: RequestOptions = {},
+  ): Promise<PyValue> {
     if (this.closed) return Promise.reject(new ClientClosedError(this.address));
     const ctx: RequestContext = { path, attr };
     let body: Buffer;
     try {
       body = encodeRequest(path, attr, args, kwargs, this.protocol);
     } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the caller threw, unchanged
       return Promise.reject(e);
     }
     this.pending++;
@@ -219,8 +218,7 @@ export class RequestChannel {
       if (errorCode(e) === 'EAGAIN') {
         const secs = ms / 1000;
         throw new ClientTimeoutError(
-          `no reply from pyrogue server ${this.address} (request port ${this.endpoint}) within ${secs} s` +
-            `${describe(ctx)}; is the server running?`,
+          `no reply from pyrogue server ${this.address} (request port ${this.endpoint}) within ${secs} s` + `${describe(ctx)}; is the server running?`,
           this.address,
           ctx,
         );

@@ -69,7 +69,7 @@ export class RemoteError extends PyError {
   static fromObject(o: PyObject, request: RequestContext | null = null): RemoteError {
     const cls = o.cls.qualified;
     const args = o.args;
-    const text = args.length === 0 ? '' : args.length === 1 ? (typeof args[0] === 'string' ? args[0] : pyStr(args[0])) : pyRepr(args as PyValue);
+    const text = args.length === 0 ? '' : args.length === 1 ? (typeof args[0] === 'string' ? args[0] : pyStr(args[0])) : pyRepr(args);
     // v6.12+: builtins.Exception("mod.Qual: msg") — the real type is in the text.
     if (cls === 'builtins.Exception' && args.length === 1 && typeof args[0] === 'string') return RemoteError.fromText(args[0], o, request);
     return new RemoteError(cls, o.cls.name === 'KeyError' && args.length === 1 ? pyRepr(args[0]) : text, o, request);
@@ -83,7 +83,10 @@ export function isRemoteException(v: PyValue): v is PyObject {
 
 /** Base of transport-level failures; carries the server address ("host:port"). */
 export class ClientError extends Error {
-  constructor(message: string, public readonly address: string) {
+  constructor(
+    message: string,
+    public readonly address: string,
+  ) {
     super(message);
     this.name = 'ClientError';
   }
@@ -91,7 +94,11 @@ export class ClientError extends Error {
 
 export class ClientTimeoutError extends ClientError {
   readonly code = 'ETIMEDOUT';
-  constructor(message: string, address: string, public readonly request: RequestContext | null = null) {
+  constructor(
+    message: string,
+    address: string,
+    public readonly request: RequestContext | null = null,
+  ) {
     super(message, address);
     this.name = 'ClientTimeoutError';
   }

@@ -33,29 +33,9 @@ export type { SimpleClientOptions, UpdateCallback } from './simple';
 export { VirtualClient, VirtualNode, VirtualAttributeError, PYROGUE_CLASSES } from './virtual';
 export type { VirtualClientOptions, RemotePath, LinkMonitor, CallArg, GetOptions as VirtualGetOptions, SetOptions as VirtualSetOptions } from './virtual';
 export type { VarListener as ClientVarListener } from './virtual';
-export {
-  RemoteError,
-  ClientError,
-  ClientTimeoutError,
-  ClientConnectionError,
-  ClientClosedError,
-  ClientProtocolError,
-  isRemoteException,
-} from './errors';
+export { RemoteError, ClientError, ClientTimeoutError, ClientConnectionError, ClientClosedError, ClientProtocolError, isRemoteException } from './errors';
 export type { RequestContext } from './errors';
-export {
-  RemoteVariableValue,
-  NodeInfo,
-  Kwargs,
-  PyFloatArg,
-  kw,
-  pyFloat,
-  toPy,
-  toJs,
-  fromWire,
-  VARIABLE_VALUE_CLASS,
-  VIRTUAL_FACTORY_CLASS,
-} from './values';
+export { RemoteVariableValue, NodeInfo, Kwargs, PyFloatArg, kw, pyFloat, toPy, toJs, fromWire, VARIABLE_VALUE_CLASS, VIRTUAL_FACTORY_CLASS } from './values';
 export type { FuncInfo } from './values';
 export { RequestChannel, UpdateChannel, parseServer, encodeRequest, decodeReply, decodePublish } from './channel';
 export type { ServerAddress, RequestChannelOptions, RequestOptions } from './channel';

@@ -87,8 +87,8 @@ function jsToNdArray(dtype: NpDtype, v: unknown[]): CallArg {
     shape.push(cur.length);
     if (cur.length === 0) break;
   }
-  const flat = (v as unknown[]).flat(shape.length) as unknown[];
-  if (flat.length !== shape.reduce((a, b) => a * b, 1) || !flat.every((x) => ['number', 'bigint', 'boolean'].includes(typeof x))) return v as CallArg;
+  const flat: unknown[] = v.flat(shape.length);
+  if (flat.length !== shape.reduce((a, b) => a * b, 1) || !flat.every((x) => ['number', 'bigint', 'boolean'].includes(typeof x))) return v;
   const conv = (x: unknown): PyValue => {
     if (dtype.kind === 'b') return Boolean(x);
     if (dtype.kind === 'f') return Number(x);
@@ -99,7 +99,7 @@ function jsToNdArray(dtype: NpDtype, v: unknown[]): CallArg {
 
 function classString(t: string): string {
   if (t.startsWith('<class ')) return t;
-  const q = t.includes('.') ? t : PYROGUE_CLASSES[t] ?? t;
+  const q = t.includes('.') ? t : (PYROGUE_CLASSES[t] ?? t);
   return `<class '${q}'>`;
 }
 
@@ -294,6 +294,7 @@ export class VirtualNode {
   }
   /** A descendant by relative dotted path ('AxiVersion.ScratchPad'), or null. */
   async child(relPath: string): Promise<VirtualNode | null> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node (pyrogue self)
     let n: VirtualNode | null = this;
     for (const part of relPath.split('.')) {
       if (!n) return null;
@@ -314,7 +315,9 @@ export class VirtualNode {
   /** An exposed property's current value. */
   prop(name: string): Promise<PyValue> {
     if (!this.info.props.includes(name)) {
-      return Promise.reject(new VirtualAttributeError(`${this.className} ${this.path} has no remote property '${name}' (props: ${this.info.props.join(', ') || 'none'})`));
+      return Promise.reject(
+        new VirtualAttributeError(`${this.className} ${this.path} has no remote property '${name}' (props: ${this.info.props.join(', ') || 'none'})`),
+      );
     }
     return this.client.remoteAttr(this.path, name);
   }
@@ -342,7 +345,9 @@ export class VirtualNode {
    */
   async call(func: string, ...args: CallArg[]): Promise<PyValue> {
     if (!(func in this.info.funcs)) {
-      throw new VirtualAttributeError(`${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`);
+      throw new VirtualAttributeError(
+        `${this.className} ${this.path} has no remote function '${func}' (funcs: ${Object.keys(this.info.funcs).join(', ') || 'none'})`,
+      );
     }
     if ((func === 'set' || func === 'post') && args.length > 0 && !(args[0] instanceof Kwargs)) {
       args = [await this.typedValue(args[0]), ...args.slice(1)];
@@ -385,7 +390,8 @@ export class VirtualNode {
     const nd = NUMPY_TYPE.exec(t);
     if (nd && Array.isArray(v)) return jsToNdArray(NUMPY_DTYPES[nd[1]], v);
     if (!FLOAT_TYPE.test(t)) return v;
-    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v as number);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a float variable value: number or list of numbers, as the server sent it
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? pyFloat(x) : x)) : pyFloat(v);
   }
 
   // Variable functions (pyrogue BaseVariable), typed.
@@ -420,26 +426,31 @@ export class VirtualNode {
    * A typed view of the props as promise getters and the funcs as methods:
    * `await node.$.disp`, `await node.$.set(5)`. Unknown names give undefined.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- attribute access on a remote node: any name, any Python value
   get $(): Record<string, any> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node (pyrogue self)
     const node = this;
-    return new Proxy({} as Record<string, unknown>, {
-      get(_t, key) {
-        if (typeof key !== 'string') return undefined;
-        if (key in node.info.funcs) return (...args: CallArg[]) => node.call(key, ...args);
-        if (node.info.props.includes(key)) return node.prop(key);
-        if (key === '__call__' && node.isCallable) return (...args: CallArg[]) => node.exec(...args);
-        return undefined;
+    return new Proxy(
+      {},
+      {
+        get(_t, key) {
+          if (typeof key !== 'string') return undefined;
+          if (key in node.info.funcs) return (...args: CallArg[]) => node.call(key, ...args);
+          if (node.info.props.includes(key)) return node.prop(key);
+          if (key === '__call__' && node.isCallable) return (...args: CallArg[]) => node.exec(...args);
+          return undefined;
+        },
+        has(_t, key) {
+          return typeof key === 'string' && (key in node.info.funcs || node.info.props.includes(key));
+        },
+        ownKeys() {
+          return [...node.info.props, ...Object.keys(node.info.funcs)];
+        },
+        getOwnPropertyDescriptor() {
+          return { enumerable: true, configurable: true };
+        },
       },
-      has(_t, key) {
-        return typeof key === 'string' && (key in node.info.funcs || node.info.props.includes(key));
-      },
-      ownKeys() {
-        return [...node.info.props, ...Object.keys(node.info.funcs)];
-      },
-      getOwnPropertyDescriptor() {
-        return { enumerable: true, configurable: true };
-      },
-    });
+    );
   }
 
   // --- listeners -----------------------------------------------------------
@@ -496,7 +507,7 @@ function makeRemotePath(client: VirtualClient, parts: readonly string[]): Remote
     apply(_t, _this, args: CallArg[]) {
       return client._callPath(parts, args);
     },
-  }) as RemotePath;
+  });
 }
 
 const HANDSHAKE_ATTEMPT_MS = 1000;
@@ -716,7 +727,8 @@ export class VirtualClient {
     const idle = now - this.ltime;
     if (this.link && idle > this.linkTimeoutMs && !pendingHolds) {
       this.link = false;
-      if (this.verbose) console.warn(`I have not heard from ${this.rootNode.name} in ${this.linkTimeoutMs / 1000} seconds. It may be busy, continuing to wait...`);
+      if (this.verbose)
+        console.warn(`I have not heard from ${this.rootNode.name} in ${this.linkTimeoutMs / 1000} seconds. It may be busy, continuing to wait...`);
       for (const m of [...this.monitors]) m(false);
     } else if (!this.link && idle < this.linkTimeoutMs) {
       this.link = true;

@@ -22,7 +22,6 @@ import { NdArray, NpDtype, PyValue } from '../py/values';
 import { Device, DeviceOptions, LinkVariable, LocalCommand, LocalVariable, Root } from '../tree';
 import { EmulatedMemory } from '../tree/memory';
 import { loadAxiVersion } from './reference';
-import '../tree/yaml';
 
 export class ExampleDevice extends Device {
   static override pyModule = 'example';
@@ -41,7 +40,16 @@ export class ExampleDevice extends Device {
     this.add(
       gain,
       offset,
-      new LocalVariable({ name: 'Mode', value: 0n, description: 'an enum', enum: [[0n, 'Idle'], [1n, 'Run'], [2n, 'Calibrate']] }),
+      new LocalVariable({
+        name: 'Mode',
+        value: 0n,
+        description: 'an enum',
+        enum: [
+          [0n, 'Idle'],
+          [1n, 'Run'],
+          [2n, 'Calibrate'],
+        ],
+      }),
       new LocalVariable({ name: 'Label', value: 'example', description: 'a string' }),
       new LocalVariable({ name: 'Enabled', value: true, mode: 'RW', description: 'a bool' }),
       new LocalVariable({ name: 'Samples', value: NdArray.from(NpDtype.float64, [0, 0.5, 1]), description: 'a float64 numpy array' }),
@@ -130,7 +138,7 @@ export class ExampleDevice extends Device {
 
 /**
  * Stand-in for pyrogue's example AxiVersion when the tree has no memory-mapped
- * one (src/tree/axiversion.ts): local variables with the same names, formats
+ * one (src/examples/axiversion.ts): local variables with the same names, formats
  * and class (`pyrogue.examples._AxiVersion.AxiVersion`).
  */
 export class AxiVersionStandIn extends Device {

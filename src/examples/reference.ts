@@ -12,7 +12,7 @@ import { LocalCommand } from '../tree/command';
 import { Root, RootOptions } from '../tree/root';
 import { LinkVariable, LocalVariable } from '../tree/variable';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
-import '../tree/yaml';
+import { AxiVersion } from './axiversion';
 
 /** Python's `arg * 3` for the values a client may send. */
 function times3(arg: PyValue): PyValue {
@@ -103,21 +103,10 @@ export class ReferenceRoot extends Root {
   static override pyName = 'ReferenceRoot';
 }
 
-/**
- * INTEGRATION POINT (memory helper): the AxiVersion device class
- * (pyrogue.examples._AxiVersion.AxiVersion) from src/tree/axiversion.ts,
- * constructed as AxiVersion({memBase, offset: 0}). Loaded lazily so this file
- * compiles before it exists; null when unavailable.
- */
+/** The AxiVersion device class (pyrogue.examples._AxiVersion.AxiVersion), constructed as AxiVersion({memBase, offset: 0}). */
 type DeviceClass = new (opts: DeviceOptions) => Device;
-export function loadAxiVersion(): DeviceClass | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const m = require('../tree/axiversion') as { AxiVersion?: DeviceClass };
-    return m.AxiVersion ?? null;
-  } catch {
-    return null;
-  }
+export function loadAxiVersion(): DeviceClass {
+  return AxiVersion;
 }
 
 export interface ReferenceRootOptions extends RootOptions {

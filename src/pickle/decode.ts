@@ -98,8 +98,7 @@ export function npDtypeOf(v: PyValue): NpDtype | undefined {
 // Errors
 
 const truncated = (): UnpicklingError => new UnpicklingError('pickle data was truncated');
-const tooBig = (what: string): PyError =>
-  new PyError('builtins', 'OverflowError', `${what} exceeds system's maximum size of 9223372036854775807 bytes`);
+const tooBig = (what: string): PyError => new PyError('builtins', 'OverflowError', `${what} exceeds system's maximum size of 9223372036854775807 bytes`);
 const pyStrRepr = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 const pyErr = (name: string, msg: string): PyError => new PyError('builtins', name, msg);
 
@@ -116,12 +115,7 @@ function asPyError(e: unknown): PyError {
 
 type Ctor = (args: readonly PyValue[], u: Unpickler, how: 'reduce' | 'newobj') => PyValue;
 
-const NUMPY_MODULES = [
-  'numpy.core.multiarray',
-  'numpy._core.multiarray',
-  'numpy.core._multiarray_umath',
-  'numpy._core._multiarray_umath',
-];
+const NUMPY_MODULES = ['numpy.core.multiarray', 'numpy._core.multiarray', 'numpy.core._multiarray_umath', 'numpy._core._multiarray_umath'];
 const NUMPY_NUMERIC = ['numpy.core.numeric', 'numpy._core.numeric'];
 
 /** Every exception class of Python 3's builtins (constructed as PyObject records). */
@@ -198,7 +192,7 @@ for (const m of NUMPY_MODULES) {
     const dt = asDtype(args[0]);
     const data = asRawBytes(args[1]);
     if (data === undefined) throw new PyTypeError('numpy scalar() data must be bytes');
-    if (data.length !== dt.itemsize) throw new PyValueError('initializing object must be a bytes object of the dtype\'s item size');
+    if (data.length !== dt.itemsize) throw new PyValueError("initializing object must be a bytes object of the dtype's item size");
     return new NpScalar(dt, data);
   });
 }
@@ -265,7 +259,12 @@ function encodeStr(s: string, enc: PyValue): Uint8Array {
     const out = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c > 255) throw new PyError('builtins', 'UnicodeEncodeError', `'latin-1' codec can't encode character '\\u${c.toString(16).padStart(4, '0')}' in position ${i}: ordinal not in range(256)`);
+      if (c > 255)
+        throw new PyError(
+          'builtins',
+          'UnicodeEncodeError',
+          `'latin-1' codec can't encode character '\\u${c.toString(16).padStart(4, '0')}' in position ${i}: ordinal not in range(256)`,
+        );
       out[i] = c;
     }
     return out;
@@ -325,11 +324,15 @@ function dtypeFromRecord(rec: PyObject): NpDtype {
   const n = Number(m[2]);
   const itemsize = kind === 'U' ? n * 4 : n;
   const okSize =
-    kind === 'b' ? itemsize === 1
-    : kind === 'i' || kind === 'u' ? itemsize === 1 || itemsize === 2 || itemsize === 4 || itemsize === 8
-    : kind === 'f' ? itemsize === 4 || itemsize === 8
-    : kind === 'c' ? itemsize === 8 || itemsize === 16
-    : itemsize >= 0 && itemsize <= 0x7fffffff;
+    kind === 'b'
+      ? itemsize === 1
+      : kind === 'i' || kind === 'u'
+        ? itemsize === 1 || itemsize === 2 || itemsize === 4 || itemsize === 8
+        : kind === 'f'
+          ? itemsize === 4 || itemsize === 8
+          : kind === 'c'
+            ? itemsize === 8 || itemsize === 16
+            : itemsize >= 0 && itemsize <= 0x7fffffff;
   if (!okSize) throw new UnpicklingError(`unsupported numpy dtype '${name}'`);
   let order: '<' | '>' | '|' | undefined;
   const st = rec.state;
@@ -354,8 +357,7 @@ function makeArray(dt: NpDtype, shapeV: PyValue, fortran: boolean, data: Uint8Ar
     shape.push(n);
     count *= n;
   }
-  if (count * dt.itemsize !== data.length)
-    throw new PyValueError(`buffer size ${data.length} does not match array size ${count} x ${dt.itemsize} bytes`);
+  if (count * dt.itemsize !== data.length) throw new PyValueError(`buffer size ${data.length} does not match array size ${count} x ${dt.itemsize} bytes`);
   return new NdArray(dt, shape, data.slice(), fortran && shape.length > 1);
 }
 
@@ -406,7 +408,7 @@ class Unpickler {
   containers = 0;
 
   constructor(data: Uint8Array, opts?: DecodeOptions) {
-    if (!(data instanceof Uint8Array)) throw new PyTypeError("a bytes-like object is required");
+    if (!(data instanceof Uint8Array)) throw new PyTypeError('a bytes-like object is required');
     // A Buffer's slice() is a view; work on a plain Uint8Array so decoded bytes are copies.
     this.data = Buffer.isBuffer(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
     this.buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength) as FastBuffer;
@@ -640,7 +642,7 @@ class Unpickler {
   }
 
   constructEx(cls: PyValue, args: readonly PyValue[], kwargs: PyValue): PyValue {
-    if (!(cls instanceof PyGlobal)) throw new UnpicklingError("NEWOBJ_EX class argument must be a type, not " + typeName(cls));
+    if (!(cls instanceof PyGlobal)) throw new UnpicklingError('NEWOBJ_EX class argument must be a type, not ' + typeName(cls));
     if (!(kwargs instanceof PyDict)) throw new UnpicklingError('NEWOBJ_EX kwargs argument must be a dict, not ' + typeName(kwargs));
     if (kwargs.size === 0 && CTORS.has(cls.qualified)) return this.construct(cls, args, 'newobj');
     this.containers++;
@@ -687,13 +689,15 @@ class Unpickler {
       if (this.pos >= end) throw pyErr('EOFError', 'Ran out of input');
       const op = d[this.pos++];
       switch (op) {
-        case 0x80: { // PROTO
+        case 0x80: {
+          // PROTO
           const p = d[this.need(1)];
           if (p > 5) throw new PyValueError(`unsupported pickle protocol: ${p}`);
           this.proto = p;
           break;
         }
-        case 0x95: { // FRAME
+        case 0x95: {
+          // FRAME
           const p = this.need(8);
           const hi = dv.getUint32(p + 4, true);
           const lo = dv.getUint32(p, true);
@@ -701,7 +705,8 @@ class Unpickler {
           if (hi !== 0 || lo > end - this.pos) throw truncated();
           break;
         }
-        case 0x2e: { // STOP
+        case 0x2e: {
+          // STOP
           const v = this.pop();
           if (this.aliased || this.containers > this.maxDepth) checkStructure(v, this.maxDepth, this.aliased);
           return v;
@@ -711,14 +716,16 @@ class Unpickler {
           break;
         case 0x30: // POP
           if (st.length > this.fence()) st.pop();
-          else if (this.marks.length > 0) this.popMark(); // CPython: POP at a MARK discards the mark
+          else if (this.marks.length > 0)
+            this.popMark(); // CPython: POP at a MARK discards the mark
           else throw this.underflow();
           break;
         case 0x31: // POP_MARK
           this.sawBinary = true;
           this.popMark();
           break;
-        case 0x32: { // DUP
+        case 0x32: {
+          // DUP
           const v = this.top();
           if (typeof v === 'object' && v !== null) this.aliased = true;
           st.push(v);
@@ -729,7 +736,8 @@ class Unpickler {
         case 0x94: // MEMOIZE
           this.memoPut(this.memoCount, this.top());
           break;
-        case 0x70: { // PUT
+        case 0x70: {
+          // PUT
           const t = this.argText();
           const v = this.top(); // CPython reads the line, then checks the stack, then parses
           this.memoPut(this.textIndex('PUT', t), v);
@@ -779,17 +787,20 @@ class Unpickler {
           this.sawBinary = true;
           st.push(BigInt(dv.getInt32(this.need(4), true)));
           break;
-        case 0x8a: { // LONG1
+        case 0x8a: {
+          // LONG1
           const n = d[this.need(1)];
           st.push(this.longLE(this.need(n), n));
           break;
         }
-        case 0x8b: { // LONG4
+        case 0x8b: {
+          // LONG4
           const n = this.len4(true, 'LONG');
           st.push(this.longLE(this.need(n), n));
           break;
         }
-        case 0x49: { // INT
+        case 0x49: {
+          // INT
           const t = this.argText();
           if (t === '00') st.push(false);
           else if (t === '01') st.push(true);
@@ -820,24 +831,28 @@ class Unpickler {
         case 0x8d: // BINUNICODE8
           st.push(this.str(this.len8('BINUNICODE')));
           break;
-        case 0x56: { // UNICODE
+        case 0x56: {
+          // UNICODE
           const [s, e] = this.line();
           st.push(rawUnicodeEscape(d, s, e));
           break;
         }
-        case 0x53: { // STRING
+        case 0x53: {
+          // STRING
           const [s, e] = this.line();
           st.push(stringLiteral(d, s, e));
           break;
         }
-        case 0x54: { // BINSTRING
+        case 0x54: {
+          // BINSTRING
           this.sawBinary = true;
           const n = this.len4(false, 'BINSTRING');
           const p = this.need(n);
           st.push(this.buf.latin1Slice(p, p + n));
           break;
         }
-        case 0x55: { // SHORT_BINSTRING
+        case 0x55: {
+          // SHORT_BINSTRING
           this.sawBinary = true;
           const n = d[this.need(1)];
           const p = this.need(n);
@@ -846,25 +861,29 @@ class Unpickler {
         }
 
         // bytes
-        case 0x43: { // SHORT_BINBYTES
+        case 0x43: {
+          // SHORT_BINBYTES
           const n = d[this.need(1)];
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x42: { // BINBYTES
+        case 0x42: {
+          // BINBYTES
           const n = this.len4(false, 'BINBYTES');
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x8e: { // BINBYTES8
+        case 0x8e: {
+          // BINBYTES8
           const n = this.len8('BINBYTES');
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x96: { // BYTEARRAY8
+        case 0x96: {
+          // BYTEARRAY8
           const n = this.len8('BYTEARRAY8');
           const p = this.need(n);
           st.push(new PyByteArray(d.slice(p, p + n)));
@@ -881,20 +900,23 @@ class Unpickler {
           this.containers++;
           st.push(new PyTuple(this.popMark()));
           break;
-        case 0x85: { // TUPLE1
+        case 0x85: {
+          // TUPLE1
           this.containers++;
           const a = this.pop();
           st.push(new PyTuple([a]));
           break;
         }
-        case 0x86: { // TUPLE2
+        case 0x86: {
+          // TUPLE2
           this.containers++;
           const b = this.pop();
           const a = this.pop();
           st.push(new PyTuple([a, b]));
           break;
         }
-        case 0x87: { // TUPLE3
+        case 0x87: {
+          // TUPLE3
           this.containers++;
           const c = this.pop();
           const b = this.pop();
@@ -913,12 +935,14 @@ class Unpickler {
           this.containers++;
           st.push(this.popMark());
           break;
-        case 0x61: { // APPEND
+        case 0x61: {
+          // APPEND
           const v = this.pop();
           this.append(this.top(), [v]);
           break;
         }
-        case 0x65: { // APPENDS
+        case 0x65: {
+          // APPENDS
           this.sawBinary = true;
           const items = this.popMark();
           this.append(this.top(), items);
@@ -931,7 +955,8 @@ class Unpickler {
           this.containers++;
           st.push(new PyDict());
           break;
-        case 0x64: { // DICT
+        case 0x64: {
+          // DICT
           this.containers++;
           const items = this.popMark();
           if (items.length % 2 !== 0) throw new UnpicklingError('odd number of items for DICT');
@@ -940,13 +965,15 @@ class Unpickler {
           st.push(dict);
           break;
         }
-        case 0x73: { // SETITEM
+        case 0x73: {
+          // SETITEM
           const v = this.pop();
           const k = this.pop();
           this.setItems(this.top(), [k, v]);
           break;
         }
-        case 0x75: { // SETITEMS
+        case 0x75: {
+          // SETITEMS
           this.sawBinary = true;
           const items = this.popMark();
           if (items.length % 2 !== 0) throw new UnpicklingError('odd number of items for SETITEMS');
@@ -959,7 +986,8 @@ class Unpickler {
           this.containers++;
           st.push(new PySet());
           break;
-        case 0x90: { // ADDITEMS
+        case 0x90: {
+          // ADDITEMS
           const items = this.popMark();
           const s = this.top();
           if (s instanceof PySet) for (const x of items) s.add(x);
@@ -973,12 +1001,14 @@ class Unpickler {
           break;
 
         // globals and objects
-        case 0x63: { // GLOBAL
+        case 0x63: {
+          // GLOBAL
           const module = this.argText();
           st.push(this.findGlobal(module, this.argText()));
           break;
         }
-        case 0x93: { // STACK_GLOBAL
+        case 0x93: {
+          // STACK_GLOBAL
           const fence = this.fence();
           const name = st.length > fence ? st.pop() : undefined;
           const module = st.length > fence ? st.pop() : undefined;
@@ -986,21 +1016,24 @@ class Unpickler {
           st.push(this.findGlobal(module, name));
           break;
         }
-        case 0x52: { // REDUCE
+        case 0x52: {
+          // REDUCE
           const args = this.pop();
           const fn = this.pop();
           if (!(args instanceof PyTuple)) throw new PyTypeError('argument list must be a tuple');
           st.push(this.construct(fn, args.items, 'reduce'));
           break;
         }
-        case 0x81: { // NEWOBJ
+        case 0x81: {
+          // NEWOBJ
           const args = this.pop();
           const cls = this.pop();
           checkNewobj('NEWOBJ', cls, args);
           st.push(this.construct(cls, (args as PyTuple).items, 'newobj'));
           break;
         }
-        case 0x92: { // NEWOBJ_EX
+        case 0x92: {
+          // NEWOBJ_EX
           const kwargs = this.pop();
           const args = this.pop();
           const cls = this.pop();
@@ -1008,20 +1041,23 @@ class Unpickler {
           st.push(this.constructEx(cls, (args as PyTuple).items, kwargs));
           break;
         }
-        case 0x62: { // BUILD
+        case 0x62: {
+          // BUILD
           const state = this.pop();
           const obj = this.top();
           st[st.length - 1] = this.build(obj, state);
           break;
         }
-        case 0x69: { // INST
+        case 0x69: {
+          // INST
           const args = this.popMark(); // CPython looks for the MARK before reading the names
           const module = this.argText();
           const cls = this.findGlobal(module, this.argText());
           st.push(this.construct(cls, args, 'reduce'));
           break;
         }
-        case 0x6f: { // OBJ
+        case 0x6f: {
+          // OBJ
           this.sawBinary = true;
           const items = this.popMark();
           if (items.length === 0) throw this.underflow();
@@ -1035,7 +1071,8 @@ class Unpickler {
           throw new UnpicklingError('A load persistent id instruction was encountered,\nbut no persistent_load function was specified.');
         case 0x82: // EXT1
         case 0x83: // EXT2
-        case 0x84: { // EXT4
+        case 0x84: {
+          // EXT4
           const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
           const p = this.need(n);
           const code = n === 1 ? d[p] : n === 2 ? dv.getUint16(p, true) : dv.getInt32(p, true);
@@ -1095,7 +1132,7 @@ class Unpickler {
       return BigInt(v);
     }
     const d = this.data;
-    const hex: string[] = new Array(n);
+    const hex: string[] = new Array<string>(n);
     for (let i = 0; i < n; i++) hex[i] = HEX[d[p + n - 1 - i]];
     let v = BigInt('0x' + hex.join(''));
     if (d[p + n - 1] & 0x80) v -= 1n << BigInt(8 * n);
@@ -1124,7 +1161,11 @@ function parseIntText(t: string, isLong: boolean): bigint {
   }
   const body = m[2].replace(/_/g, '');
   if (/^\d+$/.test(body) && body.length > INT_DIGIT_LIMIT) {
-    throw new PyValueError(isLong ? `Exceeds the limit (${INT_DIGIT_LIMIT} digits) for integer string conversion: value has ${body.length} digits; use sys.set_int_max_str_digits() to increase the limit` : 'could not convert string to int');
+    throw new PyValueError(
+      isLong
+        ? `Exceeds the limit (${INT_DIGIT_LIMIT} digits) for integer string conversion: value has ${body.length} digits; use sys.set_int_max_str_digits() to increase the limit`
+        : 'could not convert string to int',
+    );
   }
   const v = BigInt(body);
   return m[1] === '-' ? -v : v;
@@ -1166,11 +1207,20 @@ function rawUnicodeEscape(d: Uint8Array, s: number, e: number): string {
       for (let k = 0; k < digits; k++) {
         const c = hs + k < e ? hexVal(d[hs + k]) : -1;
         if (c < 0) {
-          throw new PyError('builtins', 'UnicodeDecodeError', `'rawunicodeescape' codec can't decode bytes in position ${j - 1 - s}-${Math.min(hs + k, e) - 1 - s}: truncated \\${digits === 4 ? 'uXXXX' : 'UXXXXXXXX'} escape`);
+          throw new PyError(
+            'builtins',
+            'UnicodeDecodeError',
+            `'rawunicodeescape' codec can't decode bytes in position ${j - 1 - s}-${Math.min(hs + k, e) - 1 - s}: truncated \\${digits === 4 ? 'uXXXX' : 'UXXXXXXXX'} escape`,
+          );
         }
         cp = cp * 16 + c;
       }
-      if (cp > 0x10ffff) throw new PyError('builtins', 'UnicodeDecodeError', `'rawunicodeescape' codec can't decode bytes in position ${j - 1 - s}-${hs + digits - 1 - s}: \\Uxxxxxxxx out of range`);
+      if (cp > 0x10ffff)
+        throw new PyError(
+          'builtins',
+          'UnicodeDecodeError',
+          `'rawunicodeescape' codec can't decode bytes in position ${j - 1 - s}-${hs + digits - 1 - s}: \\Uxxxxxxxx out of range`,
+        );
       out += String.fromCodePoint(cp);
       i = hs + digits;
       run = i;
@@ -1210,18 +1260,40 @@ function stringLiteral(d: Uint8Array, s: number, e: number): string {
     if (i + 1 >= b) throw new PyValueError('Trailing \\ in string');
     const x = d[++i];
     switch (x) {
-      case 0x0a: break; // line continuation
-      case 0x5c: out.push(0x5c); break;
-      case 0x27: out.push(0x27); break;
-      case 0x22: out.push(0x22); break;
-      case 0x61: out.push(7); break; // \a
-      case 0x62: out.push(8); break; // \b
-      case 0x66: out.push(12); break; // \f
-      case 0x6e: out.push(10); break; // \n
-      case 0x72: out.push(13); break; // \r
-      case 0x74: out.push(9); break; // \t
-      case 0x76: out.push(11); break; // \v
-      case 0x78: { // \xhh
+      case 0x0a:
+        break; // line continuation
+      case 0x5c:
+        out.push(0x5c);
+        break;
+      case 0x27:
+        out.push(0x27);
+        break;
+      case 0x22:
+        out.push(0x22);
+        break;
+      case 0x61:
+        out.push(7);
+        break; // \a
+      case 0x62:
+        out.push(8);
+        break; // \b
+      case 0x66:
+        out.push(12);
+        break; // \f
+      case 0x6e:
+        out.push(10);
+        break; // \n
+      case 0x72:
+        out.push(13);
+        break; // \r
+      case 0x74:
+        out.push(9);
+        break; // \t
+      case 0x76:
+        out.push(11);
+        break; // \v
+      case 0x78: {
+        // \xhh
         const h1 = i + 1 < b ? hexVal(d[i + 1]) : -1;
         const h2 = i + 2 < b ? hexVal(d[i + 2]) : -1;
         if (h1 < 0 || h2 < 0) throw new PyValueError(`invalid \\x escape at position ${i - 1 - a}`);

@@ -151,11 +151,7 @@ const IMPORT_3TO2 = new Map<string, string>();
     ['multiprocessing.context', 'multiprocessing', 'AuthenticationError BufferTooShort ProcessError TimeoutError'],
     ['tkinter.filedialog', 'FileDialog', 'FileDialog LoadFileDialog SaveFileDialog'],
     ['tkinter.simpledialog', 'SimpleDialog', 'SimpleDialog'],
-    [
-      'xmlrpc.server',
-      'DocXMLRPCServer',
-      'DocCGIXMLRPCRequestHandler DocXMLRPCRequestHandler DocXMLRPCServer ServerHTMLDoc XMLRPCDocGenerator',
-    ],
+    ['xmlrpc.server', 'DocXMLRPCServer', 'DocCGIXMLRPCRequestHandler DocXMLRPCRequestHandler DocXMLRPCServer ServerHTMLDoc XMLRPCDocGenerator'],
     ['http.server', 'SimpleHTTPServer', 'SimpleHTTPRequestHandler'],
     ['http.server', 'CGIHTTPServer', 'CGIHTTPRequestHandler'],
   ];
@@ -344,6 +340,7 @@ class Pickler {
       return out;
     } catch (e) {
       // (checked by name: a stack overflow's RangeError may come from another realm, e.g. under jest)
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- e.message may be anything a native error carried
       if (typeof e === 'object' && e !== null && (e as Error).name === 'RangeError' && /call stack/i.test(String((e as Error).message)))
         throw new PyError('builtins', 'RecursionError', 'maximum recursion depth exceeded while pickling an object');
       throw e;
@@ -549,7 +546,7 @@ class Pickler {
     else if (v instanceof PyByteArray) this.saveByteArray(v);
     else if (v instanceof PyComplex) this.saveComplex(v);
     else if (v instanceof PyUnpicklable) throw new PyTypeError(`cannot pickle '${v.pyTypeName}' object`);
-    else if (typeof (v as Reducible)[PY_REDUCE] === 'function') this.saveReducible(v as Reducible);
+    else if (typeof v[PY_REDUCE] === 'function') this.saveReducible(v);
     else throw new PyTypeError(`cannot pickle '${(v as object).constructor?.name ?? 'object'}' object`);
   }
 
@@ -612,12 +609,7 @@ class Pickler {
     this.boundary();
     const n = s.length;
     const share = this.share;
-    if (
-      interned ||
-      n === 0 ||
-      (n === 1 && s.charCodeAt(0) < 256) ||
-      (share !== false && (share === true || share(s)))
-    ) {
+    if (interned || n === 0 || (n === 1 && s.charCodeAt(0) < 256) || (share !== false && (share === true || share(s)))) {
       const idx = this.strMemo.get(s);
       if (idx !== undefined) {
         this.memoGet(idx);
@@ -693,6 +685,7 @@ class Pickler {
     const n = data.length;
     if (n <= 1) {
       // b'' and 1-byte bytes are singletons.
+      // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- the key text 'y' + the first byte's number is the point
       key = n === 0 ? 'y' : 'y' + data[0];
       if (this.tryGet(key)) return;
     }
@@ -807,8 +800,8 @@ class Pickler {
         const mm = IMPORT_3TO2.get(m);
         if (mm !== undefined) m = mm;
       }
-      if (!/^[\x00-\x7f]*$/.test(m + n))
-        throw new PicklingError(`can't pickle module identifier '${m}' using pickle protocol ${this.proto}`);
+      // eslint-disable-next-line no-control-regex -- the ASCII range, from NUL, as Python checks it
+      if (!/^[\x00-\x7f]*$/.test(m + n)) throw new PicklingError(`can't pickle module identifier '${m}' using pickle protocol ${this.proto}`);
     }
     const text = Buffer.from(`${m}\n${n}\n`, 'utf8');
     this.w1(GLOBAL);
@@ -909,7 +902,7 @@ class Pickler {
   /** Items of a reduce result (an iterator in CPython): a batch of one is APPEND / SETITEM. */
   batchListItems(items: readonly PyValue[]): void {
     const n = items.length;
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const end = Math.min(n, i + BATCH);
       if (end - i === 1) {
         this.save(items[i++]);
@@ -1008,6 +1001,7 @@ class Pickler {
   saveFreshList(items: Iterable<PyValue>): void {
     const arr = Array.isArray(items) ? items : [...items];
     this.boundary();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- items is PyValue[] when it is an array; Array.isArray widens it to any[]
     this.saveList(arr);
   }
 
@@ -1043,9 +1037,7 @@ class Pickler {
       this.w1(NEWOBJ);
     } else {
       // ...and refuses otherwise.
-      throw new PyValueError(
-        'must use protocol 4 or greater to copy this object; since __getnewargs_ex__ returned keyword arguments.',
-      );
+      throw new PyValueError('must use protocol 4 or greater to copy this object; since __getnewargs_ex__ returned keyword arguments.');
     }
     const idx = this.memoLookup(key);
     if (idx !== undefined) {
@@ -1248,8 +1240,7 @@ export interface EncodeOptions {
  * ("cannot pickle '_thread.RLock' object"), like Python.
  */
 export function encode(value: PyValue, protocol = 4, options?: EncodeOptions): Buffer {
-  if (!Number.isInteger(protocol) || protocol < 2 || protocol > 5)
-    throw new PyValueError(`pickle protocol must be 2 to 5 here, not ${protocol}`);
+  if (!Number.isInteger(protocol) || protocol < 2 || protocol > 5) throw new PyValueError(`pickle protocol must be 2 to 5 here, not ${protocol}`);
   const p = shared.busy ? new Pickler(false) : shared;
   return p.encode(value, protocol, options?.shareStrings ?? false);
 }
@@ -1259,4 +1250,3 @@ export function replyProtocol(requestProtocol: number | undefined): number {
   if (requestProtocol === undefined || !Number.isFinite(requestProtocol)) return 4;
   return Math.min(5, Math.max(2, Math.trunc(requestProtocol)));
 }
-

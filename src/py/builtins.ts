@@ -83,11 +83,13 @@ function items(x: PyValue, type: string): PyValue[] {
 
 type TypeCall = (args: readonly PyValue[]) => PyValue;
 
-const ONE = (name: string, empty: PyValue, conv: (x: PyValue) => PyValue): TypeCall => (args) => {
-  if (args.length === 0) return empty;
-  if (args.length === 1) return conv(args[0]);
-  throw new PyTypeError(`${name} expected at most 1 argument, got ${args.length}`);
-};
+const ONE =
+  (name: string, empty: PyValue, conv: (x: PyValue) => PyValue): TypeCall =>
+  (args) => {
+    if (args.length === 0) return empty;
+    if (args.length === 1) return conv(args[0]);
+    throw new PyTypeError(`${name} expected at most 1 argument, got ${args.length}`);
+  };
 
 const CALLS: Record<string, TypeCall> = {
   int: (args) => {

@@ -49,7 +49,7 @@ function unsupported(op: string, a: PyValue, b: PyValue): never {
 }
 
 /** Three-way comparison of two sequences' items as Python does for `op` (first unequal item decides). */
-function cmpSeq(op: string, a: readonly PyValue[], b: readonly PyValue[]): number {
+function cmpSeq(_op: string, a: readonly PyValue[], b: readonly PyValue[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (!pyEquals(a[i], b[i])) return pyLess(a[i], b[i]) ? -1 : pyLess(b[i], a[i]) ? 1 : NaN;

@@ -115,7 +115,7 @@ function parseSpec(spec: string, defaultAlign: string, tname: string): Spec {
   if (s.grouping !== undefined) {
     const t = s.type ?? (defaultAlign === '<' ? 's' : undefined);
     const ok = t === undefined || 'defgEG%F'.includes(t) || (s.grouping === '_' && 'boxX'.includes(t));
-    if (!ok) throw new PyValueError(`Cannot specify '${s.grouping}' with '${typeCharText(t!)}'.`);
+    if (!ok) throw new PyValueError(`Cannot specify '${s.grouping}' with '${typeCharText(t)}'.`);
   }
   return s;
 }
@@ -169,7 +169,7 @@ function fillNumber(sign: string, prefix: string, digits: string, rest: string, 
   return pad(sign + prefix + body, { ...s, align }, '>');
 }
 
-function formatInt(v: bigint, spec: string, s: Spec, tname: string): string {
+function formatInt(v: bigint, _spec: string, s: Spec, tname: string): string {
   const t = s.type ?? 'd';
   if ('eEfFgG%'.includes(t)) {
     const f = Number(v);
@@ -340,7 +340,8 @@ export function formatSpec(value: PyValue, spec: string): string {
   if (typeof v === 'number') {
     if (spec === '') return floatRepr(v);
     const s = parseSpec(spec, '>', 'float');
-    if (s.type !== undefined && !'eEfFgGn%'.includes(s.type)) throw new PyValueError(`Unknown format code '${typeCharText(s.type)}' for object of type 'float'`);
+    if (s.type !== undefined && !'eEfFgGn%'.includes(s.type))
+      throw new PyValueError(`Unknown format code '${typeCharText(s.type)}' for object of type 'float'`);
     return formatFloat(v, s);
   }
   if (v instanceof PyComplex) {
@@ -397,7 +398,7 @@ function getItem(v: PyValue, key: string): PyValue {
     return r;
   }
   if (typeof v === 'string') {
-    if (!isInt) throw new PyTypeError('string indices must be integers, not \'str\'');
+    if (!isInt) throw new PyTypeError("string indices must be integers, not 'str'");
     const cps = [...v];
     const i = Number(key);
     if (i >= cps.length) throw new PyIndexError('string index out of range');

@@ -102,7 +102,9 @@ class Scanner {
     if (isFloat) return [Number(text), i];
     const nDigits = text.replace('-', '').length;
     if (nDigits > 4300)
-      throw new PyValueError(`Exceeds the limit (4300 digits) for integer string conversion: value has ${nDigits} digits; use sys.set_int_max_str_digits() to increase the limit`);
+      throw new PyValueError(
+        `Exceeds the limit (4300 digits) for integer string conversion: value has ${nDigits} digits; use sys.set_int_max_str_digits() to increase the limit`,
+      );
     return [BigInt(text), i];
   }
 
@@ -217,10 +219,7 @@ export class UnicodeDecodeError extends PyError {
     public readonly end: number,
     public readonly reason: string,
   ) {
-    const where =
-      end - start === 1
-        ? `byte 0x${object[start].toString(16).padStart(2, '0')} in position ${start}`
-        : `bytes in position ${start}-${end - 1}`;
+    const where = end - start === 1 ? `byte 0x${object[start].toString(16).padStart(2, '0')} in position ${start}` : `bytes in position ${start}-${end - 1}`;
     super('builtins', 'UnicodeDecodeError', `'utf-8' codec can't decode ${where}: ${reason}`);
   }
 }

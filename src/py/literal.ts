@@ -4,6 +4,7 @@
  * "malformed node or string on line N: <ast.Name object at 0x7f...>",
  * SyntaxError texts for the common cases.
  */
+/* eslint-disable @typescript-eslint/only-throw-error -- TokenizeError, ReadError and ParseFail are the parser's control flow, caught inside this file: no Error, no stack capture */
 import { PyError, PyTypeError, PyValueError } from './errors';
 import { fakeAddress, isPrintable } from './repr';
 import { PyComplex, PyDict, PyGlobal, PySet, PyTuple, PyValue, UnhashableError } from './values';
@@ -42,6 +43,7 @@ const OPS2 = ['!=', '%=', '&=', '**', '*=', '+=', '-=', '->', '//', '/=', ':=', 
 const OPS1 = '%&()*+,-./:;<=>@[]^{|}~';
 const STRING_PREFIX = /^(r|u|b|br|rb|f|fr|rf)$/i;
 
+// eslint-disable-next-line no-misleading-character-class -- CPython's identifier-start list: the combining marks stand alone here
 const isIdStart = (c: string) => /[\p{L}\p{Nl}_\u1885\u1886\u2118\u212e\u309b\u309c]/u.test(c);
 const isIdChar = (c: string) => /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da]/u.test(c);
 
@@ -285,8 +287,7 @@ function tokenize(src: string): Tokens {
         if ('([{'.includes(op)) {
           if (stack.length >= 200) throw err('too many nested parentheses');
           stack.push({ ch: op, line });
-        }
-        else if (')]}'.includes(op)) {
+        } else if (')]}'.includes(op)) {
           const top = stack.pop();
           if (!top) throw err(`unmatched '${op}'`);
           const want = top.ch === '(' ? ')' : top.ch === '[' ? ']' : '}';
@@ -442,6 +443,7 @@ function readString(src: string, q0: number, prefix: string, line: number): [Tok
   let error: string | undefined;
   try {
     if (isBytes) {
+      // eslint-disable-next-line no-control-regex -- the ASCII range, from NUL, as CPython checks it
       if (/[^\x00-\x7f]/.test(body)) throw new PySyntaxError('bytes can only contain ASCII literal characters', line);
       value = raw ? new Uint8Array(Buffer.from(body, 'latin1')) : decodeBytesEscapes(body, line);
     } else if (f) checkFString(body, line);
@@ -550,6 +552,7 @@ class Parser {
     this.p = i;
     try {
       this.expression();
+      // eslint-disable-next-line @typescript-eslint/no-unused-expressions -- reads the next token for its error, as CPython does
       this.cur;
     } catch (e) {
       if (e instanceof ReadError) throw e;
@@ -770,7 +773,7 @@ class Parser {
         next = this.attempt(() => {
           this.p++;
           const nargs = this.callArgs();
-          return { t: 'Call', line: base.line, func: base, nargs } as Node;
+          return { t: 'Call', line: base.line, func: base, nargs };
         });
       } else if (this.isOp('[')) {
         next = this.attempt(() => {
@@ -786,7 +789,7 @@ class Parser {
     return a;
   }
   private callArgs(): number {
-    let n = 0;
+    const n = 0;
     let last: Node | undefined;
     this.depth++;
     try {
@@ -861,7 +864,11 @@ class Parser {
     const t = this.cur;
     if (this.depth > 0 && elem && !dictValue && this.isOp('=')) this.assignmentError(elem, inCall);
     if (elem && !dictValue && this.isOp(':=') && elem.t !== 'Name') {
-      const d = elem.t === 'Constant' ? ((elem as { desc?: string }).desc ?? 'literal') || String((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False') : ASSIGN_DESC[elem.t];
+      const d =
+        elem.t === 'Constant'
+          ? ((elem as { desc?: string }).desc ?? 'literal') ||
+            ((elem as { value: PyValue }).value === null ? 'None' : (elem as { value: PyValue }).value ? 'True' : 'False')
+          : ASSIGN_DESC[elem.t];
       if (d) this.fail(t, `cannot use assignment expressions with ${d}`, elem.line);
     }
     if (this.depth > 0 && this.startsExpression(t) && !(prev.kind === 'name' && !KEYWORDS.has(prev.text) && t.kind === 'string')) {
@@ -1153,7 +1160,11 @@ export function literalEval(text: string): PyValue {
   const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(src);
   if (lone) {
     const pos = [...src.slice(0, lone.index)].length;
-    throw new PyError('builtins', 'UnicodeEncodeError', `'utf-8' codec can't encode character '\\u${lone[0].charCodeAt(0).toString(16)}' in position ${pos}: surrogates not allowed`);
+    throw new PyError(
+      'builtins',
+      'UnicodeEncodeError',
+      `'utf-8' codec can't encode character '\\u${lone[0].charCodeAt(0).toString(16)}' in position ${pos}: surrogates not allowed`,
+    );
   }
   if (src.includes('\0')) throw new PyValueError('source code string cannot contain null bytes');
   const tk = tokenize(src);

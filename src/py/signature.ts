@@ -32,7 +32,7 @@ export interface PySignature {
 }
 
 const hasDefault = (p: PyParam): boolean => p.default !== undefined;
-const defaultOf = (p: PyParam): PyValue => (typeof p.default === 'function' ? (p.default as () => PyValue)() : (p.default as PyValue));
+const defaultOf = (p: PyParam): PyValue => (typeof p.default === 'function' ? p.default() : (p.default as PyValue));
 
 function nameList(names: string[]): string {
   const q = names.map((n) => `'${n}'`);
@@ -76,7 +76,7 @@ function prepared(sig: PySignature): Prepared {
  */
 export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs?: PyDict): Map<string, PyValue> {
   const { self, positional, kwonly, fn, posIndex, kwonlyNames } = prepared(sig);
-  const posVals: (PyValue | undefined)[] = new Array(positional.length).fill(undefined);
+  const posVals: (PyValue | undefined)[] = new Array<PyValue | undefined>(positional.length).fill(undefined);
   const kwVals = new Map<string, PyValue>();
   const extraKw = new PyDict();
 
@@ -84,25 +84,26 @@ export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs?: Py
   for (let i = 0; i < n; i++) posVals[i] = args[i];
   const extraPos = args.slice(n);
 
-  if (kwargs) for (const [k, v] of kwargs) {
-    if (typeof k !== 'string') throw new PyTypeError(`${fn} keywords must be strings`);
-    const i = posIndex.get(k);
-    if (i !== undefined && positional[i].kind !== 'positional') {
-      if (posVals[i] !== undefined) throw new PyTypeError(`${fn} got multiple values for argument '${k}'`);
-      posVals[i] = v;
-      continue;
+  if (kwargs)
+    for (const [k, v] of kwargs) {
+      if (typeof k !== 'string') throw new PyTypeError(`${fn} keywords must be strings`);
+      const i = posIndex.get(k);
+      if (i !== undefined && positional[i].kind !== 'positional') {
+        if (posVals[i] !== undefined) throw new PyTypeError(`${fn} got multiple values for argument '${k}'`);
+        posVals[i] = v;
+        continue;
+      }
+      if (kwonlyNames.has(k)) {
+        kwVals.set(k, v);
+        continue;
+      }
+      if (sig.varkw === undefined) {
+        const posOnly = positional.filter((p) => p.kind === 'positional' && kwargs.has(p.name)).map((p) => p.name);
+        if (posOnly.length) throw new PyTypeError(`${fn} got some positional-only arguments passed as keyword arguments: '${posOnly.join(', ')}'`);
+        throw new PyTypeError(`${fn} got an unexpected keyword argument '${k}'`);
+      }
+      extraKw.set(k, v);
     }
-    if (kwonlyNames.has(k)) {
-      kwVals.set(k, v);
-      continue;
-    }
-    if (sig.varkw === undefined) {
-      const posOnly = positional.filter((p) => p.kind === 'positional' && kwargs.has(p.name)).map((p) => p.name);
-      if (posOnly.length) throw new PyTypeError(`${fn} got some positional-only arguments passed as keyword arguments: '${posOnly.join(', ')}'`);
-      throw new PyTypeError(`${fn} got an unexpected keyword argument '${k}'`);
-    }
-    extraKw.set(k, v);
-  }
 
   if (extraPos.length && sig.varargs === undefined) {
     const co = positional.length + self;
@@ -132,7 +133,7 @@ export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs?: Py
     throw new PyTypeError(`${fn} missing ${missingKw.length} required keyword-only argument${missingKw.length !== 1 ? 's' : ''}: ${nameList(missingKw)}`);
 
   const out = new Map<string, PyValue>();
-  positional.forEach((p, i) => out.set(p.name, posVals[i] !== undefined ? (posVals[i] as PyValue) : defaultOf(p)));
+  positional.forEach((p, i) => out.set(p.name, posVals[i] !== undefined ? posVals[i] : defaultOf(p)));
   if (sig.varargs !== undefined) out.set(sig.varargs, new PyTuple(extraPos));
   for (const p of kwonly) out.set(p.name, kwVals.has(p.name) ? kwVals.get(p.name)! : defaultOf(p));
   if (sig.varkw !== undefined) out.set(sig.varkw, extraKw);

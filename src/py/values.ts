@@ -65,7 +65,10 @@ export interface HasPyRepr {
  * "TypeError: cannot pickle '_thread.RLock' object".
  */
 export class PyUnpicklable {
-  constructor(public readonly pyTypeName: string, public readonly reprText: string) {}
+  constructor(
+    public readonly pyTypeName: string,
+    public readonly reprText: string,
+  ) {}
 }
 
 export function isReducible(v: unknown): v is Reducible {
@@ -91,12 +94,18 @@ export class PyByteArray {
 }
 
 export class PyComplex {
-  constructor(public readonly re: number, public readonly im: number) {}
+  constructor(
+    public readonly re: number,
+    public readonly im: number,
+  ) {}
 }
 
 /** A reference to a Python class or function: `module.qualname`. */
 export class PyGlobal {
-  constructor(public readonly module: string, public readonly name: string) {}
+  constructor(
+    public readonly module: string,
+    public readonly name: string,
+  ) {}
   get qualified(): string {
     return `${this.module}.${this.name}`;
   }
@@ -378,8 +387,7 @@ export function writeElement(dtype: NpDtype, data: Uint8Array, byteOffset: numbe
   const dv = new DataView(data.buffer, data.byteOffset + byteOffset, dtype.itemsize);
   const le = dtype.littleEndian;
   const asNumber = (): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : (v as number));
-  const asBig = (): bigint =>
-    typeof v === 'bigint' ? v : typeof v === 'boolean' ? BigInt(v) : BigInt(Math.trunc(v as number));
+  const asBig = (): bigint => (typeof v === 'bigint' ? v : typeof v === 'boolean' ? BigInt(v) : BigInt(Math.trunc(v as number)));
   switch (dtype.kind) {
     case 'b':
       dv.setUint8(0, v ? 1 : 0);
@@ -464,7 +472,7 @@ export class NdArray {
   }
   /** Elements in memory order. */
   items(): PyValue[] {
-    const out: PyValue[] = new Array(this.size);
+    const out: PyValue[] = new Array<PyValue>(this.size);
     for (let i = 0; i < out.length; i++) out[i] = this.item(i);
     return out;
   }
@@ -491,7 +499,10 @@ export class NdArray {
 
 /** A numpy scalar (`numpy.float64(1.5)`, `numpy.int32(3)`...): dtype plus its raw bytes. */
 export class NpScalar {
-  constructor(public readonly dtype: NpDtype, public readonly data: Uint8Array) {}
+  constructor(
+    public readonly dtype: NpDtype,
+    public readonly data: Uint8Array,
+  ) {}
   get value(): PyValue {
     return readElement(this.dtype, this.data, 0);
   }
@@ -608,6 +619,5 @@ export const py = {
   float: (x: number | bigint): number => Number(x),
   tuple: (...items: PyValue[]): PyTuple => new PyTuple(items),
   dict: (obj: Record<string, PyValue> = {}): PyDict => PyDict.from(obj),
-  bytes: (x: ArrayLike<number> | string): Uint8Array =>
-    typeof x === 'string' ? new Uint8Array(Buffer.from(x, 'latin1')) : Uint8Array.from(x),
+  bytes: (x: ArrayLike<number> | string): Uint8Array => (typeof x === 'string' ? new Uint8Array(Buffer.from(x, 'latin1')) : Uint8Array.from(x)),
 };

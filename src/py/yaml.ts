@@ -12,18 +12,7 @@
  */
 import { PyError } from './errors';
 import { strRepr } from './repr';
-import {
-  PyComplex,
-  PyDict,
-  PyGlobal,
-  PyObject,
-  PyOrderedDict,
-  PySet,
-  PyTuple,
-  PyValue,
-  UnhashableError,
-  hashKey,
-} from './values';
+import { PyComplex, PyDict, PyGlobal, PyObject, PyOrderedDict, PySet, PyTuple, PyValue, UnhashableError } from './values';
 
 export interface PyYamlLoadOptions {
   /** Called for a `!include` scalar tag with the scalar's text; returns the loaded value to put in its place. */
@@ -83,22 +72,10 @@ const ERR_CLASS: Record<ErrKind, string> = {
   constructor: 'ConstructorError',
 };
 
-function marked(
-  kind: ErrKind,
-  context: string | null,
-  contextMark: Mark | null,
-  problem: string | null,
-  problemMark: Mark | null,
-): PyError {
+function marked(kind: ErrKind, context: string | null, contextMark: Mark | null, problem: string | null, problemMark: Mark | null): PyError {
   const lines: string[] = [];
   if (context !== null) lines.push(context);
-  if (
-    contextMark !== null &&
-    (problem === null ||
-      problemMark === null ||
-      contextMark.line !== problemMark.line ||
-      contextMark.column !== problemMark.column)
-  )
+  if (contextMark !== null && (problem === null || problemMark === null || contextMark.line !== problemMark.line || contextMark.column !== problemMark.column))
     lines.push(contextMark.toString());
   if (problem !== null) lines.push(problem);
   if (problemMark !== null) lines.push(problemMark.toString());
@@ -115,6 +92,7 @@ interface Token {
   id: string;
   start: Mark;
   end: Mark;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a token's value is per token kind, as in PyYAML
   value?: any;
   plain?: boolean;
   style?: string | null;
@@ -180,8 +158,7 @@ const ESCAPE_REPLACEMENTS: Record<string, string> = {
 };
 const ESCAPE_CODES: Record<string, number> = { x: 2, u: 4, U: 8 };
 
-const isAlnum = (ch: string) =>
-  (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '-' || ch === '_';
+const isAlnum = (ch: string) => (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '-' || ch === '_';
 const isDigit = (ch: string) => ch.length === 1 && ch >= '0' && ch <= '9';
 const HEX = '0123456789ABCDEFabcdef';
 
@@ -303,13 +280,7 @@ class Scanner {
     if (ch === "'") return this.fetchFlowScalar("'");
     if (ch === '"') return this.fetchFlowScalar('"');
     if (this.checkPlain()) return this.fetchPlain();
-    throw marked(
-      'scanner',
-      'while scanning for the next token',
-      null,
-      `found character ${r(ch)} that cannot start any token`,
-      this.mark(),
-    );
+    throw marked('scanner', 'while scanning for the next token', null, `found character ${r(ch)} that cannot start any token`, this.mark());
   }
 
   nextPossibleSimpleKey(): number | null {
@@ -320,8 +291,7 @@ class Scanner {
   stalePossibleSimpleKeys(): void {
     for (const [level, key] of [...this.possibleSimpleKeys]) {
       if (key.line !== this.line || this.pointer - key.index > 1024) {
-        if (key.required)
-          throw marked('scanner', 'while scanning a simple key', key.mark, "could not find expected ':'", this.mark());
+        if (key.required) throw marked('scanner', 'while scanning a simple key', key.mark, "could not find expected ':'", this.mark());
         this.possibleSimpleKeys.delete(level);
       }
     }
@@ -331,17 +301,13 @@ class Scanner {
     if (this.allowSimpleKey) {
       this.removePossibleSimpleKey();
       const tokenNumber = this.tokensTaken + this.tokens.length;
-      this.possibleSimpleKeys.set(
-        this.flowLevel,
-        new SimpleKey(tokenNumber, required, this.pointer, this.line, this.column, this.mark()),
-      );
+      this.possibleSimpleKeys.set(this.flowLevel, new SimpleKey(tokenNumber, required, this.pointer, this.line, this.column, this.mark()));
     }
   }
   removePossibleSimpleKey(): void {
     const key = this.possibleSimpleKeys.get(this.flowLevel);
     if (key) {
-      if (key.required)
-        throw marked('scanner', 'while scanning a simple key', key.mark, "could not find expected ':'", this.mark());
+      if (key.required) throw marked('scanner', 'while scanning a simple key', key.mark, "could not find expected ':'", this.mark());
       this.possibleSimpleKeys.delete(this.flowLevel);
     }
   }
@@ -413,8 +379,7 @@ class Scanner {
   }
   fetchBlockEntry(): void {
     if (!this.flowLevel) {
-      if (!this.allowSimpleKey)
-        throw marked('scanner', null, null, 'sequence entries are not allowed here', this.mark());
+      if (!this.allowSimpleKey) throw marked('scanner', null, null, 'sequence entries are not allowed here', this.mark());
       if (this.addIndent(this.column)) {
         const mark = this.mark();
         this.tokens.push({ id: T.BSEQ_START, start: mark, end: mark });
@@ -456,8 +421,7 @@ class Scanner {
       this.allowSimpleKey = false;
     } else {
       if (!this.flowLevel) {
-        if (!this.allowSimpleKey)
-          throw marked('scanner', null, null, 'mapping values are not allowed here', this.mark());
+        if (!this.allowSimpleKey) throw marked('scanner', null, null, 'mapping values are not allowed here', this.mark());
         if (this.addIndent(this.column)) {
           const mark = this.mark();
           this.tokens.push({ id: T.BMAP_START, start: mark, end: mark });
@@ -518,6 +482,7 @@ class Scanner {
     const start = this.mark();
     this.forward();
     const name = this.scanDirectiveName(start);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a token's value is per token kind, as in PyYAML
     let value: any = null;
     let end: Mark;
     if (name === 'YAML') {
@@ -531,6 +496,7 @@ class Scanner {
       while (!BREAKZ.includes(this.peek())) this.forward();
     }
     this.scanDirectiveIgnoredLine(start);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
     return { id: T.DIRECTIVE, name, value, start, end };
   }
   scanDirectiveName(start: Mark): string {
@@ -540,54 +506,27 @@ class Scanner {
       length += 1;
       ch = this.peek(length);
     }
-    if (!length)
-      throw marked(
-        'scanner',
-        'while scanning a directive',
-        start,
-        `expected alphabetic or numeric character, but found ${r(ch)}`,
-        this.mark(),
-      );
+    if (!length) throw marked('scanner', 'while scanning a directive', start, `expected alphabetic or numeric character, but found ${r(ch)}`, this.mark());
     const value = this.prefix(length);
     this.forward(length);
     ch = this.peek();
     if (!'\0 \r\n\x85\u2028\u2029'.includes(ch))
-      throw marked(
-        'scanner',
-        'while scanning a directive',
-        start,
-        `expected alphabetic or numeric character, but found ${r(ch)}`,
-        this.mark(),
-      );
+      throw marked('scanner', 'while scanning a directive', start, `expected alphabetic or numeric character, but found ${r(ch)}`, this.mark());
     return value;
   }
   scanYamlDirectiveValue(start: Mark): [number, number] {
     while (this.peek() === ' ') this.forward();
     const major = this.scanYamlDirectiveNumber(start);
-    if (this.peek() !== '.')
-      throw marked(
-        'scanner',
-        'while scanning a directive',
-        start,
-        `expected a digit or '.', but found ${r(this.peek())}`,
-        this.mark(),
-      );
+    if (this.peek() !== '.') throw marked('scanner', 'while scanning a directive', start, `expected a digit or '.', but found ${r(this.peek())}`, this.mark());
     this.forward();
     const minor = this.scanYamlDirectiveNumber(start);
     if (!'\0 \r\n\x85\u2028\u2029'.includes(this.peek()))
-      throw marked(
-        'scanner',
-        'while scanning a directive',
-        start,
-        `expected a digit or ' ', but found ${r(this.peek())}`,
-        this.mark(),
-      );
+      throw marked('scanner', 'while scanning a directive', start, `expected a digit or ' ', but found ${r(this.peek())}`, this.mark());
     return [major, minor];
   }
   scanYamlDirectiveNumber(start: Mark): number {
     const ch = this.peek();
-    if (!isDigit(ch))
-      throw marked('scanner', 'while scanning a directive', start, `expected a digit, but found ${r(ch)}`, this.mark());
+    if (!isDigit(ch)) throw marked('scanner', 'while scanning a directive', start, `expected a digit, but found ${r(ch)}`, this.mark());
     let length = 0;
     while (isDigit(this.peek(length))) length += 1;
     const value = Number(this.prefix(length));
@@ -597,8 +536,7 @@ class Scanner {
   scanTagDirectiveValue(start: Mark): [string, string] {
     while (this.peek() === ' ') this.forward();
     const handle = this.scanTagHandle('directive', start);
-    if (this.peek() !== ' ')
-      throw marked('scanner', 'while scanning a directive', start, `expected ' ', but found ${r(this.peek())}`, this.mark());
+    if (this.peek() !== ' ') throw marked('scanner', 'while scanning a directive', start, `expected ' ', but found ${r(this.peek())}`, this.mark());
     while (this.peek() === ' ') this.forward();
     const prefix = this.scanTagUri('directive', start);
     if (!'\0 \r\n\x85\u2028\u2029'.includes(this.peek()))
@@ -610,13 +548,7 @@ class Scanner {
     if (this.peek() === '#') while (!BREAKZ.includes(this.peek())) this.forward();
     const ch = this.peek();
     if (!BREAKZ.includes(ch))
-      throw marked(
-        'scanner',
-        'while scanning a directive',
-        start,
-        `expected a comment or a line break, but found ${r(ch)}`,
-        this.mark(),
-      );
+      throw marked('scanner', 'while scanning a directive', start, `expected a comment or a line break, but found ${r(ch)}`, this.mark());
     this.scanLineBreak();
   }
 
@@ -630,25 +562,12 @@ class Scanner {
       length += 1;
       ch = this.peek(length);
     }
-    if (!length)
-      throw marked(
-        'scanner',
-        `while scanning an ${name}`,
-        start,
-        `expected alphabetic or numeric character, but found ${r(ch)}`,
-        this.mark(),
-      );
+    if (!length) throw marked('scanner', `while scanning an ${name}`, start, `expected alphabetic or numeric character, but found ${r(ch)}`, this.mark());
     const value = this.prefix(length);
     this.forward(length);
     ch = this.peek();
     if (!'\0 \t\r\n\x85\u2028\u2029?:,]}%@`'.includes(ch))
-      throw marked(
-        'scanner',
-        `while scanning an ${name}`,
-        start,
-        `expected alphabetic or numeric character, but found ${r(ch)}`,
-        this.mark(),
-      );
+      throw marked('scanner', `while scanning an ${name}`, start, `expected alphabetic or numeric character, but found ${r(ch)}`, this.mark());
     return { id, value, start, end: this.mark() };
   }
 
@@ -661,8 +580,7 @@ class Scanner {
       handle = null;
       this.forward(2);
       suffix = this.scanTagUri('tag', start);
-      if (this.peek() !== '>')
-        throw marked('scanner', 'while parsing a tag', start, `expected '>', but found ${r(this.peek())}`, this.mark());
+      if (this.peek() !== '>') throw marked('scanner', 'while parsing a tag', start, `expected '>', but found ${r(this.peek())}`, this.mark());
       this.forward();
     } else if (BLANKZ.includes(ch)) {
       handle = null;
@@ -687,8 +605,7 @@ class Scanner {
       suffix = this.scanTagUri('tag', start);
     }
     ch = this.peek();
-    if (!'\0 \r\n\x85\u2028\u2029'.includes(ch))
-      throw marked('scanner', 'while scanning a tag', start, `expected ' ', but found ${r(ch)}`, this.mark());
+    if (!'\0 \r\n\x85\u2028\u2029'.includes(ch)) throw marked('scanner', 'while scanning a tag', start, `expected ' ', but found ${r(ch)}`, this.mark());
     return { id: T.TAG, value: [handle, suffix], start, end: this.mark() };
   }
 
@@ -736,14 +653,7 @@ class Scanner {
     let chomping: boolean | null = null;
     let increment: number | null = null;
     let ch = this.peek();
-    const zero = () =>
-      marked(
-        'scanner',
-        'while scanning a block scalar',
-        start,
-        'expected indentation indicator in the range 1-9, but found 0',
-        this.mark(),
-      );
+    const zero = () => marked('scanner', 'while scanning a block scalar', start, 'expected indentation indicator in the range 1-9, but found 0', this.mark());
     if (ch === '+' || ch === '-') {
       chomping = ch === '+';
       this.forward();
@@ -765,13 +675,7 @@ class Scanner {
     }
     ch = this.peek();
     if (!'\0 \r\n\x85\u2028\u2029'.includes(ch))
-      throw marked(
-        'scanner',
-        'while scanning a block scalar',
-        start,
-        `expected chomping or indentation indicators, but found ${r(ch)}`,
-        this.mark(),
-      );
+      throw marked('scanner', 'while scanning a block scalar', start, `expected chomping or indentation indicators, but found ${r(ch)}`, this.mark());
     return [chomping, increment];
   }
   scanBlockScalarIgnoredLine(start: Mark): void {
@@ -779,13 +683,7 @@ class Scanner {
     if (this.peek() === '#') while (!BREAKZ.includes(this.peek())) this.forward();
     const ch = this.peek();
     if (!BREAKZ.includes(ch))
-      throw marked(
-        'scanner',
-        'while scanning a block scalar',
-        start,
-        `expected a comment or a line break, but found ${r(ch)}`,
-        this.mark(),
-      );
+      throw marked('scanner', 'while scanning a block scalar', start, `expected a comment or a line break, but found ${r(ch)}`, this.mark());
     this.scanLineBreak();
   }
   scanBlockScalarIndentation(): [string[], number, Mark] {
@@ -870,14 +768,7 @@ class Scanner {
         } else if ('\r\n\x85\u2028\u2029'.includes(ch)) {
           this.scanLineBreak();
           chunks.push(...this.scanFlowScalarBreaks(double, start));
-        } else
-          throw marked(
-            'scanner',
-            'while scanning a double-quoted scalar',
-            start,
-            `found unknown escape character ${r(ch)}`,
-            this.mark(),
-          );
+        } else throw marked('scanner', 'while scanning a double-quoted scalar', start, `found unknown escape character ${r(ch)}`, this.mark());
       } else return chunks;
     }
   }
@@ -888,8 +779,7 @@ class Scanner {
     const whitespaces = this.prefix(length);
     this.forward(length);
     const ch = this.peek();
-    if (ch === '\0')
-      throw marked('scanner', 'while scanning a quoted scalar', start, 'found unexpected end of stream', this.mark());
+    if (ch === '\0') throw marked('scanner', 'while scanning a quoted scalar', start, 'found unexpected end of stream', this.mark());
     else if ('\r\n\x85\u2028\u2029'.includes(ch)) {
       const lineBreak = this.scanLineBreak();
       const breaks = this.scanFlowScalarBreaks(double, start);
@@ -932,7 +822,7 @@ class Scanner {
       }
       if (length === 0) break;
       this.allowSimpleKey = false;
-      chunks.push(...spaces!);
+      chunks.push(...spaces);
       chunks.push(this.prefix(length));
       this.forward(length);
       end = this.mark();
@@ -971,8 +861,7 @@ class Scanner {
 
   scanTagHandle(name: string, start: Mark): string {
     let ch = this.peek();
-    if (ch !== '!')
-      throw marked('scanner', `while scanning a ${name}`, start, `expected '!', but found ${r(ch)}`, this.mark());
+    if (ch !== '!') throw marked('scanner', `while scanning a ${name}`, start, `expected '!', but found ${r(ch)}`, this.mark());
     let length = 1;
     ch = this.peek(length);
     if (ch !== ' ') {
@@ -1008,8 +897,7 @@ class Scanner {
       this.forward(length);
       length = 0;
     }
-    if (!chunks.length)
-      throw marked('scanner', `while parsing a ${name}`, start, `expected URI, but found ${r(ch)}`, this.mark());
+    if (!chunks.length) throw marked('scanner', `while parsing a ${name}`, start, `expected URI, but found ${r(ch)}`, this.mark());
     return chunks.join('');
   }
   scanUriEscapes(name: string, start: Mark): string {
@@ -1159,13 +1047,7 @@ class Parser {
       const start = this.s.peekToken().start;
       this.processDirectives();
       if (!this.s.checkToken(T.DOC_START))
-        throw marked(
-          'parser',
-          null,
-          null,
-          `expected '<document start>', but found ${r(this.s.peekToken().id)}`,
-          this.s.peekToken().start,
-        );
+        throw marked('parser', null, null, `expected '<document start>', but found ${r(this.s.peekToken().id)}`, this.s.peekToken().start);
       const t = this.s.getToken();
       this.states.push(this.parseDocumentEnd);
       this.state = this.parseDocumentContent;
@@ -1202,13 +1084,11 @@ class Parser {
       if (t.name === 'YAML') {
         if (version !== null) throw marked('parser', null, null, 'found duplicate YAML directive', t.start);
         const [major] = t.value as [number, number];
-        if (major !== 1)
-          throw marked('parser', null, null, 'found incompatible YAML document (version 1.* is required)', t.start);
+        if (major !== 1) throw marked('parser', null, null, 'found incompatible YAML document (version 1.* is required)', t.start);
         version = t.value;
       } else if (t.name === 'TAG') {
         const [handle, prefix] = t.value as [string, string];
-        if (Object.prototype.hasOwnProperty.call(this.tagHandles, handle))
-          throw marked('parser', null, null, `duplicate tag handle ${r(handle)}`, t.start);
+        if (Object.prototype.hasOwnProperty.call(this.tagHandles, handle)) throw marked('parser', null, null, `duplicate tag handle ${r(handle)}`, t.start);
         this.tagHandles[handle] = prefix;
       }
     }
@@ -1223,6 +1103,7 @@ class Parser {
     if (this.s.checkToken(T.ALIAS)) {
       const t = this.s.getToken();
       this.state = this.states.pop()!;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       return { kind: 'Alias', anchor: t.value, start: t.start, end: t.end };
     }
     let anchor: string | null = null;
@@ -1234,21 +1115,25 @@ class Parser {
       const t = this.s.getToken();
       start = t.start;
       end = t.end;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       anchor = t.value;
       if (this.s.checkToken(T.TAG)) {
         const t2 = this.s.getToken();
         tagMark = t2.start;
         end = t2.end;
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
         tagTuple = t2.value;
       }
     } else if (this.s.checkToken(T.TAG)) {
       const t = this.s.getToken();
       start = tagMark = t.start;
       end = t.end;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       tagTuple = t.value;
       if (this.s.checkToken(T.ANCHOR)) {
         const t2 = this.s.getToken();
         end = t2.end;
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
         anchor = t2.value;
       }
     }
@@ -1276,6 +1161,7 @@ class Parser {
       else if (tag === null) imp = [false, true];
       else imp = [false, false];
       this.state = this.states.pop()!;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a token's value is per token kind, as in PyYAML
       return { kind: 'Scalar', anchor, tag, implicit: imp, value: t.value, start, end, style: t.style };
     }
     if (this.s.checkToken(T.FSEQ_START)) {
@@ -1303,13 +1189,7 @@ class Parser {
       return { kind: 'Scalar', anchor, tag, implicit: [implicit, false], value: '', start, end: end!, style: null };
     }
     const t = this.s.peekToken();
-    throw marked(
-      'parser',
-      `while parsing a ${block ? 'block' : 'flow'} node`,
-      start,
-      `expected the node content, but found ${r(t.id)}`,
-      t.start,
-    );
+    throw marked('parser', `while parsing a ${block ? 'block' : 'flow'} node`, start, `expected the node content, but found ${r(t.id)}`, t.start);
   }
 
   private parseBlockSequenceFirstEntry = (): Event => {
@@ -1328,13 +1208,7 @@ class Parser {
     }
     if (!this.s.checkToken(T.BLOCK_END)) {
       const t = this.s.peekToken();
-      throw marked(
-        'parser',
-        'while parsing a block collection',
-        this.marks[this.marks.length - 1],
-        `expected <block end>, but found ${r(t.id)}`,
-        t.start,
-      );
+      throw marked('parser', 'while parsing a block collection', this.marks[this.marks.length - 1], `expected <block end>, but found ${r(t.id)}`, t.start);
     }
     const t = this.s.getToken();
     this.state = this.states.pop()!;
@@ -1371,13 +1245,7 @@ class Parser {
     }
     if (!this.s.checkToken(T.BLOCK_END)) {
       const t = this.s.peekToken();
-      throw marked(
-        'parser',
-        'while parsing a block mapping',
-        this.marks[this.marks.length - 1],
-        `expected <block end>, but found ${r(t.id)}`,
-        t.start,
-      );
+      throw marked('parser', 'while parsing a block mapping', this.marks[this.marks.length - 1], `expected <block end>, but found ${r(t.id)}`, t.start);
     }
     const t = this.s.getToken();
     this.state = this.states.pop()!;
@@ -1408,13 +1276,7 @@ class Parser {
         if (this.s.checkToken(T.FLOW_ENTRY)) this.s.getToken();
         else {
           const t = this.s.peekToken();
-          throw marked(
-            'parser',
-            'while parsing a flow sequence',
-            this.marks[this.marks.length - 1],
-            `expected ',' or ']', but got ${r(t.id)}`,
-            t.start,
-          );
+          throw marked('parser', 'while parsing a flow sequence', this.marks[this.marks.length - 1], `expected ',' or ']', but got ${r(t.id)}`, t.start);
         }
       }
       if (this.s.checkToken(T.KEY)) {
@@ -1469,13 +1331,7 @@ class Parser {
         if (this.s.checkToken(T.FLOW_ENTRY)) this.s.getToken();
         else {
           const t = this.s.peekToken();
-          throw marked(
-            'parser',
-            'while parsing a flow mapping',
-            this.marks[this.marks.length - 1],
-            `expected ',' or '}', but got ${r(t.id)}`,
-            t.start,
-          );
+          throw marked('parser', 'while parsing a flow mapping', this.marks[this.marks.length - 1], `expected ',' or '}', but got ${r(t.id)}`, t.start);
         }
       }
       if (this.s.checkToken(T.KEY)) {
@@ -1539,11 +1395,7 @@ addResolver(
   '[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)',
   [...'-+0123456789.'],
 );
-addResolver(
-  Y + 'int',
-  '[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+',
-  [...'-+0123456789'],
-);
+addResolver(Y + 'int', '[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+', [...'-+0123456789']);
 addResolver(Y + 'merge', '<<', ['<']);
 addResolver(Y + 'null', '~|null|Null|NULL|', ['~', 'n', 'N', '']);
 addResolver(
@@ -1579,13 +1431,7 @@ class Composer {
     if (!this.p.checkEvent('StreamEnd')) document = this.composeDocument();
     if (!this.p.checkEvent('StreamEnd')) {
       const ev = this.p.getEvent();
-      throw marked(
-        'composer',
-        'expected a single document in the stream',
-        document!.start,
-        'but found another document',
-        ev.start,
-      );
+      throw marked('composer', 'expected a single document in the stream', document!.start, 'but found another document', ev.start);
     }
     this.p.getEvent();
     return document;
@@ -1607,13 +1453,7 @@ class Composer {
     const ev = this.p.peekEvent();
     const anchor = ev.anchor ?? null;
     if (anchor !== null && this.anchors.has(anchor))
-      throw marked(
-        'composer',
-        `found duplicate anchor ${r(anchor)}; first occurrence`,
-        this.anchors.get(anchor)!.start,
-        'second occurrence',
-        ev.start,
-      );
+      throw marked('composer', `found duplicate anchor ${r(anchor)}; first occurrence`, this.anchors.get(anchor)!.start, 'second occurrence', ev.start);
     if (ev.kind === 'Scalar') {
       this.p.getEvent();
       let tag = ev.tag ?? null;
@@ -1824,7 +1664,12 @@ function asciiEncodeError(s: string): string | null {
   while (j < cps.length && cps[j].codePointAt(0)! > 0x7f) j++;
   if (j - i === 1) {
     const cp = cps[i].codePointAt(0)!;
-    const esc = cp < 0x100 ? '\\x' + cp.toString(16).padStart(2, '0') : cp < 0x10000 ? '\\u' + cp.toString(16).padStart(4, '0') : '\\U' + cp.toString(16).padStart(8, '0');
+    const esc =
+      cp < 0x100
+        ? '\\x' + cp.toString(16).padStart(2, '0')
+        : cp < 0x10000
+          ? '\\u' + cp.toString(16).padStart(4, '0')
+          : '\\U' + cp.toString(16).padStart(8, '0');
     return `'ascii' codec can't encode character '${esc}' in position ${i}: ordinal not in range(128)`;
   }
   return `'ascii' codec can't encode characters in position ${i}-${j - 1}: ordinal not in range(128)`;
@@ -1886,18 +1731,7 @@ function constructTimestamp(text: string): PyValue {
   if (hour > 23) throw pyErr('ValueError', 'hour must be in 0..23');
   if (minute > 59) throw pyErr('ValueError', 'minute must be in 0..59');
   if (second > 59) throw pyErr('ValueError', 'second must be in 0..59');
-  const bytes = new Uint8Array([
-    year >> 8,
-    year & 0xff,
-    month,
-    day,
-    hour,
-    minute,
-    second,
-    (fraction >> 16) & 0xff,
-    (fraction >> 8) & 0xff,
-    fraction & 0xff,
-  ]);
+  const bytes = new Uint8Array([year >> 8, year & 0xff, month, day, hour, minute, second, (fraction >> 16) & 0xff, (fraction >> 8) & 0xff, fraction & 0xff]);
   return new PyObject(DT('datetime'), tz === undefined ? [bytes] : [bytes, tz]);
 }
 
@@ -1928,7 +1762,9 @@ class Constructor {
   private readonly table: Record<string, (node: YNode) => Built>;
 
   constructor(private readonly opts: PyYamlLoadOptions) {
-    const plain = (f: (n: YNode) => PyValue) => (n: YNode): Built => ({ data: f(n) });
+    const plain =
+      (f: (n: YNode) => PyValue) =>
+      (n: YNode): Built => ({ data: f(n) });
     const nullC = plain((n) => {
       this.constructScalar(n);
       return null;
@@ -2015,12 +1851,10 @@ class Constructor {
 
   constructObject(node: YNode): PyValue {
     if (this.constructed.has(node)) return this.constructed.get(node)!;
-    if (this.recursive.has(node))
-      throw marked('constructor', null, null, 'found unconstructable recursive node', node.start);
+    if (this.recursive.has(node)) throw marked('constructor', null, null, 'found unconstructable recursive node', node.start);
     this.recursive.add(node);
     const c = Object.prototype.hasOwnProperty.call(this.table, node.tag) ? this.table[node.tag] : null;
-    if (c === null)
-      throw marked('constructor', null, null, `could not determine a constructor for the tag ${r(node.tag)}`, node.start);
+    if (c === null) throw marked('constructor', null, null, `could not determine a constructor for the tag ${r(node.tag)}`, node.start);
     const built = c(node);
     if (built.fill) this.stateGenerators.push(built.fill);
     this.constructed.set(node, built.data);
@@ -2033,13 +1867,11 @@ class Constructor {
     if (node.id === 'mapping') {
       for (const [k, v] of node.value) if (k.tag === Y + 'value') return this.constructScalar(v);
     }
-    if (node.id !== 'scalar')
-      throw marked('constructor', null, null, `expected a scalar node, but found ${node.id}`, node.start);
+    if (node.id !== 'scalar') throw marked('constructor', null, null, `expected a scalar node, but found ${node.id}`, node.start);
     return node.value;
   }
   constructSequence(node: YNode): PyValue[] {
-    if (node.id !== 'sequence')
-      throw marked('constructor', null, null, `expected a sequence node, but found ${node.id}`, node.start);
+    if (node.id !== 'sequence') throw marked('constructor', null, null, `expected a sequence node, but found ${node.id}`, node.start);
     return node.value.map((c) => this.constructObject(c));
   }
   flattenMapping(node: YNode & { id: 'mapping' }): void {
@@ -2056,13 +1888,7 @@ class Constructor {
           const submerge: [YNode, YNode][][] = [];
           for (const sub of valueNode.value) {
             if (sub.id !== 'mapping')
-              throw marked(
-                'constructor',
-                'while constructing a mapping',
-                node.start,
-                `expected a mapping for merging, but found ${sub.id}`,
-                sub.start,
-              );
+              throw marked('constructor', 'while constructing a mapping', node.start, `expected a mapping for merging, but found ${sub.id}`, sub.start);
             this.flattenMapping(sub);
             submerge.push(sub.value);
           }
@@ -2098,13 +1924,11 @@ class Constructor {
   }
   constructMapping(node: YNode): PyDict {
     if (node.id === 'mapping') this.flattenMapping(node);
-    if (node.id !== 'mapping')
-      throw marked('constructor', null, null, `expected a mapping node, but found ${node.id}`, node.start);
+    if (node.id !== 'mapping') throw marked('constructor', null, null, `expected a mapping node, but found ${node.id}`, node.start);
     const mapping = new PyDict();
     for (const [kn, vn] of node.value) {
       const key = this.constructObject(kn);
-      if (!isHashableType(key))
-        throw marked('constructor', 'while constructing a mapping', node.start, 'found unhashable key', kn.start);
+      if (!isHashableType(key)) throw marked('constructor', 'while constructing a mapping', node.start, 'found unhashable key', kn.start);
       const value = this.constructObject(vn);
       this.setKey(mapping, key, value);
     }
@@ -2119,8 +1943,7 @@ class Constructor {
       const cls = { scalar: 'ScalarNode', sequence: 'SequenceNode', mapping: 'MappingNode' }[node.value[0].id];
       throw pyErr('TypeError', `cannot unpack non-iterable ${cls} object`);
     }
-    if (node.id !== 'mapping')
-      throw marked('constructor', null, null, `expected a mapping node, but found ${node.id}`, node.start);
+    if (node.id !== 'mapping') throw marked('constructor', null, null, `expected a mapping node, but found ${node.id}`, node.start);
     const pairs: [PyValue, PyValue][] = [];
     for (const [kn, vn] of node.value) pairs.push([this.constructObject(kn), this.constructObject(vn)]);
     const d = new PyOrderedDict();
@@ -2132,19 +1955,11 @@ class Constructor {
     return {
       data,
       fill: () => {
-        if (node.id !== 'sequence')
-          throw marked('constructor', context, node.start, `expected a sequence, but found ${node.id}`, node.start);
+        if (node.id !== 'sequence') throw marked('constructor', context, node.start, `expected a sequence, but found ${node.id}`, node.start);
         for (const sub of node.value) {
-          if (sub.id !== 'mapping')
-            throw marked('constructor', context, node.start, `expected a mapping of length 1, but found ${sub.id}`, sub.start);
+          if (sub.id !== 'mapping') throw marked('constructor', context, node.start, `expected a mapping of length 1, but found ${sub.id}`, sub.start);
           if (sub.value.length !== 1)
-            throw marked(
-              'constructor',
-              context,
-              node.start,
-              `expected a single mapping item, but found ${sub.value.length} items`,
-              sub.start,
-            );
+            throw marked('constructor', context, node.start, `expected a single mapping item, but found ${sub.value.length} items`, sub.start);
           const [kn, vn] = sub.value[0];
           const k = this.constructObject(kn);
           const v = this.constructObject(vn);
@@ -2200,11 +2015,9 @@ class Constructor {
   constructBinary(node: YNode): Uint8Array {
     const s = this.constructScalar(node);
     const enc = asciiEncodeError(s);
-    if (enc !== null)
-      throw marked('constructor', null, null, `failed to convert base64 data into ascii: ${enc}`, node.start);
+    if (enc !== null) throw marked('constructor', null, null, `failed to convert base64 data into ascii: ${enc}`, node.start);
     const res = a2bBase64(s);
-    if (!(res instanceof Uint8Array))
-      throw marked('constructor', null, null, `failed to decode base64 data: ${res.error}`, node.start);
+    if (!(res instanceof Uint8Array)) throw marked('constructor', null, null, `failed to decode base64 data: ${res.error}`, node.start);
     return res;
   }
 }
@@ -2221,9 +2034,7 @@ export function pyYamlLoad(text: string, opts: PyYamlLoadOptions = {}): PyValue 
     return new Constructor(opts).constructDocument(node);
   } catch (e) {
     // Nesting deep enough to exhaust the JS stack (Python gives up far earlier, at its recursion limit).
-    if (e instanceof RangeError && /call stack/i.test(e.message))
-      throw pyErr('RecursionError', 'maximum recursion depth exceeded');
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw pyErr('RecursionError', 'maximum recursion depth exceeded');
     throw e;
   }
 }
-

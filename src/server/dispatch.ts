@@ -20,7 +20,7 @@
 import { PyError, PyTypeError, wireText } from '../py/errors';
 import { PyGlobal, PyObject, PyValue, typeName } from '../py/values';
 import { builtinTypeCall } from '../py/builtins';
-import { isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
+import { isPromiseLike, isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
 import { pyContains, requestFields, starArgs, starKwargs } from './pyops';
 
@@ -46,11 +46,6 @@ export function resolveNode(root: RootSurface, path: PyValue): PyAttrSurface | n
 export function getAttr(node: PyAttrSurface, attr: PyValue): ReturnType<PyAttrSurface['pyGetAttr']> {
   if (typeof attr !== 'string') throw new PyTypeError(`attribute name must be string, not '${typeName(attr)}'`);
   return node.pyGetAttr(attr);
-}
-
-/** True for a promise (or any thenable). */
-export function isPromiseLike<T>(v: MaybePromise<T>): v is Promise<T> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /**
@@ -125,7 +120,10 @@ export class BinaryPort {
   private readonly codec: PickleCodec;
   private readonly replyProtocol: 'request' | number;
 
-  constructor(private readonly root: RootSurface, options: BinaryPortOptions = {}) {
+  constructor(
+    private readonly root: RootSurface,
+    options: BinaryPortOptions = {},
+  ) {
     this.codec = options.codec ?? defaultCodec;
     this.replyProtocol = options.replyProtocol ?? 4;
   }

@@ -11,17 +11,7 @@
  * Pure functions, no I/O.
  */
 import { PyKeyError, PyTypeError } from '../py/errors';
-import {
-  NdArray,
-  PyByteArray,
-  PyDict,
-  PyFrozenSet,
-  PySet,
-  PyTuple,
-  PyValue,
-  pyEquals,
-  typeName,
-} from '../py/values';
+import { NdArray, PyByteArray, PyDict, PyFrozenSet, PySet, PyTuple, PyValue, pyEquals, typeName } from '../py/values';
 import type { PyCallable } from '../tree/surface';
 
 /** Python's `item in container` for the value model. */

@@ -12,6 +12,8 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { RootInterface, RootSurface } from '../tree/surface';
+import { createExampleRoot } from '../examples/example';
+import { createReferenceRoot } from '../examples/reference';
 import { ZmqServer, type ZmqServerOptions } from './zmqServer';
 
 /** A root that can be started and stopped (pyrogue `Root.start()` / `stop()`), starting its interfaces. */
@@ -19,20 +21,10 @@ export interface ServableRoot extends RootSurface, RootInterface {}
 
 export type TreeFactory = () => ServableRoot | Promise<ServableRoot>;
 
-function fromModule(modulePath: string, exportName: string): TreeFactory {
-  return () => {
-    // Loaded on demand: only the tree asked for is built.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(modulePath) as Record<string, unknown>;
-    const f = mod[exportName];
-    if (typeof f !== 'function') throw new Error(`${modulePath} does not export ${exportName}()`);
-    return (f as () => ServableRoot)();
-  };
-}
-
+// The built-in trees (`--tree reference`, `--tree example`): imported, built only when asked for.
 const trees = new Map<string, TreeFactory>([
-  ['reference', fromModule('../examples/reference', 'createReferenceRoot')],
-  ['example', fromModule('../examples/example', 'createExampleRoot')],
+  ['reference', () => createReferenceRoot()],
+  ['example', () => createExampleRoot()],
 ]);
 
 /** Makes a named tree available to `serve({tree: name})` (and the CLI's --tree). */
@@ -45,6 +37,7 @@ export function treeNames(): string[] {
 }
 
 /** A real `import()`, also from this CommonJS build (tsc would turn `import()` into `require()`). */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import() from this CommonJS build (tsc would turn import() into require())
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 const isClass = (v: unknown): boolean => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
@@ -72,7 +65,9 @@ export async function loadTreeModule(file: string): Promise<TreeFactory> {
   let pick: unknown = isRootLike(def) || typeof def === 'function' ? def : undefined;
   if (pick === undefined && 'default' in named && named !== mod) pick = named.default;
   if (pick === undefined || pick === null) {
-    const found = Object.entries(named).filter(([k, v]) => k !== 'default' && k !== '__esModule' && (isRootLike(v) || (typeof v === 'function' && !isClass(v))));
+    const found = Object.entries(named).filter(
+      ([k, v]) => k !== 'default' && k !== '__esModule' && (isRootLike(v) || (typeof v === 'function' && !isClass(v))),
+    );
     if (found.length !== 1)
       throw new Error(
         `${full} must export a Root or a function making one (as its default export, or as its only export); ` +

@@ -61,7 +61,10 @@ export class StringPort {
   private readonly jsonLoads: (text: string) => PyValue;
   private readonly decodeUtf8: (data: Uint8Array) => string;
 
-  constructor(private readonly root: RootSurface, options: StringPortOptions = {}) {
+  constructor(
+    private readonly root: RootSurface,
+    options: StringPortOptions = {},
+  ) {
     this.str = options.str ?? pyStr;
     this.jsonLoads = options.jsonLoads ?? pyJsonLoads;
     this.decodeUtf8 = options.decodeUtf8 ?? decodeUtf8Strict;

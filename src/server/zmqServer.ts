@@ -24,7 +24,8 @@ import * as zmq from 'zeromq';
 import { wireText } from '../py/errors';
 import type { MaybePromise, RootInterface, RootSurface } from '../tree/surface';
 import { type PickleCodec } from './codec';
-import { BinaryPort, isPromiseLike, type BinaryPortOptions } from './dispatch';
+import { BinaryPort, type BinaryPortOptions } from './dispatch';
+import { isPromiseLike } from '../tree/surface';
 import { UpdateBatcher } from './publish';
 import { KeyedSerialQueue, splitEnvelope } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
@@ -89,6 +90,7 @@ async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> 
     () => (settled = true),
     () => (settled = true),
   );
+  // eslint-disable-next-line @typescript-eslint/await-thenable -- yields one microtask tick on purpose
   for (let i = 0; i < ticks && !settled; i++) await null;
 }
 
@@ -134,7 +136,7 @@ export class ZmqServer implements RootInterface {
     if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65533) {
       throw new RangeError(`ZmqServer: invalid port ${String(options.port)} (need 0 for auto, or 1..65533 so that port+2 exists)`);
     }
-    this.logger = options.logger === null ? silentLogger : options.logger ?? consoleLogger;
+    this.logger = options.logger === null ? silentLogger : (options.logger ?? consoleLogger);
     this.maxInflight = options.maxInflight ?? 4096;
     this.publishHwm = options.publishHighWaterMark ?? 1000;
     this.autoPorts = options.autoPorts ?? { first: AUTO_PORT_FIRST, step: AUTO_PORT_STEP, end: AUTO_PORT_END };

@@ -161,9 +161,7 @@ export class MemVariable {
     const unit = minSize * 8;
     const last = this.bitOffset.length - 1;
     const endBit =
-      this.numValues === 0
-        ? this.bitOffset[last] + this.bitSize[last]
-        : this.bitOffset[0] + (this.numValues - 1) * this.valueStride + this.valueBits;
+      this.numValues === 0 ? this.bitOffset[last] + this.bitSize[last] : this.bitOffset[0] + (this.numValues - 1) * this.valueStride + this.valueBits;
     this.varBytes = Math.ceil(endBit / unit) * minSize;
     if (this.numValues === 0) {
       this.lowTranByte = [Math.floor(this.bitOffset[0] / unit) * minSize];
@@ -321,7 +319,10 @@ export class Block {
       const hit = (o: number, n: number) => o < bo + bs && bo < o + n;
       const other = vars.slice(0, i).find((w) => !w.overlapEn && rangesOf(w).some(([o, n]) => hit(o, n)));
       const also = other ? ` (its bits ${bo}..${bo + bs - 1} overlap variable ${other.name}; give both overlapEn: true to allow it)` : '';
-      return new GeneralError('Block::addVariables', `Variable bit overlap detected for block ${this.path} with address 0x${hex8(this.address)} and variable ${v.name}${also}`);
+      return new GeneralError(
+        'Block::addVariables',
+        `Variable bit overlap detected for block ${this.path} with address 0x${hex8(this.address)} and variable ${v.name}${also}`,
+      );
     };
     vars.forEach((v, i) => {
       v.block = this;
@@ -462,6 +463,7 @@ export class Block {
             target.set(data.subarray(0, size), tOff);
           });
     } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the transaction threw, unchanged
       p = Promise.reject(e);
     }
     return p.then(
@@ -603,17 +605,22 @@ export class Block {
   /** Sets each element of a list / 1-d ndarray starting at `index` (rogue's list/array branches). */
   private setMany(src: string, value: PyValue, v: MemVariable, index: number, one: (x: PyValue, i: number) => void, arrayKinds: string): boolean {
     if (value instanceof NdArray) {
-      if (value.ndim !== 1)
-        throw new GeneralError(src, `Invalid number of dimensions (${value.ndim}) for passed ndarray for ${v.name}`);
+      if (value.ndim !== 1) throw new GeneralError(src, `Invalid number of dimensions (${value.ndim}) for passed ndarray for ${v.name}`);
       if (index + value.shape[0] > v.numValues)
-        throw new GeneralError(src, `Overflow error for passed array with length ${value.shape[0]} at index ${index}. Variable length = ${v.numValues} for ${v.name}`);
+        throw new GeneralError(
+          src,
+          `Overflow error for passed array with length ${value.shape[0]} at index ${index}. Variable length = ${v.numValues} for ${v.name}`,
+        );
       if (!arrayKinds.includes(value.dtype.kind)) return false;
       for (let i = 0; i < value.shape[0]; i++) one(value.item(i), index + i);
       return true;
     }
     if (Array.isArray(value)) {
       if (index + value.length > v.numValues)
-        throw new GeneralError(src, `Overflow error for passed list with length ${value.length} at index ${index}. Variable length = ${v.numValues} for ${v.name}`);
+        throw new GeneralError(
+          src,
+          `Overflow error for passed list with length ${value.length} at index ${index}. Variable length = ${v.numValues} for ${v.name}`,
+        );
       value.forEach((x, i) => one(x, index + i));
       return true;
     }
@@ -652,7 +659,10 @@ export class Block {
   getUIntPy(v: MemVariable, index: number): PyValue {
     if (index < 0 && v.numValues > 0) {
       const dt = v.valueBits <= 8 ? NpDtype.uint8 : v.valueBits <= 16 ? NpDtype.uint16 : v.valueBits <= 32 ? NpDtype.uint32 : NpDtype.uint64;
-      return NdArray.from(dt, Array.from({ length: v.numValues }, (_, x) => this.getUInt(v, x)));
+      return NdArray.from(
+        dt,
+        Array.from({ length: v.numValues }, (_, x) => this.getUInt(v, x)),
+      );
     }
     return this.getUInt(v, index);
   }
@@ -689,7 +699,10 @@ export class Block {
   getIntPy(v: MemVariable, index: number): PyValue {
     if (index < 0 && v.numValues > 0) {
       const dt = v.valueBits <= 8 ? NpDtype.int8 : v.valueBits <= 16 ? NpDtype.int16 : v.valueBits <= 32 ? NpDtype.int32 : NpDtype.int64;
-      return NdArray.from(dt, Array.from({ length: v.numValues }, (_, x) => this.getInt(v, x)));
+      return NdArray.from(
+        dt,
+        Array.from({ length: v.numValues }, (_, x) => this.getInt(v, x)),
+      );
     }
     return this.getInt(v, index);
   }
@@ -710,7 +723,10 @@ export class Block {
 
   getBoolPy(v: MemVariable, index: number): PyValue {
     if (index < 0 && v.numValues > 0)
-      return NdArray.from(NpDtype.bool, Array.from({ length: v.numValues }, (_, x) => this.valueOf(v, x, 1).some((b) => b !== 0)));
+      return NdArray.from(
+        NpDtype.bool,
+        Array.from({ length: v.numValues }, (_, x) => this.valueOf(v, x, 1).some((b) => b !== 0)),
+      );
     return this.valueOf(v, index, 1).some((b) => b !== 0);
   }
 
@@ -745,8 +761,16 @@ export class Block {
       if (x instanceof NpScalar && x.dtype.kind === 'f' && x.dtype.itemsize === (double ? 8 : 4)) return x.value as number;
       throw new GeneralError(src, `Failed to extract value for ${v.name}.`);
     };
-    if (value instanceof NdArray && value.ndim === 1 && !(value.dtype.kind === 'f' && value.dtype.itemsize === (double ? 8 : 4)) && index + value.shape[0] <= v.numValues)
-      throw new GeneralError(double ? 'Block::setDoublePy' : 'Block::setFLoatPy', `Passed nparray is not of type (${double ? 'float64' : 'float32'}) for ${v.name}`);
+    if (
+      value instanceof NdArray &&
+      value.ndim === 1 &&
+      !(value.dtype.kind === 'f' && value.dtype.itemsize === (double ? 8 : 4)) &&
+      index + value.shape[0] <= v.numValues
+    )
+      throw new GeneralError(
+        double ? 'Block::setDoublePy' : 'Block::setFLoatPy',
+        `Passed nparray is not of type (${double ? 'float64' : 'float32'}) for ${v.name}`,
+      );
     const set = (x: number, i: number) => this.setFloat(x, v, i, double);
     if (this.setMany(src, value, v, index, (x, i) => set(extract(x), i), 'f')) return;
     set(extract(value), index);
@@ -774,7 +798,10 @@ export class Block {
 
   getFloatPy(v: MemVariable, index: number, double: boolean): PyValue {
     if (index < 0 && v.numValues > 0)
-      return NdArray.from(double ? NpDtype.float64 : NpDtype.float32, Array.from({ length: v.numValues }, (_, x) => this.getFloat(v, x, double)));
+      return NdArray.from(
+        double ? NpDtype.float64 : NpDtype.float32,
+        Array.from({ length: v.numValues }, (_, x) => this.getFloat(v, x, double)),
+      );
     return this.getFloat(v, index, double);
   }
 
@@ -794,7 +821,10 @@ export class Block {
 
   setFixed(val: number, v: MemVariable, index: number): void {
     if ((v.minValue !== 0 || v.maxValue !== 0) && (val > v.maxValue || val < v.minValue))
-      throw new GeneralError('Block::setFixed', `Value range error for ${v.name}. Value=${cFormatF(val)}, Min=${cFormatF(v.minValue)}, Max=${cFormatF(v.maxValue)}`);
+      throw new GeneralError(
+        'Block::setFixed',
+        `Value range error for ${v.name}. Value=${cFormatF(val)}, Min=${cFormatF(v.minValue)}, Max=${cFormatF(v.maxValue)}`,
+      );
     const raw = BigInt(Math.round(val * 2 ** v.model.binPoint));
     this.setBytes(bigIntToBytes(raw, Math.max(8, v.valueBytes)), v, index);
   }
@@ -806,7 +836,11 @@ export class Block {
   }
 
   getFixedPy(v: MemVariable, index: number): PyValue {
-    if (index < 0 && v.numValues > 0) return NdArray.from(NpDtype.float64, Array.from({ length: v.numValues }, (_, x) => this.getFixed(v, x)));
+    if (index < 0 && v.numValues > 0)
+      return NdArray.from(
+        NpDtype.float64,
+        Array.from({ length: v.numValues }, (_, x) => this.getFixed(v, x)),
+      );
     return this.getFixed(v, index);
   }
 
@@ -888,7 +922,10 @@ export function buildBlocks(vars: MemVariable[], o: BuildBlocksOptions): Block[]
 // Device-level bulk operations (pyrogue Device.writeBlocks / verifyBlocks / readBlocks / checkBlocks
 // for the remote blocks of one device; the device adds recursion and local variables).
 
-export async function writeBlocks(blocks: Block[], opts: { force?: boolean; checkEach?: boolean; variable?: MemVariable | null; index?: number } = {}): Promise<void> {
+export async function writeBlocks(
+  blocks: Block[],
+  opts: { force?: boolean; checkEach?: boolean; variable?: MemVariable | null; index?: number } = {},
+): Promise<void> {
   const { force = false, checkEach = false, variable = null, index = -1 } = opts;
   if (variable) return variable.block!.startTransaction(TxType.Write, force, checkEach, variable, index);
   for (const b of blocks) if (b.bulkOpEn) await b.startTransaction(TxType.Write, force, checkEach);

@@ -14,11 +14,11 @@
 import { PyValue } from '../py/values';
 import { MaybePromise, then } from './txn';
 import { func, prop, PyMembers } from './pyclass';
-import { BaseVariable, BaseVariableOptions, GetOptions, LocalBlock, SetOptions, excStr, toIndex } from './variable';
+import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, toIndex } from './variable';
 import { typeName } from '../py/values';
-import { pyRepr } from '../py/repr';
 import type { Node } from './node';
 import type { Root } from './root';
+import { isPromiseLike } from './surface';
 
 export interface CommandArgs {
   root: Root | null;
@@ -50,6 +50,11 @@ export class BaseCommand extends BaseVariable {
   protected _arg: boolean;
   protected _retTypeStr: string | null;
   protected _retDisp = '{}';
+
+  /** pyrogue BaseCommand._getDict: commands have no configuration. */
+  override _getDict(): null {
+    return null;
+  }
 
   constructor(opts: BaseCommandOptions) {
     super({ ...opts, mode: 'WO', value: opts.value === undefined ? 0n : opts.value, bulkOpEn: false });
@@ -99,7 +104,7 @@ export class BaseCommand extends BaseVariable {
   }
 
   protected _doFunc(argIn: PyValue): MaybePromise<PyValue> {
-    const dev = this.parent as (Node & { enable?: BaseVariable }) | null;
+    const dev = this.parent;
     const en = dev?.child('enable');
     if (en instanceof BaseVariable) {
       const ev = en.value();
@@ -122,7 +127,7 @@ export class BaseCommand extends BaseVariable {
       };
       if (!f) return done(null);
       const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (r instanceof Promise) return r.then(done, fail);
+      if (isPromiseLike(r)) return r.then(done, fail);
       return done(r);
     } catch (e) {
       return fail(e);
@@ -137,11 +142,19 @@ export class BaseCommand extends BaseVariable {
     call: func('BaseCommand.call', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null)),
     callDisp: func('BaseCommand.callDisp', [['arg', null]], [], (s: BaseCommand, a) => s.callDisp(a.get('arg') ?? null)),
     __call__: func('BaseCommand.__call__', [['arg', null]], [], (s: BaseCommand, a) => s.call(a.get('arg') ?? null), false),
-    get: func('BaseCommand.get', [['read', true], ['index', -1n]], [], (s: BaseCommand, a) => s.get({ index: toIndex(a.get('index')) }), false),
+    get: func(
+      'BaseCommand.get',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: BaseCommand, a) => s.get({ index: toIndex(a.get('index')) }),
+      false,
+    ),
   };
 }
 
 /** pyrogue's LocalCommand is BaseCommand (same Python class). */
 export const LocalCommand = BaseCommand;
 export type LocalCommand = BaseCommand;
-

@@ -20,13 +20,18 @@
  *    use their dependencies' blocks) and, when recurse, over child devices. May return Promises.
  *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
  */
-import { PyValue, PyDict } from '../py/values';
-import { TreeBlock, MaybePromise, TransactionOptions, seq } from './txn';
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { PyAttributeError } from '../py/errors';
+import { PyValue, typeName } from '../py/values';
+import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex, VariableValue } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
+import { isPromiseLike } from './surface';
+import { stamp, type YamlTree } from './yamlText';
 
 export interface DeviceOptions extends Partial<NodeOptions> {
   /** Memory base this device's registers live in (e.g. EmulatedMemory); children inherit it. */
@@ -107,7 +112,15 @@ export class EnableVariable extends BaseVariable {
       s.set(a.get('value')!, {});
       return null;
     }),
-    get: func('EnableVariable.get', [['read', true], ['index', -1n]], [], (s: EnableVariable) => s.get()),
+    get: func(
+      'EnableVariable.get',
+      [
+        ['read', true],
+        ['index', -1n],
+      ],
+      [],
+      (s: EnableVariable) => s.get(),
+    ),
   };
 }
 
@@ -226,16 +239,32 @@ export class Device extends Node {
     return { force: opts.force, checkEach: opts.checkEach, variable: opts.variable ?? null, index: opts.index ?? -1 };
   }
   readBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('read', Device.txOpts(opts)), (d) => d.readBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('read', Device.txOpts(opts)),
+      (d) => d.readBlocks({ ...opts, variable: null }),
+    );
   }
   writeBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('write', Device.txOpts(opts)), (d) => d.writeBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('write', Device.txOpts(opts)),
+      (d) => d.writeBlocks({ ...opts, variable: null }),
+    );
   }
   verifyBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.startTransaction('verify', Device.txOpts(opts)), (d) => d.verifyBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.startTransaction('verify', Device.txOpts(opts)),
+      (d) => d.verifyBlocks({ ...opts, variable: null }),
+    );
   }
   checkBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    return this._fanOut(opts, (b) => b.checkTransaction(), (d) => d.checkBlocks({ ...opts, variable: null }));
+    return this._fanOut(
+      opts,
+      (b) => b.checkTransaction(),
+      (d) => d.checkBlocks({ ...opts, variable: null }),
+    );
   }
 
   /** Hooks called by Root's Initialize/HardReset/CountReset on every device (override to act). */
@@ -249,9 +278,43 @@ export class Device extends Node {
     return seq(this.deviceList.map((d) => () => d.countReset()));
   }
 
-  /** YAML of this device saved to a file (pyrogue saveYaml); implemented in yaml.ts. */
-  saveYaml(opts: SaveYamlOptions = {}): MaybePromise<PyValue> {
-    return deviceSaveYaml(this, opts);
+  /** pyrogue Device._getDict: the values under this device, children devices filtered by group (recursing when `recurse`). */
+  override _getDict(modes: readonly string[], incGroups: string[] | null, excGroups: string[] | null, recurse = true): MaybePromise<YamlTree | null> {
+    const out: YamlTree = new Map();
+    const steps: (() => MaybePromise<void>)[] = [];
+    for (const [k, n] of this.nodes) {
+      if (n instanceof Device && (!recurse || !n.filterByGroup(incGroups, excGroups))) continue;
+      steps.push(() =>
+        then(n._getDict(modes, incGroups, excGroups, recurse), (v) => {
+          if (v !== null) out.set(k, v);
+        }),
+      );
+    }
+    return then(seq(steps), () => out);
+  }
+
+  /** pyrogue Device.saveYaml: the YAML written to `name` (auto-named when empty); returns True. */
+  saveYaml(o: SaveYamlOptions = {}): MaybePromise<PyValue> {
+    return then(
+      this.getYaml({
+        readFirst: o.readFirst ?? true,
+        modes: o.modes,
+        incGroups: o.incGroups,
+        excGroups: o.excGroups === undefined ? ['Hidden'] : o.excGroups,
+        recurse: true,
+      }),
+      (y) => {
+        let name: PyValue = o.name ?? null;
+        if (name === null || name === '') {
+          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
+          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
+        }
+        if (typeof name !== 'string') throw new PyAttributeError(`'${typeName(name)}' object has no attribute 'split'`);
+        if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
+        else fs.writeFileSync(name, y);
+        return true;
+      },
+    );
   }
 
   static override pyMembers: PyMembers = {
@@ -261,7 +324,15 @@ export class Device extends Node {
     enabled: prop((s: Device) => s.enabled, false),
     saveYaml: func(
       'Device.saveYaml',
-      [['name', null], ['readFirst', true], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['autoPrefix', ''], ['autoCompress', false]],
+      [
+        ['name', null],
+        ['readFirst', true],
+        ['modes', ['RW', 'RO', 'WO']],
+        ['incGroups', null],
+        ['excGroups', ['Hidden']],
+        ['autoPrefix', ''],
+        ['autoCompress', false],
+      ],
       [],
       (s: Device, a) =>
         s.saveYaml({
@@ -274,15 +345,33 @@ export class Device extends Node {
           autoCompress: a.get('autoCompress') as boolean,
         }),
     ),
-    readBlocks: func('Device.readBlocks', [], [['recurse', true], ['variable', null], ['checkEach', false], ['index', -1n]], (s: Device, a) =>
-      voidP(s.readBlocks({ recurse: a.get('recurse') === true, index: toIndex(a.get('index')) })),
-    false),
-    checkBlocks: func('Device.checkBlocks', [], [['recurse', true], ['variable', null]], (s: Device, a) => voidP(s.checkBlocks({ recurse: a.get('recurse') === true })), false),
+    readBlocks: func(
+      'Device.readBlocks',
+      [],
+      [
+        ['recurse', true],
+        ['variable', null],
+        ['checkEach', false],
+        ['index', -1n],
+      ],
+      (s: Device, a) => voidP(s.readBlocks({ recurse: a.get('recurse') === true, index: toIndex(a.get('index')) })),
+      false,
+    ),
+    checkBlocks: func(
+      'Device.checkBlocks',
+      [],
+      [
+        ['recurse', true],
+        ['variable', null],
+      ],
+      (s: Device, a) => voidP(s.checkBlocks({ recurse: a.get('recurse') === true })),
+      false,
+    ),
   };
 }
 
 function voidP(x: MaybePromise<void>): MaybePromise<PyValue> {
-  return x instanceof Promise ? x.then(() => null) : null;
+  return isPromiseLike(x) ? x.then(() => null) : null;
 }
 
 export interface SaveYamlOptions {
@@ -294,11 +383,3 @@ export interface SaveYamlOptions {
   autoPrefix?: string;
   autoCompress?: boolean;
 }
-
-let deviceSaveYaml: (d: Device, opts: SaveYamlOptions) => MaybePromise<PyValue> = () => {
-  throw new Error('yaml support not loaded');
-};
-export function _installSaveYaml(f: typeof deviceSaveYaml): void {
-  deviceSaveYaml = f;
-}
-

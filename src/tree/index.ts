@@ -28,7 +28,9 @@ export * from './command';
 export * from './device';
 export * from './process';
 export * from './root';
-export * from './yaml';
+// YAML: the layout and the readers (Root's setYaml/loadYaml and its file commands use the rest of ./yaml).
+export { getDict, nodeGetYaml, dataToYaml, yamlToData, nodeMatch, setDict } from './yaml';
+export type { YamlTree } from './yaml';
 export type { PyCallable, PyAttrSurface, RootSurface, RootInterface, VarListener, VarListenerOptions } from './surface';
 export { isPyCallable } from './surface';
 // The memory layer: backends, models (pyrogue's pr.UInt, pr.Int… — `String` only as models.String), RemoteVariable/RemoteCommand.
@@ -39,5 +41,3 @@ export * as models from './model';
 export { RemoteVariable, RemoteCommand, buildRemoteBlocks } from './remote';
 export type { RemoteVariableOptions, RemoteCommandOptions } from './remote';
 export { GeneralError } from './block';
-export { AxiVersion } from './axiversion';
-export type { AxiVersionOptions } from './axiversion';

@@ -48,7 +48,13 @@ export class Logger {
   exception(e: unknown): void {
     const name = e instanceof PyError ? e.pyName : e instanceof Error ? 'Exception' : 'Exception';
     const msg = e instanceof Error ? e.message : String(e);
-    const stack = e instanceof Error && e.stack ? e.stack.split('\n').slice(1, 6).map((l) => '  ' + l.trim()) : [];
+    const stack =
+      e instanceof Error && e.stack
+        ? e.stack
+            .split('\n')
+            .slice(1, 6)
+            .map((l) => '  ' + l.trim())
+        : [];
     this.emit('ERROR', msg, name, stack);
   }
 }
@@ -62,7 +68,13 @@ export function pyJsonDumps(v: unknown): string {
   if (typeof v === 'string') return pyJsonString(v);
   if (Array.isArray(v)) return '[' + v.map(pyJsonDumps).join(', ') + ']';
   if (typeof v === 'object') {
-    return '{' + Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyJsonString(k)}: ${pyJsonDumps(x)}`).join(', ') + '}';
+    return (
+      '{' +
+      Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => `${pyJsonString(k)}: ${pyJsonDumps(x)}`)
+        .join(', ') +
+      '}'
+    );
   }
   return pyJsonString(String(v));
 }

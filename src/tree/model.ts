@@ -80,6 +80,7 @@ export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8A
 // ---------------------------------------------------------------------------
 // Python parsers used by Model.fromString
 
+// eslint-disable-next-line no-control-regex -- Python's str.strip() also strips U+001C..U+001F
 const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
 
 /** Python's `int(s, 0)`: prefixes 0x/0o/0b, underscores, sign, surrounding whitespace. Raises ValueError like Python. */
@@ -442,9 +443,11 @@ export class DoubleModel extends FloatModel {
     this.ndType = NpDtype.float64;
   }
   override minValue(): PyValue {
+    // eslint-disable-next-line no-loss-of-precision -- pyrogue's literal: it overflows to infinity in Python too
     return -1.8e308;
   }
   override maxValue(): PyValue {
+    // eslint-disable-next-line no-loss-of-precision -- pyrogue's literal: it overflows to infinity in Python too
     return 1.8e308;
   }
 }

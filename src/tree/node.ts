@@ -13,9 +13,12 @@ import { PyAttributeError, PyError, PyValueError } from '../py/errors';
 import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr } from '../py/values';
 import type { PyAttrSurface, PyCallable } from './surface';
 import { bindArgs } from '../py/signature';
-import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers, TreeClass } from './pyclass';
+import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
 import type { Root } from './root';
 import { Logger } from './log';
+import { then, type MaybePromise } from './txn';
+import type { VariableValue } from './variable';
+import { dataToYaml, normGroups, type YamlTree } from './yamlText';
 
 export interface NodeOptions {
   name: string;
@@ -117,7 +120,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
 
   /** Python class metadata (bases, props, funcs...) of this node's class. */
   get pyClass(): PyClassInfo {
-    return classInfo(this.constructor as TreeClass);
+    return classInfo(this.constructor);
   }
 
   /** repr(node): "<class 'pyrogue._Variable.LocalVariable'> - Root.Demo.Int" */
@@ -232,7 +235,10 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     if (!a) return [];
     const out: Node[] = [];
     const walk = (m: NodeArray) => {
-      for (const v of m.values()) v instanceof Node ? out.push(v) : walk(v);
+      for (const v of m.values()) {
+        if (v instanceof Node) out.push(v);
+        else walk(v);
+      }
     };
     walk(a);
     return out;
@@ -287,6 +293,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     const m = this.pyClass.members.get(name);
     if (m) {
       if (m.kind === 'prop') return m.get(this);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy handler needs the node itself (pyrogue self)
       const self = this;
       const sig = m.sig;
       const call = m.call;
@@ -320,9 +327,30 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   // -------------------------------------------------------------------------
   // YAML (implemented in yaml.ts through Root; see Device/Root)
 
-  /** pyrogue's Node.getYaml: implemented by the yaml module, installed at import time. */
+  /** pyrogue's Node.getYaml: the YAML text of `_getDict` under this node's name. */
   getYaml(opts: GetYamlOptions = {}): string | Promise<string> {
-    return nodeGetYaml(this, opts);
+    const modes = opts.modes ?? ['RW', 'RO', 'WO'];
+    const inc = normGroups(opts.incGroups);
+    const exc = opts.excGroups === undefined ? ['Hidden'] : normGroups(opts.excGroups);
+    const root = this.root;
+    const read = (): MaybePromise<void> => (opts.readFirst && root ? root.readAll() : undefined);
+    return then(read(), () =>
+      then(this._getDict(modes, inc, exc, opts.recurse ?? true), (d) => {
+        const top: YamlTree = new Map();
+        if (d !== null) top.set(this.name, d);
+        return dataToYaml(top);
+      }),
+    );
+  }
+
+  /** pyrogue Node._getDict: the values of the variables under this node passing modes/groups (none here; Device and BaseVariable override). */
+  _getDict(
+    _modes: readonly string[],
+    _incGroups: string[] | null,
+    _excGroups: string[] | null,
+    _recurse = true,
+  ): MaybePromise<YamlTree | VariableValue | null> {
+    return null;
   }
 
   static pyMembers: PyMembers = {
@@ -337,24 +365,43 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     root: prop((s: Node) => (s.root as unknown as PyValue) ?? null, false),
     nodes: prop((s: Node) => {
       const d = new PyOrderedDict();
-      for (const [k, n] of s._nodes) d.set(k, n as unknown as PyValue);
+      for (const [k, n] of s._nodes) d.set(k, n);
       return d;
     }, false),
     isDevice: prop((s: Node) => s.isDevice, false),
     isVariable: prop((s: Node) => s.isVariable && !s.isCommand, false),
     isCommand: prop((s: Node) => s.isCommand, false),
-    node: func('Node.node', ['name'], [], (s: Node, a) => {
-      const r = s.node(a.get('name') as string);
-      if (r === null) return null;
-      return r instanceof Node ? (r as unknown as PyValue) : arrayToPy(r);
-    }, false),
+    node: func(
+      'Node.node',
+      ['name'],
+      [],
+      (s: Node, a) => {
+        const r = s.node(a.get('name') as string);
+        if (r === null) return null;
+        return r instanceof Node ? r : arrayToPy(r);
+      },
+      false,
+    ),
     inGroup: func('Node.inGroup', ['group'], [], (s: Node, a) => s.inGroup(a.get('group') as string | string[]), false),
-    filterByGroup: func('Node.filterByGroup', ['incGroups', 'excGroups'], [], (s: Node, a) => s.filterByGroup(a.get('incGroups') as string[] | null, a.get('excGroups') as string[] | null), false),
+    filterByGroup: func(
+      'Node.filterByGroup',
+      ['incGroups', 'excGroups'],
+      [],
+      (s: Node, a) => s.filterByGroup(a.get('incGroups') as string[] | null, a.get('excGroups') as string[] | null),
+      false,
+    ),
     getYaml: func(
       'Node.getYaml',
-      [['readFirst', false], ['modes', ['RW', 'RO', 'WO']], ['incGroups', null], ['excGroups', ['Hidden']], ['recurse', true]],
+      [
+        ['readFirst', false],
+        ['modes', ['RW', 'RO', 'WO']],
+        ['incGroups', null],
+        ['excGroups', ['Hidden']],
+        ['recurse', true],
+      ],
       [],
       (s, a) =>
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- the generic pyMembers table gives s as any; s is this node
         s.getYaml({
           readFirst: a.get('readFirst') as boolean,
           modes: a.get('modes') as string[],
@@ -377,14 +424,6 @@ export interface GetYamlOptions {
 /** Array children as Python sees them: a dict index → node (nested for multi-dim). */
 export function arrayToPy(a: NodeArray): PyValue {
   const d = new PyDict();
-  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? (v as unknown as PyValue) : arrayToPy(v));
+  for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? v : arrayToPy(v));
   return d;
-}
-
-// Installed by yaml.ts (avoids an import cycle).
-let nodeGetYaml: (node: Node, opts: GetYamlOptions) => string | Promise<string> = () => {
-  throw new Error('yaml support not loaded');
-};
-export function _installGetYaml(f: typeof nodeGetYaml): void {
-  nodeGetYaml = f;
 }

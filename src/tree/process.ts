@@ -5,11 +5,9 @@
  * A Process runs `_process()` (override it, may be async) when Start is called.
  */
 import * as fs from 'fs';
-import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import { LocalVariable } from './variable';
-import type { Root } from './root';
 
 export interface ProcessOptions extends DeviceOptions {
   /** Optional work function (instead of overriding _process). */
@@ -37,12 +35,51 @@ export class Process extends Device {
       new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() }),
       new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() }),
     );
-    this.Running = new LocalVariable({ name: 'Running', mode: 'RO', value: false, pollInterval: 1.0, description: 'Status values indicating if operation is running.' });
-    this.Progress = new LocalVariable({ name: 'Progress', mode: 'RO', units: 'Pct', value: 1.0, disp: '{:1.2f}', pollInterval: 1.0, description: 'Percent complete: 0 - 100 %.' });
-    this.Message = new LocalVariable({ name: 'Message', mode: 'RO', value: '', pollInterval: 1.0, description: "Process status message. Prefixed with 'Error:' if an error occurred." });
-    this.Step = new LocalVariable({ name: 'Step', mode: 'RO', value: 1n, pollInterval: 1.0, description: 'Current number of completed steps. Prefer setStep() or incrementSteps().' });
-    this.TotalSteps = new LocalVariable({ name: 'TotalSteps', mode: 'RO', value: 1n, pollInterval: 1.0, description: 'Total number of process steps. Prefer setTotalSteps().' });
-    this.UpdatePeriod = new LocalVariable({ name: 'UpdatePeriod', mode: 'RW', value: 1.0, units: 's', groups: ['Hidden'], description: 'updateGroup leak period in seconds.' });
+    this.Running = new LocalVariable({
+      name: 'Running',
+      mode: 'RO',
+      value: false,
+      pollInterval: 1.0,
+      description: 'Status values indicating if operation is running.',
+    });
+    this.Progress = new LocalVariable({
+      name: 'Progress',
+      mode: 'RO',
+      units: 'Pct',
+      value: 1.0,
+      disp: '{:1.2f}',
+      pollInterval: 1.0,
+      description: 'Percent complete: 0 - 100 %.',
+    });
+    this.Message = new LocalVariable({
+      name: 'Message',
+      mode: 'RO',
+      value: '',
+      pollInterval: 1.0,
+      description: "Process status message. Prefixed with 'Error:' if an error occurred.",
+    });
+    this.Step = new LocalVariable({
+      name: 'Step',
+      mode: 'RO',
+      value: 1n,
+      pollInterval: 1.0,
+      description: 'Current number of completed steps. Prefer setStep() or incrementSteps().',
+    });
+    this.TotalSteps = new LocalVariable({
+      name: 'TotalSteps',
+      mode: 'RO',
+      value: 1n,
+      pollInterval: 1.0,
+      description: 'Total number of process steps. Prefer setTotalSteps().',
+    });
+    this.UpdatePeriod = new LocalVariable({
+      name: 'UpdatePeriod',
+      mode: 'RW',
+      value: 1.0,
+      units: 's',
+      groups: ['Hidden'],
+      description: 'updateGroup leak period in seconds.',
+    });
     this.add(this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
   }
 
@@ -109,12 +146,22 @@ export class LoadConfigProcess extends Process {
       ],
       description: 'Source of configuration data: File reads from ConfigFile; String applies YamlString.',
     });
-    this.ConfigFile = new LocalVariable({ name: 'ConfigFile', mode: 'RW', value: '', description: 'Path to YAML configuration file. Used when LoadMode is File.' });
-    this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RW', value: '', description: 'YAML configuration text to apply. Used when LoadMode is String.' });
+    this.ConfigFile = new LocalVariable({
+      name: 'ConfigFile',
+      mode: 'RW',
+      value: '',
+      description: 'Path to YAML configuration file. Used when LoadMode is File.',
+    });
+    this.YamlString = new LocalVariable({
+      name: 'YamlString',
+      mode: 'RW',
+      value: '',
+      description: 'YAML configuration text to apply. Used when LoadMode is String.',
+    });
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
   protected override async _process(): Promise<void> {
-    const root = this.root as Root | null;
+    const root = this.root;
     if (!root) return;
     if (this.LoadMode.value() === 1n) await root.setYaml(this.YamlString.value() as string);
     else await root.loadYaml(this.ConfigFile.value() as string);
@@ -151,12 +198,17 @@ export class SaveConfigProcess extends Process {
       ],
       description: 'Output destination: File writes to ConfigFile; String stores the result in YamlString.',
     });
-    this.ConfigFile = new LocalVariable({ name: 'ConfigFile', mode: 'RW', value: '', description: 'Output file path. Used when SaveMode is File. Auto-named with a timestamp prefix if empty.' });
+    this.ConfigFile = new LocalVariable({
+      name: 'ConfigFile',
+      mode: 'RW',
+      value: '',
+      description: 'Output file path. Used when SaveMode is File. Auto-named with a timestamp prefix if empty.',
+    });
     this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RO', value: '', description: 'Captured YAML output. Populated when SaveMode is String.' });
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
   protected override async _process(): Promise<void> {
-    const root = this.root as Root | null;
+    const root = this.root;
     if (!root) return;
     const status = this.DataType.value() === 1n;
     const y = await root.getYaml({
@@ -174,4 +226,3 @@ export class SaveConfigProcess extends Process {
     }
   }
 }
-

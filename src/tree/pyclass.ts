@@ -18,6 +18,7 @@ import { PyDict, PyValue } from '../py/values';
 import type { PySignature } from '../py/signature';
 
 /** An attribute of a Python class as this layer models it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table serves every node class: the receiver type is per class
 export type PyMember<T = any> =
   | {
       kind: 'prop';
@@ -35,6 +36,7 @@ export type PyMember<T = any> =
       call: (self: T, a: Map<string, PyValue>) => PyValue | Promise<PyValue>;
     };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table serves every node class: the receiver type is per class
 export type PyMembers<T = any> = Record<string, PyMember<T>>;
 
 /** A Python class that is not a TypeScript class here (C++ bases such as rogue.interfaces.memory.Hub). */
@@ -53,7 +55,7 @@ export class PyClassRef {
 /** A tree class constructor (anything with the static py* fields) or a PyClassRef. */
 export type PyBase = PyClassRef | TreeClass;
 
-// eslint-disable-next-line @typescript-eslint/ban-types
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any class constructor, whatever its parameters
 export type TreeClass = Function & {
   pyModule?: string;
   pyName?: string;

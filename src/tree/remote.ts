@@ -36,11 +36,11 @@ import { PyValue, PY_REPR } from '../py/values';
 import { Block, MemVariable, TxType, buildBlocks, VarMode } from './block';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
-import { MemoryBackend } from './memory';
 import { Model, ModelFactory, UInt, isModel } from './model';
 import { func, prop, PyMembers, RIM_VARIABLE } from './pyclass';
 import { MaybePromise, TransactionOptions, TransactionType, TreeBlock } from './txn';
 import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, VariableError, excStr } from './variable';
+import { isPromiseLike } from './surface';
 
 export interface RemoteVariableOptions extends Omit<BaseVariableOptions, 'typeStr' | 'typeCheck'> {
   /** A model instance (`Fixed(16, 8)`) or factory (`UInt`, default). */
@@ -77,7 +77,7 @@ interface RemoteNode extends BaseVariable {
 function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; bitOffset: number[]; bitSize: number[]; minimum: PyValue; maximum: PyValue } {
   const lists = [opts.offset, opts.bitOffset ?? 0, opts.bitSize ?? 32].map((x) => (Array.isArray(x) ? x.map(Number) : [Number(x)]));
   const length = Math.max(...lists.map((x) => x.length));
-  const [offs, bo, bs] = lists.map((x) => (x.length === 1 ? Array(length).fill(x[0]) : x));
+  const [offs, bo, bs] = lists.map((x) => (x.length === 1 ? new Array<number>(length).fill(x[0]) : x));
   if (offs.length !== bo.length || bo.length !== bs.length)
     throw new VariableError(`Lengths of offset: ${JSON.stringify(offs)}, bitOffset: ${JSON.stringify(bo)}, bitSize ${JSON.stringify(bs)} must match`);
   if (bs.includes(0)) throw new VariableError('BitSize of 0 is invalid');
@@ -86,7 +86,8 @@ function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; b
   const numValues = opts.numValues ?? 0;
   const base = opts.base ?? UInt;
   const model = isModel(base) ? base : numValues !== 0 ? base(opts.valueBits ?? 0) : base(bs.reduce((a, b) => a + b, 0));
-  const lt = (a: PyValue, b: PyValue) => (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && Number(a) < Number(b);
+  const lt = (a: PyValue, b: PyValue) =>
+    (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && Number(a) < Number(b);
   let minimum = opts.minimum ?? null;
   let maximum = opts.maximum ?? null;
   const mn = model.minValue();
@@ -95,7 +96,8 @@ function prepare(opts: RemoteVariableOptions): { model: Model; offset: number; b
   if (maximum === null || (mx !== null && lt(mx, maximum))) maximum = mx;
   if (numValues !== 0) {
     if (bs.length !== 1) throw new VariableError('BitSize array must have a length of one when numValues > 0');
-    if ((opts.valueBits ?? 0) > (opts.valueStride ?? 0)) throw new VariableError(`ValueBits ${opts.valueBits ?? 0} is greater than valueStrude ${opts.valueStride ?? 0}`);
+    if ((opts.valueBits ?? 0) > (opts.valueStride ?? 0))
+      throw new VariableError(`ValueBits ${opts.valueBits ?? 0} is greater than valueStrude ${opts.valueStride ?? 0}`);
     if (model.ndType === null) throw new VariableError(`Invalid base type ${model.name} with numValues = ${numValues}`);
     bs[0] = numValues * (opts.valueBits ?? 0);
   }
@@ -326,7 +328,7 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
     super._finishInit();
     if (this._default !== null && this._mem.block) {
       const r = this.setDisp(this._default, false);
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     }
   }
 
@@ -397,7 +399,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
     super._finishInit();
     if (this._remoteDefault !== null && this._mem.block) {
       const r = this.setDisp(this._remoteDefault, false);
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     }
   }
   /**
@@ -418,7 +420,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
       const f = this._function;
       if (!f) return null;
       const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (r instanceof Promise) return r.then((x) => (x === undefined ? null : x), fail);
+      if (isPromiseLike(r)) return r.then((x) => (x === undefined ? null : x), fail);
       return r === undefined ? null : r;
     } catch (e) {
       return fail(e);
@@ -428,13 +430,29 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   static override pyMembers: PyMembers = {
     ...remoteProps(),
     // pyrogue's RemoteCommand.set/get are plain (not exposed) overrides
-    set: func('RemoteCommand.set', ['value'], [['index', -1n], ['write', true]], (s: RemoteCommand, a) => {
-      const r = s.set(a.get('value')!, { index: Number(a.get('index') ?? -1n), write: a.get('write') !== false });
-      return r instanceof Promise ? r.then(() => null) : null;
-    }, false),
-    get: func('RemoteCommand.get', [], [['index', -1n], ['read', true]], (s: RemoteCommand, a) =>
-      s.get({ index: Number(a.get('index') ?? -1n), read: a.get('read') !== false }),
-    false),
+    set: func(
+      'RemoteCommand.set',
+      ['value'],
+      [
+        ['index', -1n],
+        ['write', true],
+      ],
+      (s: RemoteCommand, a) => {
+        const r = s.set(a.get('value')!, { index: Number(a.get('index') ?? -1n), write: a.get('write') !== false });
+        return isPromiseLike(r) ? r.then(() => null) : null;
+      },
+      false,
+    ),
+    get: func(
+      'RemoteCommand.get',
+      [],
+      [
+        ['index', -1n],
+        ['read', true],
+      ],
+      (s: RemoteCommand, a) => s.get({ index: Number(a.get('index') ?? -1n), read: a.get('read') !== false }),
+      false,
+    ),
   };
 }
 
@@ -480,12 +498,15 @@ function isRemote(n: unknown): n is RemoteNode {
 export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
   const remote = [...dev.nodes.values()].filter(isRemote);
   if (remote.length === 0) return [];
-  const memory = dev.memBase as MemoryBackend | null;
-  if (memory === null || memory === undefined)
-    throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
+  const memory = dev.memBase;
+  if (memory === null || memory === undefined) throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path} has remote variables but no memBase`);
   if (typeof memory.read !== 'function' || typeof memory.write !== 'function') {
-    const what = typeof memory === 'object' ? (memory as object).constructor?.name ?? 'object' : typeof memory;
-    throw new PyError('pyrogue._Device', 'DeviceError', `Device ${dev.path}: memBase (${what}) is not a MemoryBackend (an object with read(address, size) and write(address, data), e.g. EmulatedMemory)`);
+    const what = typeof memory === 'object' ? ((memory as object).constructor?.name ?? 'object') : typeof memory;
+    throw new PyError(
+      'pyrogue._Device',
+      'DeviceError',
+      `Device ${dev.path}: memBase (${what}) is not a MemoryBackend (an object with read(address, size) and write(address, data), e.g. EmulatedMemory)`,
+    );
   }
   const byMem = new Map<MemVariable, RemoteNode>(remote.map((n) => [n._mem, n]));
   const blocks = buildBlocks(
@@ -493,7 +514,11 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
     { memory, baseAddress: Number(dev.address) },
   );
   const out = blocks.map((b) => {
-    const tb = new RemoteTreeBlock(b, b.variables.map((m) => byMem.get(m)!), dev);
+    const tb = new RemoteTreeBlock(
+      b,
+      b.variables.map((m) => byMem.get(m)!),
+      dev,
+    );
     for (const m of b.variables) (byMem.get(m) as unknown as { _block: TreeBlock })._block = tb;
     return tb;
   });

@@ -18,8 +18,7 @@
  * resolves when every queued batch has been delivered.
  */
 import * as path from 'path';
-import { PyValueError } from '../py/errors';
-import { PyDict, PyValue } from '../py/values';
+import { PyValue } from '../py/values';
 import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
@@ -29,6 +28,8 @@ import { func, prop, PyMembers } from './pyclass';
 import type { RootInterface, RootSurface, VarListener, VarListenerOptions } from './surface';
 import { BaseVariable, LinkVariable, LocalVariable, VariableValue } from './variable';
 import { LoadConfigProcess, SaveConfigProcess } from './process';
+import { isPromiseLike } from './surface';
+import { remoteDump, rootLoadYaml, rootSetYaml, saveAddressMap, saveVariableList } from './yaml';
 
 export interface RootOptions extends DeviceOptions {
   /** Poll enable at start (Root.PollEn). Default true (pyrogue). */
@@ -149,7 +150,7 @@ export class Root extends Device implements RootSurface {
       groups: ['NoStream', 'NoSql', 'NoState'],
       description: 'Local Time',
       dependencies: [time],
-      linkedGet: ({ read }) => localTimeString(Number(time.get({ read }) as number)),
+      linkedGet: ({ read }) => localTimeString(Number(time.get({ read }))),
     });
     this.PollEn = new LocalVariable({
       name: 'PollEn',
@@ -170,24 +171,80 @@ export class Root extends Device implements RootSurface {
       this.PollEn,
       cmd('WriteAll', 'Write all values to the hardware', 0n, () => this._writeAll(), false),
       cmd('ReadAll', 'Read all values from the hardware', 0n, () => this._readAll(), false),
-      cmd('SaveState', 'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.', '', (a) =>
-        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], autoPrefix: 'state', autoCompress: true }), true),
-      cmd('SaveConfig', 'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.', '', (a) =>
-        this.saveYaml({ name: a as string, readFirst: true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], autoPrefix: 'config', autoCompress: false }), true),
-      cmd('LoadConfig', 'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.', '', (a) =>
-        then(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] }), () => true), true),
-      cmd('RemoteVariableDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true), true),
-      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => then(rootHooks.remoteDump(this, a as string, ['RW', 'WO'], true), () => true), true),
+      cmd(
+        'SaveState',
+        'Save state to file. Data is saved in YAML format. Passed arg is full path to file to sore data to.',
+        '',
+        (a) =>
+          this.saveYaml({
+            name: a as string,
+            readFirst: true,
+            modes: ['RW', 'RO', 'WO'],
+            incGroups: null,
+            excGroups: ['NoState'],
+            autoPrefix: 'state',
+            autoCompress: true,
+          }),
+        true,
+      ),
+      cmd(
+        'SaveConfig',
+        'Save configuration to file. Data is saved in YAML format. Passed arg is full path to file to store data to.',
+        '',
+        (a) =>
+          this.saveYaml({
+            name: a as string,
+            readFirst: true,
+            modes: ['RW', 'WO'],
+            incGroups: null,
+            excGroups: ['NoConfig'],
+            autoPrefix: 'config',
+            autoCompress: false,
+          }),
+        true,
+      ),
+      cmd(
+        'LoadConfig',
+        'Read configuration from file. Data is read in YAML format. Passed arg is full path to file to read data from.',
+        '',
+        (a) => then(this.loadYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] }), () => true),
+        true,
+      ),
+      cmd(
+        'RemoteVariableDump',
+        'Save a dump of the remote variable state',
+        '',
+        (a) => then(remoteDump(this, a as string, ['RW', 'WO', 'RO'], true), () => true),
+        true,
+      ),
+      cmd('RemoteConfigDump', 'Save a dump of the remote variable state', '', (a) => then(remoteDump(this, a as string, ['RW', 'WO'], true), () => true), true),
       cmd('Initialize', 'Generate a soft reset to each device in the tree', 0n, () => this.initialize(), false),
       cmd('HardReset', 'Generate a hard reset to each device in the tree', 0n, () => this.hardReset(), false),
       cmd('CountReset', 'Generate a count reset to each device in the tree', 0n, () => this.countReset(), false),
       cmd('ClearLog', 'Clear the message log contained in the SystemLog variable', 0n, () => this.clearLog(), false),
-      cmd('SetYamlConfig', 'Set configuration from YAML string. Passed arg is configuration string in YAML format.', '', (a) =>
-        voidOf(this.setYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })), true),
-      cmd('GetYamlConfig', 'Get configuration in YAML string. Passed arg is a boolean indicating if a full system read should be generated. Return data is configuration as a YAML string.', true, (a) =>
-        this.getYaml({ readFirst: a === true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], recurse: true }), true, ''),
-      cmd('GetYamlState', 'Get current state as YAML string. Pass read first arg.', true, (a) =>
-        this.getYaml({ readFirst: a === true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], recurse: true }), true, ''),
+      cmd(
+        'SetYamlConfig',
+        'Set configuration from YAML string. Passed arg is configuration string in YAML format.',
+        '',
+        (a) => voidOf(this.setYaml(a as string, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] })),
+        true,
+      ),
+      cmd(
+        'GetYamlConfig',
+        'Get configuration in YAML string. Passed arg is a boolean indicating if a full system read should be generated. Return data is configuration as a YAML string.',
+        true,
+        (a) => this.getYaml({ readFirst: a === true, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'], recurse: true }),
+        true,
+        '',
+      ),
+      cmd(
+        'GetYamlState',
+        'Get current state as YAML string. Pass read first arg.',
+        true,
+        (a) => this.getYaml({ readFirst: a === true, modes: ['RW', 'RO', 'WO'], incGroups: null, excGroups: ['NoState'], recurse: true }),
+        true,
+        '',
+      ),
     );
     this.LoadConfigProcess = new LoadConfigProcess();
     this.SaveConfigProcess = new SaveConfigProcess();
@@ -195,7 +252,7 @@ export class Root extends Device implements RootSurface {
   }
 
   /** The Root is its own root. */
-  override get root(): Root {
+  override get root(): this {
     return this;
   }
 
@@ -213,6 +270,7 @@ export class Root extends Device implements RootSurface {
     if (typeof nodePath !== 'string') return null;
     const parts = nodePath.split('.');
     if (parts[0] !== this.name && parts[0] !== 'root') return null;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this node
     let obj: Node = this;
     for (const p of parts.slice(1)) {
       const c = obj.node(p);
@@ -286,7 +344,7 @@ export class Root extends Device implements RootSurface {
       this._endGroup();
       throw e;
     }
-    if (r instanceof Promise) {
+    if (isPromiseLike(r)) {
       return r.then(
         (v) => {
           this._endGroup();
@@ -424,7 +482,7 @@ export class Root extends Device implements RootSurface {
           }),
         ),
       );
-      if (r instanceof Promise) r.catch(() => undefined);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
     } catch {
       /* logged by the variables */
     }
@@ -439,7 +497,10 @@ export class Root extends Device implements RootSurface {
   private _writeAll(): MaybePromise<PyValue> {
     const force = this.ForceWrite.value() === true;
     return this.updateGroup(() =>
-      then(seq([() => this.writeBlocks({ force, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]), () => true),
+      then(
+        seq([() => this.writeBlocks({ force, recurse: true }), () => this.verifyBlocks({ recurse: true }), () => this.checkBlocks({ recurse: true })]),
+        () => true,
+      ),
     );
   }
   /** pyrogue Root._read(): readBlocks + checkBlocks over the whole tree. */
@@ -454,11 +515,11 @@ export class Root extends Device implements RootSurface {
   // YAML (implemented in yaml.ts)
 
   setYaml(yml: string, opts: SetYamlOptions = {}): MaybePromise<void> {
-    return rootHooks.setYaml(this, yml, opts);
+    return rootSetYaml(this, yml, opts);
   }
   /** Loads YAML config files: a path, a comma-separated list, a list, or folders of *.yml/*.yaml. */
   loadYaml(name: string | string[], opts: SetYamlOptions = {}): MaybePromise<void> {
-    return rootHooks.loadYaml(this, name, opts);
+    return rootLoadYaml(this, name, opts);
   }
 
   // -------------------------------------------------------------------------
@@ -491,9 +552,9 @@ export class Root extends Device implements RootSurface {
   static override pyMembers: PyMembers = {
     running: prop((s: Root) => s.running),
     waitOnUpdate: func('Root.waitOnUpdate', [], [], (s: Root) => s.waitOnUpdate().then(() => null)),
-    saveAddressMap: func('Root.saveAddressMap', ['fname'], [], (s: Root, a) => voidOf(rootHooks.saveAddressMap(s, a.get('fname') as string))),
+    saveAddressMap: func('Root.saveAddressMap', ['fname'], [], (s: Root, a) => voidOf(saveAddressMap(s, a.get('fname') as string))),
     saveVariableList: func('Root.saveVariableList', ['fname', ['polledOnly', false], ['incGroups', null]], [], (s: Root, a) =>
-      voidOf(rootHooks.saveVariableList(s, a.get('fname') as string, a.get('polledOnly') === true, a.get('incGroups') as string[] | null)),
+      voidOf(saveVariableList(s, a.get('fname') as string, a.get('polledOnly') === true, a.get('incGroups') as string[] | null)),
     ),
     getNode: func('Root.getNode', ['path'], [], (s: Root, a) => s.getNode(a.get('path') as string), false),
   };
@@ -523,38 +584,6 @@ export function localTimeString(t: number): string {
   }
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${tz}`;
 }
-
-/** Installed by yaml.ts (avoids import cycles). */
-export const rootHooks = {
-  setYaml: (root: Root, yml: string, opts: SetYamlOptions): MaybePromise<void> => {
-    void root;
-    void yml;
-    void opts;
-    throw new PyValueError('yaml support not loaded');
-  },
-  loadYaml: (root: Root, name: string | string[], opts: SetYamlOptions): MaybePromise<void> => {
-    void root;
-    void name;
-    void opts;
-    throw new PyValueError('yaml support not loaded');
-  },
-  remoteDump: (root: Root, name: string, modes: string[], readFirst: boolean): MaybePromise<void> => {
-    void root;
-    void name;
-    void modes;
-    void readFirst;
-  },
-  saveAddressMap: (root: Root, fname: string): MaybePromise<void> => {
-    void root;
-    void fname;
-  },
-  saveVariableList: (root: Root, fname: string, polledOnly: boolean, incGroups: string[] | null): MaybePromise<void> => {
-    void root;
-    void fname;
-    void polledOnly;
-    void incGroups;
-  },
-};
 
 /** time.time(): seconds since the epoch with sub-millisecond digits, as Python's clock gives them. */
 function nowSeconds(): number {

@@ -12,6 +12,15 @@ import type { PyDict, PyValue } from '../py/values';
 /** A value now, or later: tree operations stay synchronous unless they need to wait (slow commands, memory). */
 export type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * Is this a value for later? True for a promise or any thenable (what `await` waits for): the one
+ * test the tree and the server both use. Callers use only `.then(onValue, onError)` on it, which
+ * every thenable has (not `.catch`).
+ */
+export function isPromiseLike<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
 /** A Python callable as the dispatcher sees it. */
 export interface PyCallable {
   readonly kind: 'callable';

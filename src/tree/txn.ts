@@ -13,6 +13,7 @@
  */
 import type { MaybePromise } from './surface';
 import type { BaseVariable } from './variable';
+import { isPromiseLike } from './surface';
 
 export type { MaybePromise };
 export type TransactionType = 'read' | 'write' | 'verify' | 'post';
@@ -40,7 +41,7 @@ export interface TreeBlock {
 
 /** Runs `f` after `x` (sync when `x` is sync). */
 export function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
-  if (x instanceof Promise) return x.then(f);
+  if (isPromiseLike(x)) return x.then(f);
   return f(x);
 }
 
@@ -48,7 +49,7 @@ export function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): Ma
 export function seq(fs: (() => MaybePromise<unknown>)[]): MaybePromise<void> {
   for (let i = 0; i < fs.length; i++) {
     const r = fs[i]();
-    if (r instanceof Promise) {
+    if (isPromiseLike(r)) {
       return r.then(() => seq(fs.slice(i + 1)));
     }
   }

@@ -73,13 +73,12 @@ export function fromCanon(c: Canon): PyValue {
       return new PyOrderedDict(((c.dictitems ?? []) as [Canon, Canon][]).map(([k, v]) => [fromCanon(k), fromCanon(v)] as const));
     }
     if (qual === 'numpy.core.multiarray._reconstruct' && 'state' in c) {
-      const st = (c.state as any).tuple as Canon[];
+      const st = c.state.tuple as Canon[];
       const shape = ((st[1] as any).tuple as Canon[]).map((x: any) => Number(x.int));
       return new NdArray(dtypeFrom(st[2] as any), shape, unhex((st[4] as any).bytes), st[3] as boolean);
     }
     if (qual === 'numpy.core.multiarray.scalar') return new NpScalar(dtypeFrom(args[0] as any), unhex((args[1] as any).bytes));
-    if (qual === 'builtins.complex' && args.length === 2)
-      return new PyComplex(fromCanon(args[0]) as number, fromCanon(args[1]) as number);
+    if (qual === 'builtins.complex' && args.length === 2) return new PyComplex(fromCanon(args[0]) as number, fromCanon(args[1]) as number);
     const how = 'kwargs' in c ? 'newobj_ex' : args.length === 0 && 'state' in c ? 'newobj' : 'reduce';
     const kwargs = 'kwargs' in c ? new PyDict(Object.entries(c.kwargs as Record<string, Canon>).map(([k, v]) => [k, fromCanon(v)] as const)) : undefined;
     const o = new PyObject(splitQual(qual), args.map(fromCanon), how, kwargs);

@@ -20,10 +20,16 @@ function run(args: string[], lines: string[]): string[] {
 
 /** What Python's pickle.loads makes of each pickle, as typed JSON ({error: "Type: msg"} on failure). */
 export function pyLoad(pickles: Uint8Array[]): (Typed | { error: string })[] {
-  return run(['load'], pickles.map((p) => Buffer.from(p).toString('base64'))).map((l) => JSON.parse(l));
+  return run(
+    ['load'],
+    pickles.map((p) => Buffer.from(p).toString('base64')),
+  ).map((l) => JSON.parse(l));
 }
 
 /** CPython's pickle.dumps(value, protocol) of each typed JSON value. */
 export function pyDump(protocol: number, values: Typed[]): Uint8Array[] {
-  return run(['dump', String(protocol)], values.map((v) => JSON.stringify(v))).map((l) => new Uint8Array(Buffer.from(l, 'base64')));
+  return run(
+    ['dump', String(protocol)],
+    values.map((v) => JSON.stringify(v)),
+  ).map((l) => new Uint8Array(Buffer.from(l, 'base64')));
 }

@@ -55,7 +55,7 @@ function sortKeys(t: unknown): unknown {
   if (Array.isArray(t)) return t.map(sortKeys);
   if (t && typeof t === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(t as object).sort()) o[k] = sortKeys((t as Record<string, unknown>)[k]);
+    for (const k of Object.keys(t).sort()) o[k] = sortKeys((t as Record<string, unknown>)[k]);
     return o;
   }
   return t;

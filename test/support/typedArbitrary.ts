@@ -45,6 +45,7 @@ export function pyKey(t: Typed): string {
   if (typeof t === 'string') return 's' + t;
   if (Array.isArray(t)) return 'L' + t.map(pyKey).join(',');
   const [[tag, v]] = Object.entries(t) as [string, any][];
+  // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- the tagged value is a number or bigint: its JS text is wanted
   if (tag === 'int') return 'n' + v;
   if (tag === 'tuple') return 't(' + (v as Typed[]).map(pyKey).join('\u0000') + ')';
   return tag + JSON.stringify(v);
@@ -71,11 +72,16 @@ function elementBytes(dt: string, count: number): fc.Arbitrary<Uint8Array> {
   if (dt === '|b1') return fc.array(fc.integer({ min: 0, max: 1 }), { minLength: count, maxLength: count }).map((a) => Uint8Array.from(a));
   if (dt[1] === 'U') {
     const le = dt[0] === '<';
-    return fc.array(fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff), { minLength: count * 3, maxLength: count * 3 }).map((cps) => {
-      const b = Buffer.alloc(cps.length * 4);
-      cps.forEach((c, i) => (le ? b.writeUInt32LE(c, i * 4) : b.writeUInt32BE(c, i * 4)));
-      return new Uint8Array(b);
-    });
+    return fc
+      .array(
+        fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff),
+        { minLength: count * 3, maxLength: count * 3 },
+      )
+      .map((cps) => {
+        const b = Buffer.alloc(cps.length * 4);
+        cps.forEach((c, i) => (le ? b.writeUInt32LE(c, i * 4) : b.writeUInt32BE(c, i * 4)));
+        return new Uint8Array(b);
+      });
   }
   return fc.uint8Array({ minLength: n, maxLength: n });
 }
@@ -91,7 +97,10 @@ export const ndarrayArb: fc.Arbitrary<Typed> = fc
     ),
   })
   .chain(({ dtype, shape }) =>
-    elementBytes(dtype, shape.shape.reduce((a, b) => a * b, 1)).map((data) => ({
+    elementBytes(
+      dtype,
+      shape.shape.reduce((a, b) => a * b, 1),
+    ).map((data) => ({
       ndarray: { dtype, shape: shape.shape, fortran: shape.fortran, data: hexOf(data) },
     })),
   );
@@ -129,6 +138,7 @@ export const typedArb: fc.Arbitrary<Typed> = fc.letrec<{ v: Typed }>((tie) => ({
 export function canonical(t: unknown): unknown {
   if (Array.isArray(t)) return t.map(canonical);
   if (t && typeof t === 'object') {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- states the entry shape the test expects
     const [[tag, v]] = Object.entries(t) as [string, any][];
     if (tag === 'set' || tag === 'frozenset') {
       const items = (v as unknown[]).map(canonical);
