@@ -28,7 +28,7 @@ import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, LocalBlock, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
 import { isPromiseLike } from './surface';
 import { stamp, type YamlTree } from './yamlText';
@@ -231,7 +231,10 @@ export class Device extends Node {
   }
   private _fanOut(opts: BlockOpts, each: (b: TreeBlock) => MaybePromise<void>, child: (d: Device) => MaybePromise<void>): MaybePromise<void> {
     const fs: (() => MaybePromise<void>)[] = [];
-    if (this.enabled || opts.variable) for (const b of this._targetBlocks(opts.variable)) fs.push(() => each(b));
+    // A disabled device skips its local blocks; memory blocks still see the transaction, which
+    // (as rogue's Block) drops staged writes and touches no hardware while disabled.
+    const on = this.enabled || opts.variable;
+    for (const b of this._targetBlocks(opts.variable)) if (on || !(b instanceof LocalBlock)) fs.push(() => each(b));
     if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
     return seq(fs);
   }

@@ -94,10 +94,10 @@ export function tupleRepr(shape: readonly number[]): string {
 export function toIndex(v: PyValue | undefined): number {
   if (v === undefined || v === null) return -1;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number') return Math.trunc(v);
+  // operator.index: ints (bool, numpy ints) only; a float is refused as Python refuses it
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof NpScalar) return toIndex(v.value);
-  throw new PyTypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  if (v instanceof NpScalar && 'biu'.includes(v.dtype.kind)) return toIndex(v.value);
+  throw new PyTypeError(`'${v instanceof NpScalar ? 'numpy.' : ''}${typeName(v)}' object cannot be interpreted as an integer`);
 }
 
 export function truthy(v: PyValue | undefined, dflt: boolean): boolean {
