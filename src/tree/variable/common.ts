@@ -16,15 +16,30 @@ export type Mode = 'RW' | 'RO' | 'WO';
 export const NONE: readonly never[] = Object.freeze([]);
 
 /** An enum: Python dict value → display name. A PyDict, a Map or a list of pairs. */
-export type EnumInput = PyDict | Map<PyValue, string> | readonly (readonly [PyValue, string])[];
+export type EnumInput<K extends PyValue = PyValue> = PyDict | Map<K, string> | readonly (readonly [K, string])[];
 
-export interface BaseVariableOptions extends NodeOptions {
+/**
+ * The Python type an enum's keys must have for a variable whose value is `V`: an int variable
+ * takes bigint keys (`[[0n, 'Off'], [1n, 'On']]`), a str variable string keys…; a mistake such
+ * as `[[0, 'Off']]` (a float key) for `value: 0n` fails to compile.
+ */
+export type EnumKey<V extends PyValue> = V extends bigint
+  ? bigint
+  : V extends boolean
+    ? boolean
+    : V extends string
+      ? string
+      : V extends number
+        ? number
+        : PyValue;
+
+export interface BaseVariableOptions<V extends PyValue = PyValue> extends NodeOptions {
   mode?: Mode;
   /** Initial value (Python typed: 1n int, 1.5 float, NdArray...). */
-  value?: PyValue;
+  value?: V;
   /** Python format string ('{}', '{:#x}', '{:1.3f}'), or an enum (dict) / list of values. */
-  disp?: string | EnumInput | PyValue[];
-  enum?: EnumInput | null;
+  disp?: string | EnumInput<EnumKey<V>> | PyValue[];
+  enum?: EnumInput<EnumKey<V>> | null;
   units?: string | null;
   minimum?: PyValue;
   maximum?: PyValue;

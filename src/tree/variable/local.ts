@@ -110,7 +110,7 @@ export class LocalBlock implements TreeBlock {
   }
 }
 
-export interface LocalVariableOptions extends BaseVariableOptions {
+export interface LocalVariableOptions<V extends PyValue = PyValue> extends BaseVariableOptions<V> {
   localSet?: LocalSetFunc | null;
   localGet?: LocalGetFunc | null;
 }
@@ -121,12 +121,13 @@ export interface LocalVariableOptions extends BaseVariableOptions {
  * `get()`/`set()` are synchronous for LocalVariable.
  * TypeScript convenience (not applied to Python callers): `set(3)` on an int variable stores 3n.
  */
-export class LocalVariable extends BaseVariable {
+// V only types the constructor's options (enum keys like the value); instances are alike whatever V.
+export class LocalVariable<V extends PyValue = PyValue> extends BaseVariable {
   static override pyModule = 'pyrogue._Variable';
   static override pyName = 'LocalVariable';
   declare _block: LocalBlock;
 
-  constructor(opts: LocalVariableOptions) {
+  constructor(opts: LocalVariableOptions<V>) {
     if ((opts.value === undefined || opts.value === null) && !opts.localGet) {
       throw new VariableError(`LocalVariable ${opts.name} without localGet() must specify value= argument in constructor`);
     }
