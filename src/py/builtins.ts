@@ -41,7 +41,8 @@ function truth(v: PyValue): boolean {
   return true;
 }
 
-function toInt(x: PyValue): bigint {
+/** Python's `int(x)` for one argument (base 10 for a str). */
+export function pyIntOf(x: PyValue): bigint {
   if (typeof x === 'bigint') return x;
   if (typeof x === 'boolean') return x ? 1n : 0n;
   if (typeof x === 'number') {
@@ -54,11 +55,12 @@ function toInt(x: PyValue): bigint {
     if (n === null) throw new PyValueError(`invalid literal for int() with base 10: ${strRepr(x)}`);
     return n;
   }
-  if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return toInt(x.value);
+  if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return pyIntOf(x.value);
   throw new PyTypeError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(x)}'`);
 }
 
-function toFloat(x: PyValue): number {
+/** Python's `float(x)`. */
+export function pyFloatOf(x: PyValue): number {
   if (typeof x === 'number') return x;
   if (typeof x === 'bigint') return Number(x);
   if (typeof x === 'boolean') return x ? 1 : 0;
@@ -94,9 +96,9 @@ const ONE =
 const CALLS: Record<string, TypeCall> = {
   int: (args) => {
     if (args.length > 2) throw new PyTypeError(`int() takes at most 2 arguments (${args.length} given)`);
-    return args.length === 0 ? 0n : toInt(args[0]);
+    return args.length === 0 ? 0n : pyIntOf(args[0]);
   },
-  float: ONE('float', 0, toFloat),
+  float: ONE('float', 0, pyFloatOf),
   bool: ONE('bool', false, truth),
   str: (args) => {
     if (args.length > 3) throw new PyTypeError(`str() takes at most 3 arguments (${args.length} given)`);

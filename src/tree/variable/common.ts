@@ -1,6 +1,7 @@
 /** The variables' shared pieces: VariableError, option and hook types, Python value helpers (enums, indices, ndarray items, list text), VariableValue. */
 import { PyError, PyIndexError, PyTypeError } from '../../py/errors';
-import { pyRepr, pyStr } from '../../py/repr';
+import { pyStr } from '../../py/repr';
+import { pyFloatOf, pyIntOf } from '../../py/builtins';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyObject, PyTuple, PyValue, Reducible, typeName, writeElement } from '../../py/values';
 import { NodeOptions } from '../node';
 
@@ -184,45 +185,11 @@ export function listToNdArray(dtype: NpDtype, v: PyValue): NdArray {
   );
 }
 
-/** Python's float() of a str (surrounding whitespace, underscores between digits, nan/inf words). */
-export function pyFloatOfStr(s: string): number | null {
-  const t = s.trim();
-  if (/^[-+]?(nan|inf|infinity)$/i.test(t)) return t.replace(/^[-+]/, '').toLowerCase() === 'nan' ? NaN : t.startsWith('-') ? -Infinity : Infinity;
-  if (!/^[-+]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][-+]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0])) return null;
-  return Number(t.replace(/_/g, ''));
-}
-
-/** One element of `np.array(x, dtype)`: numpy's conversion of a Python scalar to a numeric or bool dtype. */
+/** One element of `np.array(x, dtype)`: numpy converts with Python's int()/float() (None is nan in a float array). */
 export function npElement(dtype: NpDtype, x: PyValue): PyValue {
-  const name = typeName(x);
   if (dtype.kind === 'b') return pyTruthy(x);
-  if (dtype.kind === 'f' || dtype.kind === 'c') {
-    if (typeof x === 'number') return x;
-    if (typeof x === 'bigint') return Number(x);
-    if (typeof x === 'boolean') return x ? 1 : 0;
-    if (x === null) return NaN;
-    if (typeof x === 'string') {
-      const f = pyFloatOfStr(x);
-      if (f === null) throw new PyError('builtins', 'ValueError', `could not convert string to float: ${pyRepr(x)}`);
-      return f;
-    }
-    throw new PyTypeError(`float() argument must be a string or a real number, not '${name}'`);
-  }
-  if (dtype.kind === 'i' || dtype.kind === 'u') {
-    if (typeof x === 'bigint') return x;
-    if (typeof x === 'boolean') return x ? 1n : 0n;
-    if (typeof x === 'number') {
-      if (Number.isNaN(x)) throw new PyError('builtins', 'ValueError', 'cannot convert float NaN to integer');
-      if (!Number.isFinite(x)) throw new PyError('builtins', 'OverflowError', 'cannot convert float infinity to integer');
-      return BigInt(Math.trunc(x));
-    }
-    if (typeof x === 'string') {
-      const t = x.trim();
-      if (!/^[-+]?\d(_?\d)*$/.test(t)) throw new PyError('builtins', 'ValueError', `invalid literal for int() with base 10: ${pyRepr(x)}`);
-      return BigInt(t.replace(/_/g, ''));
-    }
-    throw new PyTypeError(`int() argument must be a string, a bytes-like object or a real number, not '${name}'`);
-  }
+  if (dtype.kind === 'f' || dtype.kind === 'c') return x === null ? NaN : pyFloatOf(x);
+  if (dtype.kind === 'i' || dtype.kind === 'u') return pyIntOf(x);
   return x;
 }
 
