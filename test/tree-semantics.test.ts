@@ -8,6 +8,7 @@ import { BaseCommand, BaseVariable, Device, isPyCallable, LinkVariable, LocalCom
 import { PyError, PyValueError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PY_REPR, PyDict, PyObject, PyOrderedDict, PyValue } from '../src/py/values';
 import { canon } from './support/tree';
+import { waitFor } from './support/wait';
 
 async function call(n: Node, attr: string, args: PyValue[] = [], kwargs: Record<string, PyValue> = {}): Promise<PyValue> {
   const a = n.pyGetAttr(attr);
@@ -414,7 +415,7 @@ describe('heartbeat and polling', () => {
       },
     );
     await root.start();
-    await new Promise((r) => setTimeout(r, 70));
+    await waitFor(() => got.length >= 2, 'two heartbeats');
     await root.stop();
     await root.waitOnUpdate();
     expect(got.length).toBeGreaterThanOrEqual(2);
@@ -434,7 +435,7 @@ describe('heartbeat and polling', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(seen.filter((p) => p === 'Root.D.Cnt')).toHaveLength(0);
     root.PollEn.set(true);
-    await new Promise((r) => setTimeout(r, 250));
+    await waitFor(() => seen.filter((p) => p === 'Root.D.Cnt').length >= 2, 'two polls');
     await root.stop();
     await root.waitOnUpdate();
     expect(seen.filter((p) => p === 'Root.D.Cnt').length).toBeGreaterThanOrEqual(2);
