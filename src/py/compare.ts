@@ -6,15 +6,7 @@
  * `TypeError: '<' not supported between instances of 'A' and 'B'`.
  */
 import { PyTypeError } from './errors';
-import { NdArray, NpScalar, PyDict, PyOrderedDict, PyTuple, PyValue, pyEquals, typeName } from './values';
-
-/** A numeric value as bigint (int, bool) or number (float), or undefined when not a number. */
-function numeric(v: PyValue): bigint | number | undefined {
-  if (typeof v === 'bigint' || typeof v === 'number') return v;
-  if (typeof v === 'boolean') return v ? 1n : 0n;
-  if (v instanceof NpScalar && 'biuf'.includes(v.dtype.kind)) return numeric(v.value);
-  return undefined;
-}
+import { NdArray, NpScalar, PyDict, PyOrderedDict, PyTuple, PyValue, instanceTypeName, numeric, pyEquals, typeName } from './values';
 
 /** Exact sign of a - b for an int and a float (CPython compares them without rounding). */
 function cmpIntFloat(i: bigint, f: number): number {
@@ -37,15 +29,8 @@ function cmpNumbers(a: bigint | number, b: bigint | number): number {
   return Number.isNaN(r) ? r : -r;
 }
 
-/** The name CPython puts in "not supported between instances of" messages. */
-function instanceName(v: PyValue): string {
-  if (v instanceof NdArray) return 'numpy.ndarray';
-  if (v instanceof NpScalar) return `numpy.${typeName(v)}`;
-  return typeName(v);
-}
-
 function unsupported(op: string, a: PyValue, b: PyValue): never {
-  throw new PyTypeError(`'${op}' not supported between instances of '${instanceName(a)}' and '${instanceName(b)}'`);
+  throw new PyTypeError(`'${op}' not supported between instances of '${instanceTypeName(a)}' and '${instanceTypeName(b)}'`);
 }
 
 /** Three-way comparison of two sequences' items as Python does for `op` (first unequal item decides). */

@@ -545,6 +545,13 @@ export function typeName(v: PyValue): string {
   return 'object';
 }
 
+/** The type name CPython's messages give an instance: 'int', 'numpy.float32', 'numpy.ndarray'. */
+export function instanceTypeName(v: PyValue): string {
+  if (v instanceof NdArray) return 'numpy.ndarray';
+  if (v instanceof NpScalar) return `numpy.${typeName(v)}`;
+  return typeName(v);
+}
+
 /** Python's `str(type(v))` module path, e.g. "<class 'int'>", "<class 'numpy.ndarray'>". */
 export function typeRepr(v: PyValue): string {
   if (v instanceof NdArray) return "<class 'numpy.ndarray'>";
@@ -606,7 +613,8 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
   return false;
 }
 
-function numeric(v: PyValue): bigint | number | undefined {
+/** A numeric value as bigint (int, bool) or number (float), or undefined when not a number. */
+export function numeric(v: PyValue): bigint | number | undefined {
   if (typeof v === 'bigint' || typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (v instanceof NpScalar && 'biuf'.includes(v.dtype.kind)) return numeric(v.value);

@@ -13,7 +13,7 @@
  * <-> little-endian bytes) and Python's `int(s, 0)` / `float(s)` parsers.
  */
 import { PyAttributeError, PyError, PyValueError } from '../py/errors';
-import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, typeName } from '../py/values';
+import { NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, instanceTypeName } from '../py/values';
 import { strRepr } from '../py/repr';
 
 // ---------------------------------------------------------------------------
@@ -200,12 +200,10 @@ export abstract class Model implements Reducible {
 }
 
 /** The int a Python model converts with `value.to_bytes(...)` (AttributeError for anything but an int or bool). */
-function asBigInt(value: PyValue, what: string): bigint {
-  void what;
+function asBigInt(value: PyValue): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'boolean') return value ? 1n : 0n;
-  const name = value instanceof NpScalar ? `numpy.${typeName(value)}` : value instanceof NdArray ? 'numpy.ndarray' : typeName(value);
-  throw new PyAttributeError(`'${name}' object has no attribute 'to_bytes'`);
+  throw new PyAttributeError(`'${instanceTypeName(value)}' object has no attribute 'to_bytes'`);
 }
 
 export class UIntModel extends Model {
@@ -227,7 +225,7 @@ export class UIntModel extends Model {
     return (1n << BigInt(this.bitSize)) - 1n;
   }
   toBytes(value: PyValue): Uint8Array {
-    const v = asBigInt(value, 'toBytes');
+    const v = asBigInt(value);
     const n = byteCount(this.bitSize);
     if (this.signed) {
       if (v < -(1n << BigInt(n * 8 - 1)) || v >= 1n << BigInt(n * 8 - 1)) {
@@ -282,7 +280,7 @@ export class UIntReversedModel extends UIntModel {
     return r;
   }
   override toBytes(value: PyValue): Uint8Array {
-    return super.toBytes(this.reverse(asBigInt(value, 'toBytes')));
+    return super.toBytes(this.reverse(asBigInt(value)));
   }
   override fromBytes(b: Uint8Array): PyValue {
     return this.reverse(super.fromBytes(b) as bigint);
@@ -308,7 +306,7 @@ export class IntModel extends UIntModel {
     return (1n << BigInt(this.bitSize - 1)) - 1n;
   }
   override toBytes(value: PyValue): Uint8Array {
-    const v = asBigInt(value, 'toBytes');
+    const v = asBigInt(value);
     const n = byteCount(this.bitSize);
     if (v < 0n && this.bitSize < n * 8) return bigIntToBytes(v & ((1n << BigInt(this.bitSize)) - 1n), n, !this.isBigEndian);
     if (v < -(1n << BigInt(n * 8 - 1)) || v >= 1n << BigInt(n * 8 - 1)) throw new PyError_Overflow('int too big to convert');
