@@ -25,7 +25,8 @@ export function intOfStr(s: string): bigint | null {
   return /^[-+]?\d(_?\d)*$/.test(t) ? BigInt(t.replace(/_/g, '')) : null;
 }
 
-function truth(v: PyValue): boolean {
+/** Python's `bool(v)`: the truth value of a value. */
+export function pyTruth(v: PyValue): boolean {
   if (v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return v !== 0n;
@@ -35,7 +36,7 @@ function truth(v: PyValue): boolean {
   if (v instanceof PyTuple) return v.length > 0;
   if (v instanceof PyDict) return v.size > 0;
   if (v instanceof Uint8Array) return v.length > 0;
-  if (v instanceof NpScalar) return truth(v.value);
+  if (v instanceof NpScalar) return pyTruth(v.value);
   if (v instanceof NdArray && v.size !== 1)
     throw new PyValueError('The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
   return true;
@@ -99,7 +100,7 @@ const CALLS: Record<string, TypeCall> = {
     return args.length === 0 ? 0n : pyIntOf(args[0]);
   },
   float: ONE('float', 0, pyFloatOf),
-  bool: ONE('bool', false, truth),
+  bool: ONE('bool', false, pyTruth),
   str: (args) => {
     if (args.length > 3) throw new PyTypeError(`str() takes at most 3 arguments (${args.length} given)`);
     return args.length === 0 ? '' : pyStr(args[0]);

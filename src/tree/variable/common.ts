@@ -1,7 +1,7 @@
 /** The variables' shared pieces: VariableError, option and hook types, Python value helpers (enums, indices, ndarray items, list text), VariableValue. */
 import { PyError, PyIndexError, PyTypeError } from '../../py/errors';
 import { pyStr } from '../../py/repr';
-import { pyFloatOf, pyIntOf } from '../../py/builtins';
+import { pyFloatOf, pyIntOf, pyTruth } from '../../py/builtins';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PyDict, PyObject, PyTuple, PyValue, Reducible, typeName, writeElement } from '../../py/values';
 import { NodeOptions } from '../node';
 
@@ -187,16 +187,12 @@ export function listToNdArray(dtype: NpDtype, v: PyValue): NdArray {
 
 /** One element of `np.array(x, dtype)`: numpy converts with Python's int()/float() (None is nan in a float array). */
 export function npElement(dtype: NpDtype, x: PyValue): PyValue {
-  if (dtype.kind === 'b') return pyTruthy(x);
+  if (dtype.kind === 'b') return pyTruth(x);
   if (dtype.kind === 'f' || dtype.kind === 'c') return x === null ? NaN : pyFloatOf(x);
   if (dtype.kind === 'i' || dtype.kind === 'u') return pyIntOf(x);
   return x;
 }
 
-/** Python truth value of a plain value. */
-export function pyTruthy(v: PyValue): boolean {
-  return truthy(v, false);
-}
 export class PyValueErrorShape extends PyError {
   constructor() {
     super('builtins', 'ValueError', 'setting an array element with a sequence. The requested array has an inhomogeneous shape');
