@@ -103,6 +103,12 @@ export class BaseCommand extends BaseVariable {
     return then(this._doFunc(arg), (r) => this.genDisp(r, this._retDisp));
   }
 
+  /** Whether a call keeps its argument as the command's value (pyrogue: a local command that takes one). */
+  protected get _keepsArg(): boolean {
+    return this._arg;
+  }
+
+  /** pyrogue BaseCommand._doFunc: the argument (or, without one, the default) is parsed and handed to the function. */
   protected _doFunc(argIn: PyValue): MaybePromise<PyValue> {
     const dev = this.parent;
     const en = dev?.child('enable');
@@ -119,7 +125,7 @@ export class BaseCommand extends BaseVariable {
       const arg = argIn === null ? this._default : this.parseDisp(argIn);
       const f = this._function;
       const done = (r: PyValue | void): PyValue => {
-        if (this._arg) {
+        if (this._keepsArg) {
           this._default = arg;
           this._queueUpdate();
         }

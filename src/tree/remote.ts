@@ -355,13 +355,12 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   static override pyExtraBases = [RemoteVariable];
 
   readonly _mem: MemVariable;
-  private readonly _remoteDefault: PyValue;
 
   constructor(opts: RemoteCommandOptions) {
     const p = prepare({ ...opts });
     const disp = opts.disp ?? p.model.defaultDisp;
-    super({ ...opts, disp, minimum: p.minimum, maximum: p.maximum, arg: opts.arg ?? false });
-    this._remoteDefault = opts.value ?? null;
+    // pyrogue: a RemoteCommand's default is its value (None unless given), not a LocalCommand's 0
+    super({ ...opts, value: opts.value ?? null, disp, minimum: p.minimum, maximum: p.maximum, arg: opts.arg ?? false });
     this._mem = makeMem(this, opts, p, 'WO', false, false);
     this._typeStr = typeStrOf(this._mem);
     this._nativeType = this._mem.numValues !== 0 ? 'ndarray' : p.model.pytype;
@@ -397,34 +396,14 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   }
   override _finishInit(): void {
     super._finishInit();
-    if (this._remoteDefault !== null && this._mem.block) {
-      const r = this.setDisp(this._remoteDefault, false);
+    if (this._default !== null && this._mem.block) {
+      const r = this.setDisp(this._default, false);
       if (isPromiseLike(r)) r.then(undefined, () => undefined);
     }
   }
-  /**
-   * pyrogue BaseCommand._doFunc for a RemoteCommand: the argument (or, without one, the default)
-   * is parsed and handed to the function, which does any memory access itself (`cmd.set`,
-   * `cmd.post`); a RemoteCommand keeps no last argument.
-   */
-  protected override _doFunc(argIn: PyValue): MaybePromise<PyValue> {
-    const dev = this.parent;
-    const en = dev?.child('enable');
-    if (en instanceof BaseVariable && en.value() !== true) return null;
-    const fail = (e: unknown): never => {
-      this._log.exception(e);
-      throw e;
-    };
-    try {
-      const arg = argIn === null ? this._remoteDefault : this.parseDisp(argIn);
-      const f = this._function;
-      if (!f) return null;
-      const r = f({ root: this.root, dev: this.parent, cmd: this, arg });
-      if (isPromiseLike(r)) return r.then((x) => (x === undefined ? null : x), fail);
-      return r === undefined ? null : r;
-    } catch (e) {
-      return fail(e);
-    }
+  /** A RemoteCommand keeps no last argument: its function does the memory access (`cmd.set`, `cmd.post`). */
+  protected override get _keepsArg(): boolean {
+    return false;
   }
 
   static override pyMembers: PyMembers = {
