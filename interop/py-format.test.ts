@@ -1,20 +1,9 @@
-import execa from 'execa';
 import fc from 'fast-check';
 import { formatSpec, pyFormat } from '../src/py/format';
 import { PyError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PyComplex, PyDict, PyTuple, PyValue } from '../src/py/values';
+import { pysem } from '../test/support/python';
 import { toTyped } from '../test/support/typed';
-
-function oracle(mode: string, reqs: unknown[]): any[] {
-  const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {
-    input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
-    maxBuffer: 1 << 28,
-  });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 function run(f: () => string): { ok: string } | { error: string } {
   try {
@@ -225,7 +214,7 @@ describe('format(value, spec) against CPython 3.11', () => {
   randomSpecs.forEach((s, i) => cases.push([complexes[i % complexes.length], s]));
   for (const c of complexes)
     for (const s of ['', '.3', '#', '+', '.0', '#.0', 'g', '.2g', '>30', '<30,', '*^30.3e', 'z', 'z.0f', ' .1f', 'n', '_']) cases.push([c, s]);
-  const expected = oracle(
+  const expected = pysem(
     'format',
     cases.map(([v, spec]) => ({ v: toTyped(v), spec })),
   );
@@ -294,7 +283,7 @@ describe('str.format templates against CPython 3.11', () => {
     ['', []],
     ['{:>{}}', ['ab', 'x']],
   ];
-  const expected = oracle(
+  const expected = pysem(
     'template',
     templates.map(([t, args]) => ({ t, args: args.map(toTyped) })),
   );

@@ -1,19 +1,8 @@
-import execa from 'execa';
 import fc from 'fast-check';
 import { decodeUtf8Strict, pyJsonLoads } from '../src/py/json';
 import { PyError } from '../src/py/errors';
+import { pysem } from '../test/support/python';
 import { toTyped } from '../test/support/typed';
-
-function oracle(mode: string, reqs: unknown[]): any[] {
-  const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {
-    input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
-    maxBuffer: 1 << 28,
-  });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 function run<T>(f: () => T, conv: (v: T) => unknown): unknown {
   try {
@@ -119,7 +108,7 @@ describe('pyJsonLoads against json.loads (CPython 3.11)', () => {
     return t.slice(0, i);
   });
   const all = [...FIXED, ...good, ...unicodeGood, ...mutated];
-  const expected = oracle(
+  const expected = pysem(
     'json',
     all.map((text) => ({ text })),
   );
@@ -169,7 +158,7 @@ describe('decodeUtf8Strict against bytes.decode("utf-8")', () => {
     return new Uint8Array(b);
   });
   const all = [...fixed, ...random, ...mostlyValid];
-  const expected = oracle(
+  const expected = pysem(
     'decode',
     all.map((b) => ({ hex: Buffer.from(b).toString('hex') })),
   );

@@ -1,21 +1,10 @@
-import execa from 'execa';
 import fc from 'fast-check';
 import { literalEval } from '../src/py/literal';
 import { PyError } from '../src/py/errors';
 import { pyRepr } from '../src/py/repr';
 import { PyComplex, PyDict, PyTuple, PyValue } from '../src/py/values';
+import { pysem } from '../test/support/python';
 import { toTyped } from '../test/support/typed';
-
-function oracle(mode: string, reqs: unknown[]): any[] {
-  const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {
-    input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
-    maxBuffer: 1 << 28,
-  });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 function ours(text: string): unknown {
   try {
@@ -429,7 +418,7 @@ describe('literalEval against ast.literal_eval (CPython 3.11)', () => {
     return t.slice(0, i) + t.slice(i, i + 3) + t.slice(i);
   });
   const all = [...FIXED, ...texts, ...mutated];
-  const expected = oracle(
+  const expected = pysem(
     'literal',
     all.map((text) => ({ text })),
   );

@@ -1,21 +1,10 @@
-import execa from 'execa';
 import fc from 'fast-check';
 import { floatRepr, pyRepr, pyStr } from '../src/py/repr';
 import { NdArray, NpDtype, NpScalar, PyByteArray, PyComplex, PyDict, PyFrozenSet, PyObject, PyOrderedDict, PySet, PyTuple, PyValue } from '../src/py/values';
+import { pysem } from '../test/support/python';
 import { toTyped } from '../test/support/typed';
 
 /** One python process for a whole batch of requests. */
-function oracle(mode: string, reqs: unknown[]): any[] {
-  const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {
-    input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
-    maxBuffer: 1 << 28,
-  });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
-
 const SEED = 20261124 + Number(process.env.PY_STRESS ?? 1);
 const STRESS = Number(process.env.PY_STRESS ?? 1);
 
@@ -189,7 +178,7 @@ describe('pyRepr / pyStr against CPython 3.11 + numpy 1.24', () => {
     NpScalar.of(new NpDtype('c', 16), new PyComplex(1, 2)),
   ];
   const values: PyValue[] = [...floats, ...strs, ...bytes, ...misc, ...npCases()];
-  const expected = oracle(
+  const expected = pysem(
     'repr',
     values.map((v) => ({ v: toTyped(v) })),
   );

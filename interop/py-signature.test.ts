@@ -1,21 +1,10 @@
-import execa from 'execa';
 import fc from 'fast-check';
 import { bindArgs, PySignature } from '../src/py/signature';
 import { PyError } from '../src/py/errors';
 import { PyDict, PyValue } from '../src/py/values';
+import { pysem } from '../test/support/python';
 import { toTyped } from '../test/support/typed';
 import { pyRepr } from '../src/py/repr';
-
-function oracle(mode: string, reqs: unknown[]): any[] {
-  const r = execa.sync('/usr/bin/python3', ['python-fixtures/pysem.py', mode], {
-    input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n',
-    maxBuffer: 1 << 28,
-  });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 /** Python source defining the signature as a method (or staticmethod) of a class. */
 function pySource(sig: PySignature): { src: string; cls: string; fn: string } {
@@ -125,7 +114,7 @@ describe('bindArgs against CPython 3.11 calls', () => {
     return [sig, args, kwargs];
   });
   const all = [...fixed, ...random];
-  const expected = oracle(
+  const expected = pysem(
     'bind',
     all.map(([sig, args, kwargs]) => ({ ...pySource(sig), args: args.map(toTyped), kwargs: kwargs.map(([k, v]) => [k, toTyped(v)]) })),
   );

@@ -1,7 +1,8 @@
 /**
  * Runs python-fixtures/pyvalues.py with /usr/bin/python3, one process per
  * batch: `pyLoad` (pickles -> typed JSON as Python sees them) and `pyDump`
- * (typed JSON -> pickles written by CPython with a given protocol).
+ * (typed JSON -> pickles written by CPython with a given protocol); and
+ * python-fixtures/pysem.py (`pysem`: CPython's repr, format, literal_eval, json, call binding).
  */
 import execa from 'execa';
 import * as path from 'path';
@@ -32,4 +33,15 @@ export function pyDump(protocol: number, values: Typed[]): Uint8Array[] {
     ['dump', String(protocol)],
     values.map((v) => JSON.stringify(v)),
   ).map((l) => new Uint8Array(Buffer.from(l, 'base64')));
+}
+
+const PYSEM = path.join(__dirname, '..', '..', 'python-fixtures', 'pysem.py');
+
+/** CPython's answer for each request of a python-fixtures/pysem.py mode, one JSON value per request. */
+export function pysem(mode: string, reqs: unknown[]): any[] {
+  const r = execa.sync(PYTHON, [PYSEM, mode], { input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n', maxBuffer: 1 << 28 });
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
