@@ -8,8 +8,6 @@
  *    answers each request with the recorded Python reply bytes (so the client
  *    is exercised against a real Python server's output, not ours).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as zmq from 'zeromq';
 import { decodeReply } from '../src/client/channel';
 import { RemoteError } from '../src/client/errors';
@@ -21,11 +19,9 @@ import { encode } from '../src/pickle/encode';
 import { pyRepr } from '../src/py/repr';
 import { PyDict, PyGlobal, PyObject, PyValue, pyEquals } from '../src/py/values';
 import { Canon, fromCanon } from '../test/support/canon';
+import { type Exchange, loadTranscript, loadTree } from '../test/support/tree';
 
-const GOLDEN = path.join(__dirname, '..', 'golden');
-
-interface Row {
-  id: string;
+interface Row extends Exchange {
   port: 'bin' | 'str';
   request: any;
   request_pickle?: string;
@@ -34,26 +30,9 @@ interface Row {
   volatile: boolean;
 }
 
-const rows: Row[] = fs
-  .readFileSync(path.join(GOLDEN, 'transcript.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l));
+const rows = loadTranscript<Row>();
 const binRows = rows.filter((r) => r.port === 'bin' && typeof r.reply_pickle === 'string');
-const tree = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'tree.json'), 'utf8')) as {
-  classes: Record<string, { bases: string[]; props: string[]; funcs: Record<string, { args: string[]; kwargs: string[] }> }>;
-  nodes: {
-    path: string;
-    name: string;
-    class: string;
-    description: string;
-    groups: string[];
-    expand: boolean;
-    guiGroup: string | null;
-    served: boolean;
-    children: string[];
-  }[];
-};
+const tree = loadTree();
 const treeByPath = new Map(tree.nodes.map((n) => [n.path, n]));
 
 /** Python == except that NaN equals NaN (the transcript writes a NaN). */

@@ -97,10 +97,11 @@ export interface Exchange {
   publish?: unknown[];
   volatile?: boolean;
 }
-export function loadTranscript(): Exchange[] {
+/** The golden transcript's exchanges (a caller may type them more precisely with `T`). */
+export function loadTranscript<T extends Exchange = Exchange>(): T[] {
   return fs
     .readFileSync(path.join(GOLDEN, 'transcript.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Exchange);
+    .map((l) => JSON.parse(l) as T);
 }
