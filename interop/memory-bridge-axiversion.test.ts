@@ -7,12 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MemoryTcpClient } from '../src/bridge/client';
 import { parseBridgeUrl } from '../src/bridge/wire';
-import { wireText } from '../src/py/errors';
 import { PyDict, PyTuple } from '../src/py/values';
 import type { MemoryBackend } from '../src/tree/memory';
-import { isPyCallable } from '../src/tree/surface';
 import { fromCanon } from '../test/support/canon';
-import { canon, GOLDEN } from '../test/support/tree';
+import { canonReply, GOLDEN } from '../test/support/tree';
 import { axiTree, EmulatedMemory, startOurServer, startPyServer } from '../test/support/memBridge';
 
 jest.setTimeout(120000);
@@ -39,18 +37,7 @@ async function replay(memory: MemoryBackend): Promise<string[]> {
     const attr: string | null = req.get('attr');
     const args = (fromCanon(req.get('args')) as PyTuple).items;
     const kwargs = fromCanon(req.get('kwargs')) as PyDict;
-    let got: unknown;
-    try {
-      const node = root.getNode(req.get('path'));
-      if (!node) got = null;
-      else if (attr === null) got = canon(node);
-      else {
-        const a = node.pyGetAttr(attr);
-        got = canon(isPyCallable(a) ? await a.call(args, kwargs) : a);
-      }
-    } catch (err) {
-      got = { obj: 'builtins.Exception', args: [wireText(err)] };
-    }
+    const got = await canonReply(root, req.get('path'), attr, args, kwargs);
     await root.waitOnUpdate();
     if (same(got, e.reply)) passed.push(e.id);
   }

@@ -15,9 +15,8 @@ import { Root } from '../src/tree/root';
 import { BaseVariable, VariableValue } from '../src/tree/variable';
 import { BaseCommand } from '../src/tree/command';
 import { Node } from '../src/tree/node';
-import { isPyCallable } from '../src/tree/surface';
 import { fromCanon } from './support/canon';
-import { canon, GOLDEN } from './support/tree';
+import { canon, canonReply, GOLDEN } from './support/tree';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -128,18 +127,7 @@ describe('AxiVersion transcript replay (tree level)', () => {
       const kwargs = fromCanon(req.get('kwargs')) as PyDict;
       await root.waitOnUpdate();
       published.length = 0;
-      let got: unknown;
-      try {
-        const node = root.getNode(p);
-        if (!node) got = null;
-        else if (attr === null) got = canon(node);
-        else {
-          const a = node.pyGetAttr(attr);
-          got = canon(isPyCallable(a) ? await a.call(args, kwargs) : a);
-        }
-      } catch (err) {
-        got = { obj: 'builtins.Exception', args: [wireText(err)] };
-      }
+      const got = await canonReply(root, p, attr, args, kwargs);
       await root.waitOnUpdate();
       let ok = same(got, e.reply);
       // publishes: same batches; variables of the AxiVersion subtree with equal values, other paths by name only

@@ -9,28 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { createReferenceRoot } from '../src/examples/reference';
 import { createExampleRoot } from '../src/examples/example';
-import {
-  BaseVariable,
-  Device,
-  EmulatedMemory,
-  isPyCallable,
-  LinkVariable,
-  LocalCommand,
-  LocalVariable,
-  Node,
-  RemoteCommand,
-  RemoteVariable,
-  Root,
-  UInt,
-} from '../src/tree';
+import { BaseVariable, Device, EmulatedMemory, LinkVariable, LocalCommand, LocalVariable, Node, RemoteCommand, RemoteVariable, Root, UInt } from '../src/tree';
 import { PyError } from '../src/py/errors';
-import { NdArray, NpDtype, NpScalar, PyDict, PyTuple, PyValue } from '../src/py/values';
+import { NdArray, NpDtype, NpScalar, PyTuple, PyValue } from '../src/py/values';
+import { pyCall as call } from './support/tree';
 
-async function call(n: Node, attr: string, args: PyValue[] = [], kwargs: Record<string, PyValue> = {}): Promise<PyValue> {
-  const a = n.pyGetAttr(attr);
-  if (!isPyCallable(a)) return a;
-  return await a.call(args, PyDict.from(kwargs));
-}
 async function wire(p: () => unknown): Promise<string> {
   try {
     await p();

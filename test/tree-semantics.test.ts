@@ -4,17 +4,12 @@
  * listeners, commands, logging, heartbeat, polling.
  */
 import { createReferenceRoot, Demo } from '../src/examples/reference';
-import { BaseCommand, BaseVariable, Device, isPyCallable, LinkVariable, LocalCommand, LocalVariable, Node, Root, VariableValue } from '../src/tree';
+import { BaseCommand, BaseVariable, Device, LinkVariable, LocalCommand, LocalVariable, Node, Root, VariableValue } from '../src/tree';
 import { PyError, PyValueError } from '../src/py/errors';
 import { NdArray, NpDtype, NpScalar, PY_REDUCE, PY_REPR, PyDict, PyObject, PyOrderedDict, PyValue } from '../src/py/values';
-import { canon } from './support/tree';
+import { canon, pyCall as call } from './support/tree';
 import { waitFor } from './support/wait';
 
-async function call(n: Node, attr: string, args: PyValue[] = [], kwargs: Record<string, PyValue> = {}): Promise<PyValue> {
-  const a = n.pyGetAttr(attr);
-  if (!isPyCallable(a)) return a;
-  return await a.call(args, PyDict.from(kwargs));
-}
 async function pyErr(p: () => unknown): Promise<PyError> {
   try {
     await p();

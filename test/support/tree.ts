@@ -15,6 +15,10 @@ import {
   PyValue,
   isReducible,
 } from '../../src/py/values';
+import { wireText } from '../../src/py/errors';
+import type { Node } from '../../src/tree/node';
+import type { Root } from '../../src/tree/root';
+import { isPyCallable } from '../../src/tree/surface';
 import { floatRepr } from './typed';
 
 /** The repository's copy of the pyrogue recordings (golden/README.md). */
@@ -104,4 +108,23 @@ export function loadTranscript<T extends Exchange = Exchange>(): T[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as T);
+}
+
+/** getattr(node, attr), called with Python arguments when it is callable: what the server does with a request. */
+export async function pyCall(n: Node, attr: string, args: readonly PyValue[] = [], kwargs: PyDict | Record<string, PyValue> = {}): Promise<PyValue> {
+  const a = n.pyGetAttr(attr);
+  if (!isPyCallable(a)) return a;
+  return await a.call(args, kwargs instanceof PyDict ? kwargs : PyDict.from(kwargs));
+}
+
+/** The canonical reply to a request on `root`: null for an unknown path, the node for no attribute, an exception as the server's builtins.Exception. */
+export async function canonReply(root: Root, nodePath: string, attr: string | null, args: readonly PyValue[], kwargs: PyDict): Promise<unknown> {
+  try {
+    const node = root.getNode(nodePath);
+    if (!node) return null;
+    if (attr === null) return canon(node);
+    return canon(await pyCall(node, attr, args, kwargs));
+  } catch (err) {
+    return { obj: 'builtins.Exception', args: [wireText(err)] };
+  }
 }
