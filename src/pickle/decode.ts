@@ -37,7 +37,6 @@ import {
   PySet,
   PyTuple,
   PyValue,
-  UnhashableError,
   typeName,
 } from '../py/values';
 import { PyError, PyTypeError, PyValueError, UnpicklingError } from '../py/errors';
@@ -104,7 +103,6 @@ const pyErr = (name: string, msg: string): PyError => new PyError('builtins', na
 
 function asPyError(e: unknown): PyError {
   if (e instanceof PyError) return e;
-  if (e instanceof UnhashableError) return new PyTypeError(e.message);
   if (e instanceof RangeError && /call stack/i.test(e.message)) return new UnpicklingError('structure too deeply nested');
   const msg = e instanceof Error ? e.message : String(e);
   return new UnpicklingError(`malformed pickle: ${msg}`);

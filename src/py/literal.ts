@@ -5,9 +5,9 @@
  * SyntaxError texts for the common cases.
  */
 /* eslint-disable @typescript-eslint/only-throw-error -- TokenizeError, ReadError and ParseFail are the parser's control flow, caught inside this file: no Error, no stack capture */
-import { PyError, PyTypeError, PyValueError } from './errors';
+import { PyError, PyValueError } from './errors';
 import { fakeAddress, isPrintable } from './repr';
-import { PyComplex, PyDict, PyGlobal, PySet, PyTuple, PyValue, UnhashableError } from './values';
+import { PyComplex, PyDict, PyGlobal, PySet, PyTuple, PyValue } from './values';
 
 export class PySyntaxError extends PyError {
   constructor(
@@ -1097,15 +1097,6 @@ function convertSigned(node: Node): PyValue {
   return convertNum(node);
 }
 
-function hashable<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof UnhashableError) throw new PyTypeError(e.message);
-    throw e;
-  }
-}
-
 function convert(node: Node | null): PyValue {
   if (node === null) malformed(null);
   switch (node.t) {
@@ -1119,7 +1110,7 @@ function convert(node: Node | null): PyValue {
       const s = new PySet();
       for (const e of (node as { elts: Node[] }).elts) {
         const v = convert(e);
-        hashable(() => s.add(v));
+        s.add(v);
       }
       return s;
     }
@@ -1134,7 +1125,7 @@ function convert(node: Node | null): PyValue {
       for (let i = 0; i < d.keys.length; i++) {
         const k = convert(d.keys[i]);
         const v = convert(d.values[i]);
-        hashable(() => out.set(k, v));
+        out.set(k, v);
       }
       return out;
     }

@@ -26,6 +26,7 @@
  * This module has no dependencies: the codec, the tree and the server all
  * speak it.
  */
+import { PyError } from './errors';
 
 export type PyValue =
   | null
@@ -145,9 +146,10 @@ export class PyObject {
 // ---------------------------------------------------------------------------
 // Hashing: Python dict keys and set members compare by value; 1 == 1.0 == True.
 
-export class UnhashableError extends TypeError {
+/** Python's `TypeError: unhashable type: 'list'` (a list, dict or set used as a dict key or set member). */
+export class UnhashableError extends PyError {
   constructor(public readonly typeName: string) {
-    super(`unhashable type: '${typeName}'`);
+    super('builtins', 'TypeError', `unhashable type: '${typeName}'`);
   }
 }
 

@@ -3,7 +3,7 @@ import { PyAttributeError, PyError, PyTypeError } from '../../py/errors';
 import { pyFormat } from '../../py/format';
 import { literalEval } from '../../py/literal';
 import { pyRepr, pyStr } from '../../py/repr';
-import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName, UnhashableError } from '../../py/values';
+import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
 import { TreeBlock, MaybePromise, seq, then } from '../txn';
 import { Node } from '../node';
 import { func, prop, PyMembers } from '../pyclass';
@@ -277,13 +277,7 @@ export class BaseVariable extends Node {
       if (value instanceof NdArray) return ndarrayDisp(value, (x) => pyFormat(d, x));
       if (d === 'enum') {
         const e = this.enum;
-        let r: PyValue | undefined;
-        try {
-          r = e?.get(value);
-        } catch (x) {
-          if (x instanceof UnhashableError) throw new PyTypeError(x.message);
-          throw x;
-        }
+        const r = e?.get(value); // an unhashable value raises Python's TypeError
         if (r !== undefined) return r as string;
         this._log.warning(`Invalid enum value ${pyStr(value)} in variable '${this.path}'`);
         return `INVALID: ${pyStr(value)}`;
