@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
-.PHONY: all deps pydeps zmqdev build typecheck lint format run test unit interop serve-reference replay golden bench soak clean
+.PHONY: all deps pydeps zmqdev chromium build web typecheck lint format run test unit interop serve-reference replay golden bench soak clean
 
 all: build
 
@@ -28,17 +28,33 @@ pydeps:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-zmq python3-numpy python3-yaml; \
 	fi
 
-deps: $(NODE_STAMP) pydeps
+# Debian's chromium, for the browser tests (interop/web-*.test.ts, driven by puppeteer-core) and bench/web.js.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "installing Debian chromium"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium; \
+	fi
+
+deps: $(NODE_STAMP) pydeps chromium
 
 # The rm: outputs of sources that moved (an old dist/tree/variable.js would shadow dist/tree/variable/).
 build: $(NODE_STAMP)
 	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts
 	npx tsc -p tsconfig.json
+	@$(MAKE) --no-print-directory web
+
+# The browser page (src/web/page, docs/web.md): bundled by esbuild into dist/web/static with its HTML and CSS.
+web: $(NODE_STAMP)
+	@mkdir -p dist/web/static
+	npx esbuild src/web/page/main.ts --bundle --format=iife --target=es2020 --minify --sourcemap --log-level=warning --outfile=dist/web/static/app.js
+	cp src/web/page/index.html src/web/page/app.css dist/web/static/
 
 # The tests and examples type-checked (ts-jest only transpiles them: tsconfig.test.json has
 # isolatedModules), then ESLint (eslint.config.mjs: typescript-eslint strict type-checked).
 typecheck: $(NODE_STAMP)
 	npx tsc -p tsconfig.test.json
+	npx tsc -p tsconfig.page.json
 
 lint: typecheck
 	npx eslint --max-warnings 0 .
@@ -95,6 +111,7 @@ bench: deps build $(WIRE_TOOLS)
 	node bench/run.js
 	node bench/wire.js
 	node bench/membridge.js
+	node bench/web.js
 
 # Long fuzz + load soak (SOAK_MINUTES of 8 clients and 4 subscribers).
 soak: deps build $(WIRE_TOOLS)

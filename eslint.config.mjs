@@ -39,6 +39,14 @@ export default tseslint.config(
     },
   },
   {
+    // The browser page: DOM types (tsconfig.page.json), no Node.
+    files: ['src/web/page/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './tsconfig.page.json', tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser },
+    },
+  },
+  {
     // Tests read decoded replies, golden JSON and pickles whose shape the test itself asserts.
     files: ['test/**/*.ts', 'interop/**/*.ts'],
     rules: {

@@ -13,6 +13,10 @@
  *   pyrogue-ts memserve [--addr 127.0.0.1] [--port 9000] [--size 16M] [--min-access 4] [--max-access 4096]
  *       serves an emulated memory as rogue's memory TcpServer (PORT, PORT+1) until Ctrl-C.
  *
+ *   pyrogue-ts web --server host:port [--http [HOST:]PORT] [--token T] [--read-only]
+ *       serves a live tree of any pyrogue server to a browser (src/web; docs/web.md);
+ *       `serve ... --http [HOST:]PORT` serves the page from the server process itself.
+ *
  *   pyrogue-ts [--server host:port] get|value|set|exec|monitor|tree PATH [VALUE]
  *       pyrogue's client verbs (`python -m pyrogue`), against any pyrogue server:
  *         get PATH          getDisp (reads first)       prints "Ret = <display>"
@@ -37,6 +41,7 @@ import { parseServer } from './client/channel';
 import { ClientError, RemoteError } from './client/errors';
 import { SimpleClient } from './client/simple';
 import { VirtualClient, VirtualNode } from './client/virtual';
+import { WebConfigError, WebGateway } from './web/gateway';
 
 class CliError extends Error {}
 
@@ -298,7 +303,57 @@ async function cmdMemserve(opts: { addr: string; port: string; size?: string; mi
   out('pyrogue-ts: stopped');
 }
 
-async function cmdServe(opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[]; memory?: string }): Promise<void> {
+interface WebOpts {
+  http?: string;
+  token?: string;
+  readOnly?: boolean;
+}
+
+/** `--http [HOST:]PORT`: '8099' → 127.0.0.1:8099, '0.0.0.0:8099', '[::1]:8099'. */
+export function parseHttp(text: string): { host: string; port: number } {
+  const m = /^(?:(?:\[([^\]]+)\]|([^:]+)):)?(\d+)$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`bad --http '${text}' (expected [HOST:]PORT, e.g. 8099 or 127.0.0.1:8099)`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+/** Starts the browser gateway for a pyrogue server at addr:port; prints where to open it. */
+async function startWeb(opts: WebOpts, server: { addr: string; port: number }): Promise<WebGateway> {
+  const { host, port } = parseHttp(opts.http ?? '127.0.0.1:8099');
+  const token = opts.token ?? process.env.PYROGUE_WEB_TOKEN ?? null;
+  let gw: WebGateway;
+  try {
+    gw = new WebGateway({
+      server,
+      host,
+      port,
+      token: token === '' ? null : token,
+      readOnly: opts.readOnly === true,
+      log: (l) => console.error(`pyrogue-ts: ${l}`),
+    });
+    await gw.start();
+  } catch (e) {
+    if (e instanceof WebConfigError) throw new CliError(e.message);
+    throw new CliError(`cannot serve the page on ${host}:${port}: ${(e as Error).message}`);
+  }
+  out(`pyrogue-ts: browser view of ${server.addr}:${server.port} at ${gw.url}${opts.readOnly ? ' (read-only)' : ''}`);
+  return gw;
+}
+
+async function cmdWeb(o: GlobalOpts, opts: WebOpts): Promise<void> {
+  const server = serverOf(o);
+  const gw = await startWeb(opts, server);
+  out('Press Ctrl-C to stop.');
+  const sig = await untilSignal();
+  out(`pyrogue-ts: ${sig}, stopping`);
+  await gw.close();
+  out('pyrogue-ts: stopped');
+}
+
+async function cmdServe(
+  opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[]; memory?: string } & WebOpts,
+): Promise<void> {
+  if (opts.http !== undefined) parseHttp(opts.http); // a bad --http fails before the tree starts
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
   const isFile = /[\\/]/.test(opts.tree) || /\.[cm]?js$/.test(opts.tree);
@@ -365,6 +420,20 @@ async function cmdServe(opts: { tree: string; addr: string; port: string; incGro
   out(`  Node SimpleClient:     new SimpleClient({ addr: '${host}', port: ${p} })     (import { SimpleClient } from 'pyrogue-ts')`);
   out(`  Node VirtualClient:    await VirtualClient.connect({ addr: '${host}', port: ${p} })`);
   out(`  CLI:                   pyrogue-ts --server ${host}:${p} tree`);
+  if (opts.http !== undefined) {
+    let gw: WebGateway;
+    try {
+      gw = await startWeb(opts, { addr: host, port: p });
+    } catch (e) {
+      await h.close();
+      throw e;
+    }
+    const close = h.close.bind(h);
+    h.close = async () => {
+      await gw.close();
+      await close();
+    };
+  }
   out('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const onSignal = (sig: NodeJS.Signals) => {
@@ -411,6 +480,9 @@ export function buildProgram(): Command {
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
     .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
+    .option('--http <[host:]port>', 'also serve the browser view of the tree on this port (127.0.0.1 unless a host is given)')
+    .option('--token <secret>', 'required by the browser view on every page load and connection (needed for a non-loopback --http)')
+    .option('--read-only', 'the browser view hides and refuses every set and command')
     // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- commander's parsed options are untyped; cmdServe's parameter states them
     .action(async (opts) => cmdServe(opts));
 
@@ -426,6 +498,13 @@ export function buildProgram(): Command {
     .action(async (opts) => cmdMemserve(opts));
 
   const g = (cmd: Command): GlobalOpts => cmd.optsWithGlobals<GlobalOpts>();
+  program
+    .command('web')
+    .description('serve a live tree of the --server pyrogue server (TypeScript or Python) to a browser, until Ctrl-C')
+    .option('--http <[host:]port>', 'where to serve the page', '127.0.0.1:8099')
+    .option('--token <secret>', 'required on every page load and connection (env PYROGUE_WEB_TOKEN); needed for a non-loopback --http')
+    .option('--read-only', 'hide and refuse every set and command')
+    .action(async (opts: WebOpts, cmd: Command) => cmdWeb(g(cmd), opts));
   program
     .command('get')
     .description("print a variable's display value, reading it first (getDisp)")

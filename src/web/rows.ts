@@ -1,0 +1,132 @@
+/**
+ * What the gateway tells the page about remote nodes: rows from the node
+ * reduce (no request), details from the node's properties and its
+ * VariableValue, log entries from SystemLog's text.
+ */
+import { pyStr } from '../py/repr';
+import { PyDict, PyValue } from '../py/values';
+import { RemoteError } from '../client/errors';
+import { RemoteVariableValue } from '../client/values';
+import type { VirtualNode } from '../client/virtual';
+import type { Details, LogEntry, NodeKind, Row } from './protocol';
+
+/** The subset of VirtualNode that rows are built from (tests pass plain objects). */
+export type RowSource = Pick<VirtualNode, 'path' | 'name' | 'className' | 'description' | 'hidden' | 'childNames' | 'isCommand' | 'isVariable' | 'isProcess'>;
+
+export function kindOf(n: Pick<RowSource, 'isCommand' | 'isVariable' | 'isProcess'>): NodeKind {
+  // A Process is a Device that can also be called; the tree shows it as a device.
+  if (n.isCommand) return 'command';
+  if (n.isVariable) return 'variable';
+  return 'device';
+}
+
+export function rowOf(n: RowSource): Row {
+  return {
+    path: n.path,
+    name: n.name,
+    kind: kindOf(n),
+    cls: n.className,
+    description: n.description,
+    hidden: n.hidden,
+    nChildren: n.childNames.length,
+  };
+}
+
+/** pyrogue's GUI order: variables and commands first (as served), then devices. */
+export function orderRows(rows: Row[]): Row[] {
+  return [...rows.filter((r) => r.kind !== 'device'), ...rows.filter((r) => r.kind === 'device')];
+}
+
+/** The display choices of an enum dict ({0: 'Off', 1: 'On'} → ['Off', 'On']), or null. */
+export function enumChoices(e: PyValue | undefined): string[] | null {
+  if (!(e instanceof PyDict) || e.size === 0) return null;
+  return [...e.values()].map((v) => (typeof v === 'string' ? v : pyStr(v)));
+}
+
+/** Text of an error for the page: "ValueError: bad value" for a server exception. */
+export function errorText(e: unknown): string {
+  if (e instanceof RemoteError) {
+    const type = e.wireText.split(':')[0].replace(/^builtins\./, '');
+    return e.message === '' ? type : `${type}: ${e.message}`;
+  }
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+const str = (v: PyValue | undefined): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : pyStr(v));
+
+/**
+ * Details of a variable or command from its properties (`mode`, `typeStr`,
+ * `units`, commands' `arg`) and, for variables, its VariableValue (display
+ * value, enum, severity). `props` and `value` are what the server answered.
+ */
+export function detailsOf(
+  path: string,
+  kind: NodeKind,
+  props: Partial<Record<'mode' | 'typeStr' | 'units' | 'arg' | 'enum', PyValue>>,
+  value: RemoteVariableValue | null,
+  error: string | null = null,
+): Details {
+  return {
+    path,
+    mode: str(props.mode) || (kind === 'command' ? 'WO' : 'RW'),
+    typeStr: str(props.typeStr),
+    units: str(props.units),
+    disp: value ? value.valueDisp : '',
+    choices: enumChoices(value?.enum ?? props.enum ?? undefined),
+    severity: value ? value.severity : 'None',
+    hasArg: props.arg === true,
+    error,
+  };
+}
+
+/** Loads a node's details with one request per property (in parallel) and, for variables, getVariableValue. */
+export async function loadDetails(n: VirtualNode, kind: NodeKind): Promise<Details> {
+  const names = (kind === 'command' ? ['mode', 'typeStr', 'arg'] : ['mode', 'typeStr', 'units']).filter((p) => n.propNames.includes(p));
+  let error: string | null = null;
+  const props: Record<string, PyValue> = {};
+  const asks: Promise<void>[] = names.map((p) =>
+    n.prop(p).then(
+      (v) => void (props[p] = v),
+      (e) => void (error ??= errorText(e)),
+    ),
+  );
+  let value: RemoteVariableValue | null = null;
+  if (kind === 'variable' && 'getVariableValue' in n.funcs) {
+    asks.push(
+      n.getVariableValue().then(
+        (v) => void (value = v),
+        (e) => void (error ??= errorText(e)),
+      ),
+    );
+  }
+  await Promise.all(asks);
+  return detailsOf(n.path, kind, props, value, error);
+}
+
+/**
+ * SystemLog's display value as entries: pyrogue keeps a JSON list of records
+ * ({created, levelName, name, message, exception: the exception's type name...}). Text that is not such
+ * a list becomes one entry holding it.
+ */
+export function logEntries(text: string): LogEntry[] {
+  if (text.trim() === '' || text.trim() === '[]') return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return [{ time: 0, level: '', name: '', message: text }];
+  }
+  if (!Array.isArray(v)) return [{ time: 0, level: '', name: '', message: text }];
+  return v.map((e: unknown) => {
+    const o = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
+    const s = (k: string) => (typeof o[k] === 'string' ? o[k] : '');
+    const exc = s('exception');
+    return {
+      time: typeof o.created === 'number' ? o.created : 0,
+      level: s('levelName'),
+      name: s('name'),
+      message: exc === '' || exc === 'None' ? s('message') || (typeof e === 'string' ? e : '') : `${exc}: ${s('message')}`,
+    };
+  });
+}
