@@ -357,6 +357,9 @@ class Fake:
         arg = args[0] if args else kwargs.get('arg')
         if attr == 'callDisp':
             arg = m.parse(p, arg) if arg is not None else None
+        elif isinstance(arg, str) and p != 'Root.SetYamlConfig':
+            # pyrogue's BaseCommand._doFunc parses a str argument (parseDisp), as the GUI sends it.
+            arg = m.parse(p, arg)
         name = p.split('.')[-1]
         if p == 'Root.Demo.NoArg':
             ret = None

@@ -1,0 +1,203 @@
+/**
+ * The browser view in a real browser (Debian's chromium through puppeteer-core):
+ * against a live TypeScript server (`pyrogue-ts serve --tree example --http`)
+ * and, through `pyrogue-ts web --server`, against a Python pyrogue server
+ * (python-fixtures/fake_server.py). A Python SimpleClient changes values the
+ * page must show, and reads back what the page set.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import {
+  ensureWebBuilt,
+  expand,
+  launch,
+  openPage,
+  pyClient,
+  runCommand,
+  sel,
+  serveWithHttp,
+  shown,
+  startFakeServer,
+  startGateway,
+  typeSet,
+  waitError,
+  waitShown,
+  type Gateway,
+  type Proc,
+} from '../test/support/web';
+
+jest.setTimeout(180000);
+
+let browser: Browser | null = null;
+const running: Proc[] = [];
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(running.map((p) => p.stop()));
+});
+
+async function page(url: string): Promise<Page> {
+  const { page: p, errors } = await openPage(browser!, url);
+  p.on('close', () => expect(errors).toEqual([]));
+  return p;
+}
+
+describe('against the TypeScript server (serve --http)', () => {
+  let gw: Gateway & { port: number };
+  let p: Page;
+
+  beforeAll(async () => {
+    gw = await serveWithHttp('example');
+    running.push(gw);
+    p = await page(gw.url);
+    await expand(p, 'Example.Example', 'Example.Example.Gain');
+  });
+  afterAll(async () => {
+    await p.close();
+    await gw.stop();
+  });
+
+  test('the page loads the root and expands a device lazily, with mode, type, units and controls', async () => {
+    expect(await p.$eval('#conn', (e) => e.textContent)).toBe('connected');
+    expect(await p.$eval('#title', (e) => e.textContent)).toBe('Example');
+    // AxiVersion is not expanded: none of its children were loaded.
+    expect(await p.$(sel('Example.AxiVersion.ScratchPad'))).toBeNull();
+    expect(await p.$eval(`${sel('Example.Example.Offset')} td.mode`, (e) => e.textContent)).toBe('RW');
+    expect(await p.$eval(`${sel('Example.Example.Offset')} td.type`, (e) => e.textContent)).toBe('float');
+    expect(await p.$eval(`${sel('Example.Example.Offset')} .units`, (e) => e.textContent)).toBe('V');
+    expect(await shown(p, 'Example.Example.Offset')).toBe('0.250');
+    // An enum is a drop-down of its choices, a bool a toggle, an RO variable plain text.
+    expect(await p.$$eval(`${sel('Example.Example.Mode')} select option`, (os) => os.map((o) => o.textContent))).toEqual(
+      expect.arrayContaining(['Idle', 'Run']),
+    );
+    expect(await p.$(`${sel('Example.Example.Enabled')} input[type=checkbox]`)).not.toBeNull();
+    expect(await p.$(`${sel('Example.Example.Counter')} input`)).toBeNull();
+    // Commands: a button, and an argument field for those taking one.
+    expect(await p.$(`${sel('Example.Example.Add')} input.arg`)).not.toBeNull();
+    expect(await p.$(`${sel('Example.Example.Reset')} input.arg`)).toBeNull();
+    expect(await p.$(`${sel('Example.Example.Reset')} button`)).not.toBeNull();
+  });
+
+  test('a value set by a Python SimpleClient appears on the page', async () => {
+    await pyClient(gw.port, "c.setDisp('root.Example.Gain', '7'); out = c.valueDisp('root.Example.Gain')");
+    await waitShown(p, 'Example.Example.Gain', '7');
+  });
+
+  test('a value set from the page is read back by Python', async () => {
+    await typeSet(p, 'Example.Example.Label', 'from the browser');
+    await waitFor(async () => (await pyClient(gw.port, "out = c.valueDisp('root.Example.Label')")) === 'from the browser');
+    // An enum from its drop-down.
+    await p.select(`${sel('Example.Example.Mode')} select`, 'Run');
+    await waitFor(async () => (await pyClient(gw.port, "out = c.valueDisp('root.Example.Mode')")) === 'Run');
+    // A bool from its toggle.
+    const before = await pyClient(gw.port, "out = c.valueDisp('root.Example.Enabled')");
+    await p.click(`${sel('Example.Example.Enabled')} input[type=checkbox]`);
+    await waitFor(async () => (await pyClient(gw.port, "out = c.valueDisp('root.Example.Enabled')")) === (before === 'True' ? 'False' : 'True'));
+  });
+
+  test("a command runs with an argument and shows what it returned; the server's error is shown beside the field", async () => {
+    await pyClient(gw.port, "c.setDisp('root.Example.Gain', '2')");
+    await waitShown(p, 'Example.Example.Gain', '2');
+    expect(await runCommand(p, 'Example.Example.Add', '3')).toEqual({ ret: '→ 5', err: '' });
+    await waitShown(p, 'Example.Example.Gain', '5');
+    expect(await pyClient(gw.port, "out = c.valueDisp('root.Example.Gain')")).toBe('5');
+    await typeSet(p, 'Example.Example.Gain', 'not a number');
+    expect(await waitError(p, 'Example.Example.Gain', /Error/)).toMatch(/Error/);
+    expect(await pyClient(gw.port, "out = c.valueDisp('root.Example.Gain')")).toBe('5');
+  });
+
+  test('alarm states are coloured', async () => {
+    await pyClient(gw.port, "c.setDisp('root.Example.Temperature', '90.0')");
+    await p.waitForSelector(`${sel('Example.Example.Temperature')}.sev-major`);
+    await pyClient(gw.port, "c.setDisp('root.Example.Temperature', '70.0')");
+    await p.waitForSelector(`${sel('Example.Example.Temperature')}.sev-minor`);
+    await pyClient(gw.port, "c.setDisp('root.Example.Temperature', '25.0')");
+    await p.waitForFunction((s: string) => !document.querySelector(s)!.className.includes('sev-'), {}, sel('Example.Example.Temperature'));
+  });
+
+  test('the filter keeps matching rows and their ancestors', async () => {
+    await p.type('#filter', 'calib');
+    const visible = await p.$$eval('#rows tr', (rows) => rows.filter((r) => !r.classList.contains('filtered-out')).map((r) => (r as HTMLElement).dataset.path));
+    expect(visible).toEqual(['Example', 'Example.Example', 'Example.Example.Calibration']);
+    await p.$eval('#filter', (e) => ((e as HTMLInputElement).value = ''));
+    await p.type('#filter', ' ');
+    expect(await p.$$eval('#rows tr.filtered-out', (r) => r.length)).toBe(0);
+  });
+
+  test('the SystemLog panel shows the log', async () => {
+    // A failing command logs nothing by itself in pyrogue; the example's Add raises, which the root logs.
+    await runCommand(p, 'Example.Example.Add', 'x');
+    await p.waitForFunction(() => document.querySelectorAll('#log .log-entry').length > 0);
+    expect(await p.$eval('#log', (e) => e.textContent)).toMatch(/Add|int/);
+  });
+});
+
+describe('against a Python pyrogue server (web --server)', () => {
+  let fake: Proc & { port: number };
+  let gw: Gateway;
+  let p: Page;
+
+  beforeAll(async () => {
+    fake = await startFakeServer();
+    running.push(fake);
+    gw = await startGateway(['web', '--server', `127.0.0.1:${fake.port}`, '--http', '127.0.0.1:0']);
+    running.push(gw);
+    p = await page(gw.url);
+    await expand(p, 'Root.Demo', 'Root.Demo.Int');
+  });
+  afterAll(async () => {
+    await p.close();
+    await gw.stop();
+    await fake.stop();
+  });
+
+  test('the page shows the Python tree with its values', async () => {
+    expect(await p.$eval('#title', (e) => e.textContent)).toBe('Root');
+    expect(await shown(p, 'Root.Demo.Float')).toBe('1.500');
+    expect(await p.$eval(`${sel('Root.Demo.Float')} .units`, (e) => e.textContent)).toBe('V');
+    expect(await p.$$eval(`${sel('Root.Demo.Enum')} select option`, (os) => os.map((o) => o.textContent))).toEqual(['Zero', 'One', 'Two']);
+  });
+
+  test('a value set by a Python SimpleClient appears; a value set from the page is read back by Python', async () => {
+    await pyClient(fake.port, "c.setDisp('root.Demo.Int', '21')");
+    await waitShown(p, 'Root.Demo.Int', '21');
+    await typeSet(p, 'Root.Demo.Int', '6');
+    await waitFor(async () => (await pyClient(fake.port, "out = c.valueDisp('root.Demo.Int')")) === '6');
+    await waitShown(p, 'Root.Demo.IntTimesTwo', '12');
+  });
+
+  test("a command with an argument, and a command's error", async () => {
+    await pyClient(fake.port, "c.setDisp('root.Demo.Int', '3')");
+    expect(await runCommand(p, 'Root.Demo.Multiply', '4')).toEqual({ ret: '→ 12', err: '' });
+    expect(await runCommand(p, 'Root.Demo.Fail', null)).toEqual({ ret: '', err: 'ValueError: command failed on purpose' });
+  });
+});
+
+describe('read-only', () => {
+  test('the page hides every control', async () => {
+    const gw = await serveWithHttp('example', ['--read-only']);
+    running.push(gw);
+    const p = await page(gw.url);
+    try {
+      await expand(p, 'Example.Example', 'Example.Example.Gain');
+      expect(await p.$eval('#ro', (e) => (e as HTMLElement).hidden)).toBe(false);
+      expect(await p.$$eval('#rows input, #rows select, #rows button', (es) => es.filter((e) => (e as HTMLElement).offsetParent !== null).length)).toBe(0);
+      expect(await shown(p, 'Example.Example.Gain')).toBe('2');
+    } finally {
+      await p.close();
+      await gw.stop();
+    }
+  });
+});
+
+async function waitFor(cond: () => Promise<boolean>, limitMs = 20000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > limitMs) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
