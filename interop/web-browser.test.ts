@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions given to page.evaluate / $eval / waitForFunction run in the browser: DOM types.
 /**
  * The browser view in a real browser (Debian's chromium through puppeteer-core):
  * against a live TypeScript server (`pyrogue-ts serve --tree example --http`)

@@ -41,7 +41,7 @@ import { parseServer } from './client/channel';
 import { ClientError, RemoteError } from './client/errors';
 import { SimpleClient } from './client/simple';
 import { VirtualClient, VirtualNode } from './client/virtual';
-import { WebConfigError, WebGateway } from './web/gateway';
+import { WebConfigError, WebGateway, checkBind } from './web/gateway';
 
 class CliError extends Error {}
 
@@ -318,16 +318,28 @@ export function parseHttp(text: string): { host: string; port: number } {
 }
 
 /** Starts the browser gateway for a pyrogue server at addr:port; prints where to open it. */
-async function startWeb(opts: WebOpts, server: { addr: string; port: number }): Promise<WebGateway> {
+/** --http, --token (or PYROGUE_WEB_TOKEN), checked: a non-loopback bind needs a token. */
+function webConfig(opts: WebOpts): { host: string; port: number; token: string | null } {
   const { host, port } = parseHttp(opts.http ?? '127.0.0.1:8099');
-  const token = opts.token ?? process.env.PYROGUE_WEB_TOKEN ?? null;
+  const t = opts.token ?? process.env.PYROGUE_WEB_TOKEN ?? null;
+  const token = t === '' ? null : t;
+  try {
+    checkBind(host, token);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  return { host, port, token };
+}
+
+async function startWeb(opts: WebOpts, server: { addr: string; port: number }): Promise<WebGateway> {
+  const { host, port, token } = webConfig(opts);
   let gw: WebGateway;
   try {
     gw = new WebGateway({
       server,
       host,
       port,
-      token: token === '' ? null : token,
+      token,
       readOnly: opts.readOnly === true,
       log: (l) => console.error(`pyrogue-ts: ${l}`),
     });
@@ -353,7 +365,7 @@ async function cmdWeb(o: GlobalOpts, opts: WebOpts): Promise<void> {
 async function cmdServe(
   opts: { tree: string; addr: string; port: string; incGroups?: string[]; excGroups?: string[]; memory?: string } & WebOpts,
 ): Promise<void> {
-  if (opts.http !== undefined) parseHttp(opts.http); // a bad --http fails before the tree starts
+  if (opts.http !== undefined) webConfig(opts); // a bad --http or a missing token fails before the tree starts
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new CliError(`bad --port '${opts.port}' (0 picks a free one)`);
   const isFile = /[\\/]/.test(opts.tree) || /\.[cm]?js$/.test(opts.tree);

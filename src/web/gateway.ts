@@ -73,7 +73,7 @@ export function isLoopback(host: string): boolean {
 
 /** Throws WebConfigError unless binding `host` is safe: loopback, or any interface with a token. */
 export function checkBind(host: string, token: string | null | undefined): void {
-  if (token !== undefined && token !== null && token.length < 8) throw new WebConfigError('--token must be at least 8 characters');
+  if (token && token.length < 8) throw new WebConfigError('--token must be at least 8 characters');
   if (!isLoopback(host) && !token)
     throw new WebConfigError(
       `refusing to serve the page on ${host}, which is not loopback, without a token: anyone who can reach it could set variables ` +
@@ -197,7 +197,7 @@ export class WebGateway {
       server: options.server,
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8099,
-      token: options.token ?? null,
+      token: options.token ? options.token : null,
       readOnly: options.readOnly ?? false,
       staticDir: options.staticDir ?? path.join(__dirname, 'static'),
       log: options.log ?? (() => undefined),

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions given to page.evaluate / $eval / waitForFunction run in the browser: DOM types.
 /**
  * Helpers for the browser tests (interop/web-*.test.ts): the CLI's gateway
  * (`serve --http`, `web --server`) and the Python fake server as process
@@ -186,7 +188,7 @@ export async function waitShown(page: Page, p: string, value: string): Promise<v
 /** Types into a row's text field and presses Enter (a set). */
 export async function typeSet(page: Page, p: string, text: string): Promise<void> {
   const input = `${sel(p)} td.value input[type=text]`;
-  await page.click(input, { clickCount: 3 });
+  await page.click(input, { count: 3 });
   await page.$eval(input, (e) => ((e as HTMLInputElement).value = ''));
   await page.type(input, text);
   await page.keyboard.press('Enter');
@@ -210,7 +212,7 @@ export async function waitError(page: Page, p: string, re: RegExp): Promise<stri
 /** Runs a command row (argument typed first when given); resolves with the text shown beside it (return value or error). */
 export async function runCommand(page: Page, p: string, arg: string | null): Promise<{ ret: string; err: string }> {
   if (arg !== null) {
-    await page.click(`${sel(p)} input.arg`, { clickCount: 3 });
+    await page.click(`${sel(p)} input.arg`, { count: 3 });
     await page.type(`${sel(p)} input.arg`, arg);
   }
   await page.$eval(sel(p), (tr) => tr.querySelectorAll('.ret, .err').forEach((e) => (e.textContent = '')));

@@ -1,0 +1,196 @@
+/**
+ * The browser gateway's pure parts, without a browser or a socket: the
+ * page's messages checked field by field, rows and details built from what
+ * the server answers, the SystemLog's entries, and the safety checks
+ * (bind, Host, Origin, token).
+ */
+import { parseHttp } from '../src/cli';
+import { RemoteError } from '../src/client/errors';
+import { RemoteVariableValue } from '../src/client/values';
+import { PyDict } from '../src/py/values';
+import { checkBind, hostAllowed, hostName, isLoopback, originAllowed, tokenMatches, WebConfigError } from '../src/web/gateway';
+import { MAX_TEXT, parentPath, parseClientMessage } from '../src/web/protocol';
+import { detailsOf, enumChoices, errorText, kindOf, logEntries, orderRows, rowOf, type RowSource } from '../src/web/rows';
+
+describe('parseClientMessage', () => {
+  test.each([
+    ['{"t":"expand","path":"Root.Dev"}', { t: 'expand', path: 'Root.Dev' }],
+    ['{"t":"collapse","path":"Root.Dev"}', { t: 'collapse', path: 'Root.Dev' }],
+    ['{"t":"set","id":3,"path":"Root.A","value":"0x10"}', { t: 'set', id: 3, path: 'Root.A', value: '0x10' }],
+    ['{"t":"exec","id":4,"path":"Root.C","arg":"5"}', { t: 'exec', id: 4, path: 'Root.C', arg: '5' }],
+    ['{"t":"exec","id":4,"path":"Root.C","arg":null}', { t: 'exec', id: 4, path: 'Root.C', arg: null }],
+    ['{"t":"exec","id":4,"path":"Root.C"}', { t: 'exec', id: 4, path: 'Root.C', arg: null }],
+    // Extra fields are dropped, never passed on.
+    ['{"t":"expand","path":"Root","extra":{"x":1}}', { t: 'expand', path: 'Root' }],
+  ])('accepts %s', (raw, msg) => {
+    expect(parseClientMessage(raw)).toEqual({ ok: true, msg });
+  });
+
+  test.each([
+    ['not json', /not JSON/],
+    ['[1,2]', /not a JSON object/],
+    ['null', /not a JSON object/],
+    ['{"t":"expand"}', /path/],
+    ['{"t":"expand","path":""}', /path/],
+    ['{"t":"expand","path":5}', /path/],
+    ['{"t":"set","path":"Root.A","value":"1"}', /id/],
+    ['{"t":"set","id":-1,"path":"Root.A","value":"1"}', /id/],
+    ['{"t":"set","id":1.5,"path":"Root.A","value":"1"}', /id/],
+    ['{"t":"set","id":1,"path":"Root.A","value":1}', /value/],
+    ['{"t":"set","id":1,"path":"Root.A"}', /value/],
+    ['{"t":"exec","id":1,"path":"Root.C","arg":5}', /arg/],
+    ['{"t":"eval","path":"Root"}', /unknown message type "eval"/],
+    [JSON.stringify({ t: 'set', id: 1, path: 'Root.A', value: 'x'.repeat(MAX_TEXT + 1) }), /value/],
+  ])('refuses %s', (raw, why) => {
+    const r = parseClientMessage(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(why);
+  });
+
+  test('parentPath', () => {
+    expect(parentPath('Root.Dev.Var')).toBe('Root.Dev');
+    expect(parentPath('Root.Dev.Chan[1]')).toBe('Root.Dev');
+    expect(parentPath('Root')).toBe('');
+  });
+});
+
+function source(over: Partial<RowSource>): RowSource {
+  return {
+    path: 'Root.X',
+    name: 'X',
+    className: 'LocalVariable',
+    description: '',
+    hidden: false,
+    childNames: [],
+    isCommand: false,
+    isVariable: true,
+    isProcess: false,
+    ...over,
+  };
+}
+
+describe('rows and details', () => {
+  test('kinds: a command, a variable, a device, a process (a device that can be called)', () => {
+    expect(kindOf(source({ isCommand: true, isVariable: false }))).toBe('command');
+    expect(kindOf(source({}))).toBe('variable');
+    expect(kindOf(source({ isVariable: false }))).toBe('device');
+    expect(kindOf(source({ isVariable: false, isProcess: true }))).toBe('device');
+  });
+
+  test('a row carries the node reduce, and devices come after variables and commands', () => {
+    const dev = rowOf(source({ path: 'Root.Dev', name: 'Dev', className: 'AxiVersion', isVariable: false, childNames: ['A', 'B'], description: 'd' }));
+    expect(dev).toEqual({ path: 'Root.Dev', name: 'Dev', kind: 'device', cls: 'AxiVersion', description: 'd', hidden: false, nChildren: 2 });
+    const v = rowOf(source({ path: 'Root.V', name: 'V', hidden: true }));
+    const c = rowOf(source({ path: 'Root.C', name: 'C', isCommand: true, isVariable: false }));
+    expect(orderRows([dev, v, c]).map((r) => r.name)).toEqual(['V', 'C', 'Dev']);
+  });
+
+  test('enum choices in the dict order, as text', () => {
+    const e = new PyDict();
+    e.set(0n, 'Off');
+    e.set(1n, 'On');
+    e.set(2n, 5n);
+    expect(enumChoices(e)).toEqual(['Off', 'On', '5']);
+    expect(enumChoices(new PyDict())).toBeNull();
+    expect(enumChoices(null)).toBeNull();
+  });
+
+  test('details from props and the VariableValue', () => {
+    const state = new PyDict();
+    state.set('value', 90.0);
+    state.set('valueDisp', '90.0');
+    state.set('severity', 'AlarmMajor');
+    state.set('status', 'AlarmHiHi');
+    const d = detailsOf('Root.T', 'variable', { mode: 'RW', typeStr: 'float', units: 'degC' }, new RemoteVariableValue(state));
+    expect(d).toEqual({
+      path: 'Root.T',
+      mode: 'RW',
+      typeStr: 'float',
+      units: 'degC',
+      disp: '90.0',
+      choices: null,
+      severity: 'AlarmMajor',
+      hasArg: false,
+      error: null,
+    });
+    const c = detailsOf('Root.C', 'command', { typeStr: 'int', arg: true, units: null }, null, 'oops');
+    expect(c).toMatchObject({ mode: 'WO', typeStr: 'int', units: '', disp: '', hasArg: true, error: 'oops' });
+  });
+
+  test("errors read as Python's: type without builtins, then the message", () => {
+    expect(errorText(new RemoteError('builtins.ValueError', 'bad value'))).toBe('ValueError: bad value');
+    expect(errorText(new RemoteError('pyrogue._Variable.VariableError', 'no'))).toBe('pyrogue._Variable.VariableError: no');
+    expect(errorText(new Error('plain'))).toBe('plain');
+  });
+});
+
+describe('SystemLog entries', () => {
+  test('a JSON list of records', () => {
+    const text = JSON.stringify([
+      { created: 1700000000.5, name: 'pyrogue.Root', message: 'started', exception: null, levelName: 'INFO' },
+      { created: 1700000001, name: 'pyrogue.Command', message: 'Add needs an int', exception: 'ValueError', levelName: 'ERROR' },
+    ]);
+    expect(logEntries(text)).toEqual([
+      { time: 1700000000.5, level: 'INFO', name: 'pyrogue.Root', message: 'started' },
+      { time: 1700000001, level: 'ERROR', name: 'pyrogue.Command', message: 'ValueError: Add needs an int' },
+    ]);
+  });
+  test('empty, and text that is not a list', () => {
+    expect(logEntries('')).toEqual([]);
+    expect(logEntries('[]')).toEqual([]);
+    expect(logEntries('<b>not json</b>')).toEqual([{ time: 0, level: '', name: '', message: '<b>not json</b>' }]);
+    expect(logEntries('{"a":1}')).toHaveLength(1);
+  });
+});
+
+describe('safety checks', () => {
+  test('loopback addresses', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopback(h)).toBe(true);
+    for (const h of ['0.0.0.0', '::', '*', '192.168.1.5', 'example.org', '']) expect(isLoopback(h)).toBe(false);
+  });
+
+  test('a non-loopback bind needs a token of 8 characters or more', () => {
+    expect(() => checkBind('127.0.0.1', null)).not.toThrow();
+    expect(() => checkBind('0.0.0.0', null)).toThrow(WebConfigError);
+    expect(() => checkBind('0.0.0.0', '')).toThrow(/without a token/);
+    expect(() => checkBind('0.0.0.0', 'short')).toThrow(/at least 8/);
+    expect(() => checkBind('0.0.0.0', 'long-enough-secret')).not.toThrow();
+  });
+
+  test('Host: only loopback names or IP addresses without a token (DNS rebinding)', () => {
+    expect(hostName('[::1]:8099')).toBe('::1');
+    expect(hostName('Example.ORG:80')).toBe('example.org');
+    expect(hostAllowed('127.0.0.1:8099', false)).toBe(true);
+    expect(hostAllowed('localhost:8099', false)).toBe(true);
+    expect(hostAllowed('[::1]:8099', false)).toBe(true);
+    expect(hostAllowed('192.168.1.5:8099', false)).toBe(true);
+    expect(hostAllowed('evil.example:8099', false)).toBe(false);
+    expect(hostAllowed('evil.example:8099', true)).toBe(true);
+    expect(hostAllowed(undefined, true)).toBe(false);
+  });
+
+  test("Origin: the page's own scheme-less host and port only", () => {
+    expect(originAllowed('http://127.0.0.1:8099', '127.0.0.1:8099')).toBe(true);
+    expect(originAllowed('https://box.lab:8443', 'box.lab:8443')).toBe(true);
+    expect(originAllowed('http://127.0.0.1:8098', '127.0.0.1:8099')).toBe(false);
+    expect(originAllowed('http://evil.example', '127.0.0.1:8099')).toBe(false);
+    expect(originAllowed('null', '127.0.0.1:8099')).toBe(false);
+    expect(originAllowed('file://', '127.0.0.1:8099')).toBe(false);
+    expect(originAllowed(undefined, '127.0.0.1:8099')).toBe(false);
+  });
+
+  test('token comparison', () => {
+    expect(tokenMatches('secret-123', 'secret-123')).toBe(true);
+    expect(tokenMatches('secret-124', 'secret-123')).toBe(false);
+    expect(tokenMatches('secret', 'secret-123')).toBe(false);
+    expect(tokenMatches(null, 'secret-123')).toBe(false);
+  });
+
+  test('--http [HOST:]PORT', () => {
+    expect(parseHttp('8099')).toEqual({ host: '127.0.0.1', port: 8099 });
+    expect(parseHttp('0.0.0.0:80')).toEqual({ host: '0.0.0.0', port: 80 });
+    expect(parseHttp('[::1]:0')).toEqual({ host: '::1', port: 0 });
+    expect(() => parseHttp('host')).toThrow(/bad --http/);
+    expect(() => parseHttp('1:99999')).toThrow(/bad --http/);
+  });
+});
