@@ -117,9 +117,9 @@ describe('rows and details', () => {
     expect(c).toMatchObject({ mode: 'WO', typeStr: 'int', units: '', disp: '', hasArg: true, error: 'oops' });
   });
 
-  test("errors read as Python's: type without builtins, then the message", () => {
+  test("errors read as Python's: the class without its module, then the message", () => {
     expect(errorText(new RemoteError('builtins.ValueError', 'bad value'))).toBe('ValueError: bad value');
-    expect(errorText(new RemoteError('pyrogue._Variable.VariableError', 'no'))).toBe('pyrogue._Variable.VariableError: no');
+    expect(errorText(new RemoteError('pyrogue._Variable.VariableError', 'no'))).toBe('VariableError: no');
     expect(errorText(new Error('plain'))).toBe('plain');
   });
 });

@@ -137,6 +137,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** Updates are sent once the socket's buffer is below this (latest value per path kept meanwhile). */
 const HIGH_WATER = 1 << 20;
+/** Shortest time between two update messages to one page. */
+const MIN_GAP_MS = 8;
 /** Variables and commands whose details are loaded in one go. */
 const DETAIL_CHUNK = 64;
 /** Log entries sent to a page. */
@@ -146,6 +148,7 @@ class Conn {
   readonly expanded = new Set<string>();
   readonly pending = new Map<string, Update>();
   private scheduled = false;
+  private lastFlush = 0;
   constructor(readonly ws: WebSocket) {}
 
   send(m: ServerMessage): void {
@@ -154,7 +157,9 @@ class Conn {
 
   queue(u: Update): void {
     this.pending.set(u[0], u);
-    this.schedule(0);
+    // At most one update message per MIN_GAP_MS: a sparse update goes at once, a stream is
+    // batched (a browser handles a few large messages far sooner than a thousand small ones).
+    this.schedule(Math.max(0, this.lastFlush + MIN_GAP_MS - Date.now()));
   }
 
   private schedule(ms: number): void {
@@ -177,6 +182,7 @@ class Conn {
     }
     const u = [...this.pending.values()];
     this.pending.clear();
+    this.lastFlush = Date.now();
     this.send({ t: 'updates', u });
   }
 }

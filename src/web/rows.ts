@@ -43,10 +43,11 @@ export function enumChoices(e: PyValue | undefined): string[] | null {
   return [...e.values()].map((v) => (typeof v === 'string' ? v : pyStr(v)));
 }
 
-/** Text of an error for the page: "ValueError: bad value" for a server exception. */
+/** Text of an error for the page: "ValueError: bad value", "VariableError: ..." (the class without its module) for a server exception. */
 export function errorText(e: unknown): string {
   if (e instanceof RemoteError) {
-    const type = e.wireText.split(':')[0].replace(/^builtins\./, '');
+    const qual = e.wireText.split(':')[0];
+    const type = qual.slice(qual.lastIndexOf('.') + 1);
     return e.message === '' ? type : `${type}: ${e.message}`;
   }
   if (e instanceof Error) return e.message;
@@ -80,7 +81,7 @@ export function detailsOf(
   };
 }
 
-/** Loads a node's details with one request per property (in parallel) and, for variables, getVariableValue. */
+/** Loads a node's details: one request per property (in parallel) and, for variables, getVariableValue(read=False): browsing never reads the hardware. */
 export async function loadDetails(n: VirtualNode, kind: NodeKind): Promise<Details> {
   const names = (kind === 'command' ? ['mode', 'typeStr', 'arg'] : ['mode', 'typeStr', 'units']).filter((p) => n.propNames.includes(p));
   let error: string | null = null;
@@ -94,7 +95,7 @@ export async function loadDetails(n: VirtualNode, kind: NodeKind): Promise<Detai
   let value: RemoteVariableValue | null = null;
   if (kind === 'variable' && 'getVariableValue' in n.funcs) {
     asks.push(
-      n.getVariableValue().then(
+      n.getVariableValue({ read: false }).then(
         (v) => void (value = v),
         (e) => void (error ??= errorText(e)),
       ),

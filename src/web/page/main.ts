@@ -145,7 +145,7 @@ function onDetails(d: Details): void {
   n.err = el('span', 'err');
   if (n.row.kind === 'variable') buildValue(n, d);
   else buildCommand(n, d);
-  if (d.error) n.err.textContent = d.error;
+  if (d.error) showError(n, d.error);
   setSeverity(n, d.severity);
 }
 
@@ -155,7 +155,9 @@ function setSeverity(n: TreeNode, severity: string): void {
 }
 
 function showError(n: TreeNode, text: string): void {
-  if (n.err) n.err.textContent = text;
+  if (!n.err) return;
+  n.err.textContent = text;
+  n.err.title = text;
 }
 
 /** Sends a request that answers with a `result`; `done(ok, text)` then. */

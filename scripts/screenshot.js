@@ -1,0 +1,73 @@
+'use strict';
+/* global document -- functions given to page.evaluate run in the browser */
+/**
+ * docs/web-example.png: the browser view of the example tree, made the way a
+ * user would see it (`pyrogue-ts serve --tree example --http`), in headless
+ * Debian chromium. Needs `make build`.
+ *
+ *   node scripts/screenshot.js [docs/web-example.png]
+ */
+const path = require('path');
+const net = require('net');
+const ROOT = path.join(__dirname, '..');
+const { serve } = require(path.join(ROOT, 'dist', 'server', 'serve'));
+const { WebGateway } = require(path.join(ROOT, 'dist', 'web', 'gateway'));
+const { launch } = require('./browser');
+
+const OUT = path.resolve(process.argv[2] || path.join(ROOT, 'docs', 'web-example.png'));
+
+function portFree(p) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function main() {
+  let port;
+  do port = 30000 + 4 * Math.floor(Math.random() * 5000);
+  while (!((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))));
+  const h = await serve({ tree: 'example', addr: '127.0.0.1', port });
+  const gw = new WebGateway({ server: { addr: '127.0.0.1', port }, port: 0 });
+  await gw.start();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 860 });
+    await page.goto(gw.url);
+    const row = (p) => `tr[data-path="${p}"]`;
+    await page.waitForSelector(`${row('Example.Example')} .twisty`);
+    await page.click(`${row('Example.Example')} .twisty`);
+    await page.waitForSelector(`${row('Example.Example.Wait')} button`);
+    // A warning and an alarm, a rejected set with the server's error, a command's return value.
+    h.root.getNode('Example.Example.Temperature').set(72.5);
+    h.root.getNode('Example.Example.Offset').set(1.5);
+    const gain = `${row('Example.Example.Gain')} input`;
+    await page.click(gain, { count: 3 });
+    await page.type(gain, 'twelve');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((s) => document.querySelector(s).textContent !== '', {}, `${row('Example.Example.Gain')} .err`);
+    await page.type(`${row('Example.Example.Echo')} input.arg`, 'hello');
+    await page.click(`${row('Example.Example.Echo')} button`);
+    await page.waitForFunction((s) => document.querySelector(s).textContent !== '', {}, `${row('Example.Example.Echo')} .ret`);
+    await page.click(`${row('Example.Example.Add')} button`);
+    await page.waitForSelector('#log .log-entry');
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await new Promise((r) => setTimeout(r, 700));
+    await page.screenshot({ path: OUT });
+    console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+  } finally {
+    await browser.close();
+    await gw.close();
+    await h.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
