@@ -85,7 +85,7 @@ const PUBLIC = [
   'kw',
 ];
 
-test('the tarball holds the build, README and docs/protocol.md; no tests, sources or recordings', () => {
+test('the tarball holds the build (the browser page too), README and docs; no tests, sources or recordings', () => {
   const files: string[] = (globalThis as any).packedFiles;
   expect(files).toEqual(
     expect.arrayContaining([
@@ -97,6 +97,12 @@ test('the tarball holds the build, README and docs/protocol.md; no tests, source
       'dist/cli.js',
       'dist/client/index.js',
       'dist/pickle/index.js',
+      'dist/web/gateway.js',
+      'dist/web/static/index.html',
+      'dist/web/static/app.js',
+      'dist/web/static/app.css',
+      'docs/web.md',
+      'docs/web-example.png',
     ]),
   );
   expect(files.filter((f) => /^(src|test|interop|golden|python-fixtures)\//.test(f))).toEqual([]);
