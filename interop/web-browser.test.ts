@@ -7,7 +7,12 @@
  * (python-fixtures/fake_server.py). A Python SimpleClient changes values the
  * page must show, and reads back what the page set.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
+import { ROOT_DIR } from '../test/support/cliRun';
+import { freeBasePort } from '../test/support/server';
 import {
   ensureWebBuilt,
   expand,
@@ -192,6 +197,81 @@ describe('read-only', () => {
     } finally {
       await p.close();
       await gw.stop();
+    }
+  });
+});
+
+describe('a long list and a lost gateway', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrogue-ts-web-'));
+    // A device of 2,500 variables, then a device after it (tree order must hold), as a tree module.
+    fs.writeFileSync(
+      path.join(dir, 'long-tree.js'),
+      `const t = require(${JSON.stringify(path.join(ROOT_DIR, 'dist', 'tree'))});
+module.exports = () => {
+  const root = new t.Root({ name: 'Long', pollEn: false });
+  const big = new t.Device({ name: 'Big' });
+  for (let i = 0; i < 2500; i++) big.add(new t.LocalVariable({ name: 'V' + String(i).padStart(4, '0'), value: BigInt(i), mode: 'RW' }));
+  root.add(big);
+  root.add(new t.Device({ name: 'After' }));
+  return root;
+};
+`,
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a device of 2,500 variables shows every row in tree order, with values', async () => {
+    const gw = await serveWithHttp(path.join(dir, 'long-tree.js'));
+    running.push(gw);
+    const p = await page(gw.url);
+    try {
+      await expand(p, 'Long.Big', 'Long.Big.V0000');
+      await p.waitForFunction(() => document.querySelectorAll('#rows tr').length >= 2500, { timeout: 60000 });
+      await waitShown(p, 'Long.Big.V2499', '2499');
+      const order = await p.$$eval('#rows tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.path!));
+      const vars = Array.from({ length: 2500 }, (_, i) => `Long.Big.V${String(i).padStart(4, '0')}`);
+      expect(order.filter((x) => x === 'Long.Big' || x.startsWith('Long.Big.') || x === 'Long.After')).toEqual([
+        'Long.Big',
+        'Long.Big.enable',
+        'Long.Big.ReadDevice',
+        'Long.Big.WriteDevice',
+        ...vars,
+        'Long.After',
+      ]);
+      // A value changed on the server reaches a row far down the list.
+      await pyClient(gw.port, "c.setDisp('root.Big.V2400', '7')");
+      await waitShown(p, 'Long.Big.V2400', '7');
+    } finally {
+      await p.close();
+      await gw.stop();
+    }
+  });
+
+  test('the page reconnects by itself when the gateway comes back, and expands again what was open', async () => {
+    const fake = await startFakeServer();
+    running.push(fake);
+    const httpPort = await freeBasePort(1);
+    const args = ['web', '--server', `127.0.0.1:${fake.port}`, '--http', `127.0.0.1:${httpPort}`];
+    let gw = await startGateway(args);
+    running.push(gw);
+    const p = await page(gw.url);
+    try {
+      await expand(p, 'Root.Demo', 'Root.Demo.Int');
+      await gw.stop();
+      await p.waitForFunction(() => document.getElementById('conn')!.className.includes('down'));
+      expect(await p.$eval('#conn', (e) => e.textContent)).toMatch(/gateway unreachable/);
+      gw = await startGateway(args);
+      running.push(gw);
+      await p.waitForFunction(() => document.getElementById('conn')!.textContent === 'connected', { timeout: 30000 });
+      await p.waitForFunction(() => document.querySelector('tr[data-path="Root.Demo.Int"] td.mode')?.textContent === 'RW', { timeout: 30000 });
+      await pyClient(fake.port, "c.setDisp('root.Demo.Int', '77')");
+      await waitShown(p, 'Root.Demo.Int', '77');
+    } finally {
+      await p.close();
+      await gw.stop();
+      await fake.stop();
     }
   });
 });

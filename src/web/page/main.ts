@@ -35,6 +35,9 @@ const logEl = $('log');
 
 const nodes = new Map<string, TreeNode>();
 const pendingUpdates = new Map<string, Update>();
+/** Rows received but not inserted yet (a long list goes in over several tasks), and details that came for them. */
+const notYetShown = new Set<string>();
+const lateDetails = new Map<string, Details>();
 /** The last value painted per path (for a row whose details come after an update). */
 const currentDisp = new Map<string, string>();
 const pendingResults = new Map<number, (ok: boolean, text: string) => void>();
@@ -108,6 +111,8 @@ function collapse(n: TreeNode): void {
 
 function removeChildren(n: TreeNode): void {
   for (const p of n.children ?? []) {
+    notYetShown.delete(p);
+    lateDetails.delete(p);
     const c = nodes.get(p);
     if (!c) continue;
     removeChildren(c);
@@ -118,24 +123,63 @@ function removeChildren(n: TreeNode): void {
   n.children = null;
 }
 
+/** Rows shown at once when a device's children arrive; the rest follow in later tasks of LATER_ROWS, so input and paint never wait on a long list. */
+const FIRST_ROWS = 200;
+const LATER_ROWS = 1000;
+
+/** The last table row of a node's shown subtree (rows inserted after it stay in tree order). */
+function lastRow(n: TreeNode): HTMLTableRowElement {
+  let cur = n;
+  for (;;) {
+    const kids = cur.children;
+    let last: TreeNode | undefined;
+    for (let i = (kids?.length ?? 0) - 1; i >= 0 && !last; i--) last = nodes.get(kids![i]);
+    if (!last) return cur.tr;
+    cur = last;
+  }
+}
+
 function onChildren(path: string, rows: Row[]): void {
   const parent = nodes.get(path);
   if (!parent || !parent.expanded) return;
   removeChildren(parent);
-  const frag = document.createDocumentFragment();
-  parent.children = rows.map((r) => {
-    const c = makeNode(r, parent.depth + 1);
-    frag.append(c.tr);
-    return r.path;
-  });
-  parent.tr.after(frag);
-  applyFilter();
-  for (const r of rows) if (r.kind === 'device' && wantExpanded.includes(r.path)) expand(nodes.get(r.path)!);
+  const paths = rows.map((r) => r.path);
+  parent.children = paths;
+  for (const p of paths) notYetShown.add(p);
+  let i = 0;
+  const step = () => {
+    // Collapsed, or expanded again meanwhile: this list is no longer wanted.
+    if (parent.children !== paths || nodes.get(path) !== parent) return;
+    const at = lastRow(parent);
+    const frag = document.createDocumentFragment();
+    const end = Math.min(rows.length, i + (i === 0 ? FIRST_ROWS : LATER_ROWS));
+    const added: TreeNode[] = [];
+    for (; i < end; i++) {
+      const c = makeNode(rows[i], parent.depth + 1);
+      notYetShown.delete(c.row.path);
+      frag.append(c.tr);
+      added.push(c);
+    }
+    at.after(frag);
+    for (const c of added) {
+      const d = lateDetails.get(c.row.path);
+      lateDetails.delete(c.row.path);
+      if (d) onDetails(d);
+    }
+    applyFilter();
+    if (pendingUpdates.size > 0 && frame === 0) frame = requestAnimationFrame(paint);
+    for (const c of added) if (c.row.kind === 'device' && wantExpanded.includes(c.row.path)) expand(c);
+    if (i < rows.length) setTimeout(step, 0);
+  };
+  step();
 }
 
 function onDetails(d: Details): void {
   const n = nodes.get(d.path);
-  if (!n) return;
+  if (!n) {
+    if (notYetShown.has(d.path)) lateDetails.set(d.path, d);
+    return;
+  }
   n.details = d;
   const [, mode, type] = n.tr.cells;
   mode.textContent = d.mode;
@@ -271,13 +315,17 @@ function paint(): void {
   frame = 0;
   for (const [path, [, disp, severity]] of pendingUpdates) {
     const n = nodes.get(path);
-    if (!n) continue;
+    if (!n) {
+      // A row still to be inserted keeps its update for the frame after.
+      if (!notYetShown.has(path)) pendingUpdates.delete(path);
+      continue;
+    }
+    pendingUpdates.delete(path);
     n.updated = true;
     currentDisp.set(path, disp);
     if (n.show) n.show(disp);
     setSeverity(n, severity);
   }
-  pendingUpdates.clear();
 }
 
 // --- filter -------------------------------------------------------------------------
@@ -334,6 +382,10 @@ function onHello(m: Extract<ServerMessage, { t: 'hello' }>): void {
   if (open.length > 0) wantExpanded = open;
   rowsEl.replaceChildren();
   nodes.clear();
+  notYetShown.clear();
+  lateDetails.clear();
+  pendingUpdates.clear();
+  currentDisp.clear();
   const root = makeNode(m.root, 0);
   rowsEl.append(root.tr);
   expand(root);
