@@ -8,6 +8,7 @@
  * page must show, and reads back what the page set.
  */
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -199,6 +200,43 @@ describe('read-only', () => {
       await gw.stop();
     }
   });
+});
+
+test('in the browser, a WebSocket from a page of another site is refused; from the page itself it opens', async () => {
+  const gw = await serveWithHttp('example');
+  running.push(gw);
+  // Another site: a plain page on another port of this machine (no CSP of ours to stop it first).
+  const evil = http.createServer((_req, res) => res.end('<!doctype html><title>elsewhere</title>'));
+  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+  const evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}/`;
+  const p = await browser!.newPage();
+  const own = await page(gw.url);
+  try {
+    const wsUrl = gw.url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '/ws');
+    const tryWs = (pg: Page) =>
+      pg.evaluate(
+        (u: string) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(u);
+            ws.onopen = () => {
+              ws.close();
+              resolve('open');
+            };
+            ws.onerror = () => resolve('refused');
+          }),
+        wsUrl,
+      );
+    await p.goto(evilUrl);
+    expect(await tryWs(p)).toBe('refused');
+    await waitFor(async () => /refused a WebSocket .*origin http:\/\/127\.0\.0\.1:\d+\): cross-origin WebSocket refused/.test(gw.output()));
+    expect(await tryWs(own)).toBe('open');
+  } finally {
+    await p.close();
+    await own.close();
+    evil.closeAllConnections();
+    await new Promise((r) => evil.close(r));
+    await gw.stop();
+  }
 });
 
 describe('a long list and a lost gateway', () => {
