@@ -127,6 +127,15 @@ describe('against the TypeScript server (serve --http)', () => {
     await p.waitForFunction((s: string) => !document.querySelector(s)!.className.includes('sev-'), {}, sel('Example.Example.Temperature'));
   });
 
+  test('hidden nodes are left out until asked for', async () => {
+    const displayed = () => p.$eval(sel('Example.Time'), (e) => getComputedStyle(e).display !== 'none');
+    expect(await displayed()).toBe(false);
+    await p.click('#showHidden');
+    expect(await displayed()).toBe(true);
+    await p.click('#showHidden');
+    expect(await displayed()).toBe(false);
+  });
+
   test('the filter keeps matching rows and their ancestors', async () => {
     await p.type('#filter', 'calib');
     const visible = await p.$$eval('#rows tr', (rows) => rows.filter((r) => !r.classList.contains('filtered-out')).map((r) => (r as HTMLElement).dataset.path));
@@ -137,7 +146,7 @@ describe('against the TypeScript server (serve --http)', () => {
   });
 
   test('the SystemLog panel shows the log', async () => {
-    // A failing command logs nothing by itself in pyrogue; the example's Add raises, which the root logs.
+    // A command that raises (Add with a str) is logged by the tree (pyrogue's logException) into SystemLog.
     await runCommand(p, 'Example.Example.Add', 'x');
     await p.waitForFunction(() => document.querySelectorAll('#log .log-entry').length > 0);
     expect(await p.$eval('#log', (e) => e.textContent)).toMatch(/Add|int/);

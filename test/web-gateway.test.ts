@@ -4,6 +4,8 @@
  * the server answers, the SystemLog's entries, and the safety checks
  * (bind, Host, Origin, token).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseHttp } from '../src/cli';
 import { RemoteError } from '../src/client/errors';
 import { RemoteVariableValue } from '../src/client/values';
@@ -193,4 +195,14 @@ describe('safety checks', () => {
     expect(() => parseHttp('host')).toThrow(/bad --http/);
     expect(() => parseHttp('1:99999')).toThrow(/bad --http/);
   });
+});
+
+test('the page never turns text into HTML or code', () => {
+  const dir = path.join(__dirname, '..', 'src', 'web', 'page');
+  const src = fs.readFileSync(path.join(dir, 'main.ts'), 'utf8');
+  expect(src).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setTimeout\(['"`]/);
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  // One external script, no inline script or handler, nothing fetched from elsewhere.
+  expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="app.js">']);
+  expect(html).not.toMatch(/\son[a-z]+=|https?:\/\//);
 });
