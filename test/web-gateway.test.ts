@@ -12,7 +12,7 @@ import { RemoteVariableValue } from '../src/client/values';
 import { PyDict } from '../src/py/values';
 import { checkBind, hostAllowed, hostName, isLoopback, originAllowed, tokenMatches, WebConfigError } from '../src/web/gateway';
 import { MAX_TEXT, parentPath, parseClientMessage } from '../src/web/protocol';
-import { detailsOf, enumChoices, errorText, kindOf, logEntries, orderRows, rowOf, type RowSource } from '../src/web/rows';
+import { detailsOf, enumChoices, errorText, kindOf, loadDetails, logEntries, orderRows, rowOf, type RowSource, type StaticPropsCache } from '../src/web/rows';
 
 describe('parseClientMessage', () => {
   test.each([
@@ -123,6 +123,48 @@ describe('rows and details', () => {
     expect(errorText(new RemoteError('builtins.ValueError', 'bad value'))).toBe('ValueError: bad value');
     expect(errorText(new RemoteError('pyrogue._Variable.VariableError', 'no'))).toBe('VariableError: no');
     expect(errorText(new Error('plain'))).toBe('plain');
+  });
+});
+
+describe('loadDetails', () => {
+  /** A node answering props from a table and counting requests; `failing` props raise. */
+  function fakeNode(failing: string[] = []) {
+    const asked: string[] = [];
+    const state = new PyDict();
+    state.set('valueDisp', '5');
+    const node = {
+      path: 'Root.Dev.V',
+      propNames: ['mode', 'typeStr', 'units', 'disp'],
+      funcs: { getVariableValue: { args: [], kwargs: [] } },
+      prop: (p: string) => {
+        asked.push(p);
+        if (failing.includes(p)) return Promise.reject(new RemoteError('builtins.AttributeError', p));
+        return Promise.resolve(({ mode: 'RO', typeStr: 'int', units: 'mA' } as Record<string, string>)[p]);
+      },
+      getVariableValue: (opts: { read?: boolean }) => {
+        asked.push(`getVariableValue(read=${String(opts.read)})`);
+        return Promise.resolve(new RemoteVariableValue(state));
+      },
+    };
+    return { node: node as never, asked };
+  }
+
+  test('static props are asked once per path with a cache; the value every time, without a hardware read', async () => {
+    const { node, asked } = fakeNode();
+    const cache: StaticPropsCache = new Map();
+    const d1 = await loadDetails(node, 'variable', cache);
+    const d2 = await loadDetails(node, 'variable', cache);
+    expect(d1).toEqual(d2);
+    expect(d1).toMatchObject({ mode: 'RO', typeStr: 'int', units: 'mA', disp: '5', error: null });
+    expect(asked.sort()).toEqual(['getVariableValue(read=false)', 'getVariableValue(read=false)', 'mode', 'typeStr', 'units']);
+  });
+
+  test('a failed property is reported on the row and asked again next time', async () => {
+    const { node, asked } = fakeNode(['units']);
+    const cache: StaticPropsCache = new Map();
+    expect((await loadDetails(node, 'variable', cache)).error).toBe('AttributeError: units');
+    await loadDetails(node, 'variable', cache);
+    expect(asked.filter((a) => a === 'units')).toHaveLength(2);
   });
 });
 

@@ -33,7 +33,7 @@ import {
   type ServerMessage,
   type Update,
 } from './protocol';
-import { errorText, kindOf, loadDetails, logEntries, orderRows, rowOf } from './rows';
+import { errorText, kindOf, loadDetails, logEntries, orderRows, rowOf, type StaticPropsCache } from './rows';
 
 export interface WebGatewayOptions {
   /** The pyrogue server to show. */
@@ -197,6 +197,8 @@ export class WebGateway {
   private boundPort = 0;
   private lastLog: string | null = null;
   private connecting: Promise<void> | null = null;
+  /** mode, typeStr, units, arg by path: asked once, whatever the pages and expansions. */
+  private readonly staticProps: StaticPropsCache = new Map();
 
   constructor(options: WebGatewayOptions) {
     this.opts = {
@@ -419,7 +421,7 @@ export class WebGateway {
     const leaves = rows.filter((r) => r.kind !== 'device');
     for (let i = 0; i < leaves.length && conn.expanded.has(path); i += DETAIL_CHUNK) {
       const chunk = leaves.slice(i, i + DETAIL_CHUNK);
-      const details = await Promise.all(chunk.map((r) => loadDetails(byPath.get(r.path)!, r.kind)));
+      const details = await Promise.all(chunk.map((r) => loadDetails(byPath.get(r.path)!, r.kind, this.staticProps)));
       conn.send({ t: 'details', details });
     }
   }

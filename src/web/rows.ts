@@ -81,17 +81,35 @@ export function detailsOf(
   };
 }
 
-/** Loads a node's details: one request per property (in parallel) and, for variables, getVariableValue(read=False): browsing never reads the hardware. */
-export async function loadDetails(n: VirtualNode, kind: NodeKind): Promise<Details> {
-  const names = (kind === 'command' ? ['mode', 'typeStr', 'arg'] : ['mode', 'typeStr', 'units']).filter((p) => n.propNames.includes(p));
+/** The properties a row shows that do not change while a tree is served, by node path (one cache per client). */
+export type StaticPropsCache = Map<string, Record<string, PyValue>>;
+
+/**
+ * Loads a node's details: its static properties (one request each, in parallel, once per path
+ * when a cache is given) and, for variables, getVariableValue(read=False): browsing never reads
+ * the hardware.
+ */
+export async function loadDetails(n: VirtualNode, kind: NodeKind, cache?: StaticPropsCache): Promise<Details> {
   let error: string | null = null;
-  const props: Record<string, PyValue> = {};
-  const asks: Promise<void>[] = names.map((p) =>
-    n.prop(p).then(
-      (v) => void (props[p] = v),
-      (e) => void (error ??= errorText(e)),
-    ),
-  );
+  let props = cache?.get(n.path);
+  const asks: Promise<void>[] = [];
+  if (!props) {
+    const names = (kind === 'command' ? ['mode', 'typeStr', 'arg'] : ['mode', 'typeStr', 'units']).filter((p) => n.propNames.includes(p));
+    const got: Record<string, PyValue> = {};
+    props = got;
+    asks.push(
+      Promise.all(
+        names.map((p) =>
+          n.prop(p).then(
+            (v) => void (got[p] = v),
+            (e) => void (error ??= errorText(e)),
+          ),
+        ),
+      ).then(() => {
+        if (error === null) cache?.set(n.path, got);
+      }),
+    );
+  }
   let value: RemoteVariableValue | null = null;
   if (kind === 'variable' && 'getVariableValue' in n.funcs) {
     asks.push(
