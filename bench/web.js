@@ -19,7 +19,7 @@
  * set with its sequence number as the value; both clocks are this machine's
  * (performance.timeOrigin + performance.now(), in Node and in Chromium).
  *
- *   node bench/web.js [--seconds 5] [--runs 5]
+ *   node bench/web.js [--seconds 5] [--runs 5] [--rate 1000]
  */
 const path = require('path');
 const net = require('net');
@@ -51,7 +51,7 @@ const opt = (name, d) => {
 };
 const SECONDS = opt('seconds', 5);
 const RUNS = opt('runs', 5);
-const RATE = 1000;
+const RATE = opt('rate', 1000);
 const now = () => performance.timeOrigin + performance.now();
 
 function portFree(p) {
