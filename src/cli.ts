@@ -317,7 +317,6 @@ export function parseHttp(text: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
-/** Starts the browser gateway for a pyrogue server at addr:port; prints where to open it. */
 /** --http, --token (or PYROGUE_WEB_TOKEN), checked: a non-loopback bind needs a token. */
 function webConfig(opts: WebOpts): { host: string; port: number; token: string | null } {
   const { host, port } = parseHttp(opts.http ?? '127.0.0.1:8099');
@@ -331,6 +330,7 @@ function webConfig(opts: WebOpts): { host: string; port: number; token: string |
   return { host, port, token };
 }
 
+/** Starts the browser gateway for a pyrogue server at addr:port; prints where to open it. */
 async function startWeb(opts: WebOpts, server: { addr: string; port: number }): Promise<WebGateway> {
   const { host, port, token } = webConfig(opts);
   let gw: WebGateway;
@@ -493,7 +493,7 @@ export function buildProgram(): Command {
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
     .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
     .option('--http <[host:]port>', 'also serve the browser view of the tree on this port (127.0.0.1 unless a host is given)')
-    .option('--token <secret>', 'required by the browser view on every page load and connection (needed for a non-loopback --http)')
+    .option('--token <secret>', 'required by the browser view on every page load and connection (env PYROGUE_WEB_TOKEN); needed for a non-loopback --http')
     .option('--read-only', 'the browser view hides and refuses every set and command')
     // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- commander's parsed options are untyped; cmdServe's parameter states them
     .action(async (opts) => cmdServe(opts));
