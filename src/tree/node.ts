@@ -76,9 +76,12 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     this.expand = opts.expand ?? true;
     this.guiGroup = opts.guiGroup ?? null;
     const g = opts.groups;
-    const groups = g == null ? [] : typeof g === 'string' ? [g] : [...g];
-    if (opts.hidden && !groups.includes('Hidden')) groups.push('Hidden');
-    this._groups = groups.length === 0 ? NO_GROUPS : groups;
+    if (g == null && !opts.hidden) this._groups = NO_GROUPS;
+    else {
+      const groups = g == null ? [] : typeof g === 'string' ? [g] : [...g];
+      if (opts.hidden && !groups.includes('Hidden')) groups.push('Hidden');
+      this._groups = groups.length === 0 ? NO_GROUPS : groups;
+    }
   }
 
   // -------------------------------------------------------------------------
