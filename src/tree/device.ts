@@ -215,10 +215,9 @@ export class Device extends Node {
 
   /** Builds `_blocks` (called once by Root.start, parents first). Override + super to add blocks of your own. */
   _buildBlocks(): void {
-    this._blocks = [];
-    for (const v of this.variableList) {
-      if (v._block && !(v instanceof LinkVariable) && !this._blocks.includes(v._block)) this._blocks.push(v._block);
-    }
+    const blocks = new Set<TreeBlock>();
+    for (const v of this.variableList) if (v._block && !(v instanceof LinkVariable)) blocks.add(v._block);
+    this._blocks = [...blocks];
     for (const build of Device.blockBuilders) build(this);
   }
 

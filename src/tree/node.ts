@@ -36,6 +36,8 @@ export interface NodeOptions {
 // tree). They are never written to: _addNode gives a node its own map first.
 const NO_NODES: Map<string, Node> = new Map();
 const NO_ANODES: Map<string, NodeArray> = new Map();
+// Likewise a node without groups shares this frozen empty list; a change replaces the list.
+const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 /** A nested array of nodes (`Chan[0]`, `TestArray[1][2][0]`): index → node or deeper level. */
 export type NodeArray = Map<number, Node | NodeArray>;
@@ -52,14 +54,20 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   description: string;
   expand: boolean;
   guiGroup: string | null;
-  protected _groups: string[];
+  /** Replaced, never mutated: nodes without groups share NO_GROUPS. */
+  protected _groups: readonly string[];
   protected _parent: Node | null = null;
   protected _root: Root | null = null;
   /** Children by name; the shared empty NO_NODES until the first child (most nodes are leaves). */
   protected _nodes: Map<string, Node> = NO_NODES;
   /** Array children by base name; the shared empty NO_ANODES until the first one. */
   protected _anodes: Map<string, NodeArray> = NO_ANODES;
-  protected _path: string;
+  /**
+   * The dotted path, made when first asked for and kept (null: not made yet, or the node moved).
+   * Building a tree attaches each subtree several times (to its device, then the device to the
+   * root), which would otherwise make a new path string for every node at each step.
+   */
+  private _path: string | null = null;
 
   constructor(opts: NodeOptions) {
     if (!opts || typeof opts.name !== 'string' || opts.name === '') throw new PyValueError('Node name must be a non-empty string');
@@ -68,16 +76,19 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     this.expand = opts.expand ?? true;
     this.guiGroup = opts.guiGroup ?? null;
     const g = opts.groups;
-    this._groups = g == null ? [] : typeof g === 'string' ? [g] : [...g];
-    if (opts.hidden && !this._groups.includes('Hidden')) this._groups.push('Hidden');
-    this._path = this.name;
+    if (g == null && !opts.hidden) this._groups = NO_GROUPS;
+    else {
+      const groups = g == null ? [] : typeof g === 'string' ? [g] : [...g];
+      if (opts.hidden && !groups.includes('Hidden')) groups.push('Hidden');
+      this._groups = groups.length === 0 ? NO_GROUPS : groups;
+    }
   }
 
   // -------------------------------------------------------------------------
   // Identity
 
   get path(): string {
-    return this._path;
+    return (this._path ??= this._parent ? `${this._parent.path}.${this.name}` : this.name);
   }
   get parent(): Node | null {
     return this._parent;
@@ -147,12 +158,12 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   }
   /** Adds the group to this node and all its descendants. */
   addToGroup(group: string): void {
-    if (!this._groups.includes(group)) this._groups.push(group);
+    if (!this._groups.includes(group)) this._groups = [...this._groups, group];
     for (const n of this._nodes.values()) n.addToGroup(group);
   }
   removeFromGroup(group: string): void {
     const i = this._groups.indexOf(group);
-    if (i >= 0) this._groups.splice(i, 1);
+    if (i >= 0) this._groups = this._groups.length === 1 ? NO_GROUPS : this._groups.filter((_, j) => j !== i);
     for (const n of this._nodes.values()) n.removeFromGroup(group);
   }
 
@@ -204,8 +215,10 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     if (!level.has(idx[idx.length - 1])) level.set(idx[idx.length - 1], node);
   }
 
+  /** Forgets the paths made under this node (it moved). A node whose path was never made has no descendant with one. */
   protected _setPath(): void {
-    this._path = this._parent ? `${this._parent.path}.${this.name}` : this.name;
+    if (this._path === null) return;
+    this._path = null;
     for (const n of this._nodes.values()) n._setPath();
   }
 
@@ -255,9 +268,16 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   }
   /** Every descendant in tree order (depth-first, parents before children). */
   *descendants(): IterableIterator<Node> {
-    for (const n of this._nodes.values()) {
-      yield n;
-      yield* n.descendants();
+    // one iterator per level on an explicit stack (a recursive yield* resumes every level per node)
+    const stack: Iterator<Node>[] = [this._nodes.values()];
+    while (stack.length > 0) {
+      const r = stack[stack.length - 1].next();
+      if (r.done) {
+        stack.pop();
+        continue;
+      }
+      yield r.value;
+      if (r.value._nodes.size > 0) stack.push(r.value._nodes.values());
     }
   }
 

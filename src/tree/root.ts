@@ -294,10 +294,14 @@ export class Root extends Device implements RootSurface {
   async start(): Promise<void> {
     if (this._running) return;
     const devices: Device[] = [this];
-    for (const n of this.descendants()) if (n instanceof Device) devices.push(n);
+    const variables: BaseVariable[] = [];
+    for (const n of this.descendants()) {
+      if (n instanceof Device) devices.push(n);
+      else if (n instanceof BaseVariable) variables.push(n);
+    }
     for (const d of devices) d._buildBlocks();
-    for (const n of this.descendants()) if (n instanceof BaseVariable) n._finishInit();
-    for (const n of this.descendants()) if (n instanceof BaseVariable) this._updatePollInterval(n);
+    for (const v of variables) v._finishInit();
+    for (const v of variables) this._updatePollInterval(v);
     this._running = true;
     if (this._heartbeatMs > 0) {
       this._heartbeat = setInterval(() => {

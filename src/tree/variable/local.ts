@@ -40,14 +40,15 @@ export type LocalGetFunc = (args: LocalGetArgs) => PyValue;
 /** pyrogue's LocalBlock: holds one local variable's value. */
 export class LocalBlock implements TreeBlock {
   enable = true;
-  readonly variables: BaseVariable[];
   constructor(
     readonly variable: BaseVariable,
     private _value: PyValue,
     private readonly localSet: LocalSetFunc | null,
     private readonly localGet: LocalGetFunc | null,
-  ) {
-    this.variables = [variable];
+  ) {}
+  /** The one variable, as a list (made on demand: no block of a 100,000-variable tree keeps one). */
+  get variables(): readonly BaseVariable[] {
+    return [this.variable];
   }
   get bulkOpEn(): boolean {
     return this.variable.bulkOpEn;
