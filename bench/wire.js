@@ -5,7 +5,7 @@
  * figure next to a raw C REP echo server measured in the same run on the same
  * request bytes.
  *
- *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile] [--json FILE]
+ *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile[=value8,remote8,...]] [--json FILE]
  *
  * A second baseline, the zeromq.js echo (bench/wire/jsecho.js: a bare ROUTER
  * in node answering the same bytes), shows what the binding itself allows:
@@ -17,7 +17,8 @@
  * 2-core machine move by ±30 % from run to run: CPU placement of the client
  * and server threads).
  * Workloads: value1 value8 remote8 set8 array8 fanout10 tree10k tree100k nodes1k.
- * --profile: runs the value8 workload again with `node --cpu-prof` and prints what dominates.
+ * --profile: runs the value8 workload again with `node --cpu-prof` and prints what dominates;
+ * --profile=remote8,set8,... does the same for each listed workload (value1 value8 remote8 array8 set8 fanout10).
  * Loopback only; every child process is bounded in time.
  */
 const fs = require('fs');
@@ -35,18 +36,19 @@ const PYROGUE = {
 };
 
 function parseArgs(argv) {
-  const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: false, json: null };
+  const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--warmup') o.warmup = Number(argv[++i]);
     else if (a === '--duration') o.duration = Number(argv[++i]);
     else if (a === '--rounds') o.rounds = Math.max(1, Number(argv[++i]));
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
-    else if (a === '--profile') o.profile = true;
+    else if (a === '--profile') o.profile = ['value8'];
+    else if (a.startsWith('--profile=')) o.profile = a.slice('--profile='.length).split(',');
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--help' || a === '-h') {
       console.log(
-        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile] [--json FILE]',
+        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile[=value8,remote8,set8,...]] [--json FILE]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -246,13 +248,26 @@ async function main() {
     }
   }
 
-  // ---- profile of the hot path
-  if (o.profile) {
+  // ---- CPU profiles of the server under chosen workloads
+  for (const key of o.profile ?? []) {
+    const work = {
+      value1: [files.value, 1, 0],
+      value8: [files.value, 8, 0],
+      remote8: [files.remote, 8, 0],
+      array8: [files.array, 8, 0],
+      set8: [files.set, 8, 1],
+      fanout10: [files.set, 8, 10],
+    }[key];
+    if (!work) throw new Error(`--profile: unknown workload ${key}`);
+    const [file, clients, subs] = work;
     const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-prof-'));
     const port = await lib.freeBasePort();
     const srv = await lib.startServer({ tree: 'bench', port, maxSeconds: 300, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+    const duration = Math.max(3, o.duration);
     try {
-      await lib.runLoadgen({ port: srv.port + 1, file: files.value, clients: 8, warmup: 0.5, duration: Math.max(3, o.duration) });
+      const sub = subs ? await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: duration + 30, idleMs: 1500 }) : null;
+      await lib.runLoadgen({ port: srv.port + 1, file, clients, warmup: 0.5, duration });
+      if (sub) await sub.result;
     } finally {
       await srv.stop();
     }
@@ -260,8 +275,9 @@ async function main() {
     if (prof.length) {
       const { summarize } = require('./wire/profile-summary');
       const s = summarize(path.join(profDir, prof[0]), 25);
-      raw.profile = { file: path.join(profDir, prof[0]), ...s };
-      console.log('\nCPU profile of the server under value ×8 (self time):');
+      raw.profiles = raw.profiles ?? {};
+      raw.profiles[key] = { file: path.join(profDir, prof[0]), ...s };
+      console.log(`\nCPU profile of the server under ${key} (self time; ${path.join(profDir, prof[0])}):`);
       console.log(s.text);
     }
   }
