@@ -4,11 +4,15 @@
  * delay) is read and written without a promise, with the same transactions,
  * values and updates as the asynchronous path; a transaction never overtakes
  * one in flight on the same block; unchanged values reuse their
- * VariableValue and the server its encoded frame, changed ones never do.
+ * VariableValue and the server its encoded frame, changed ones never do; a
+ * request sent again in the plain form is not decoded again.
  */
-import { NdArray, NpDtype, PyDict, PyValue } from '../src/py/values';
+import { NdArray, NpDtype, PyDict, PyTuple, PyValue } from '../src/py/values';
 import { snapshotOf } from '../src/py/snapshot';
 import { decode } from '../src/pickle/decode';
+import { encode } from '../src/pickle/encode';
+import { defaultCodec } from '../src/server/codec';
+import { BinaryPort } from '../src/server/dispatch';
 import { UpdateBatcher } from '../src/server/publish';
 import { Device, EmulatedMemory, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
@@ -230,6 +234,53 @@ describe('unchanged values', () => {
       const f3 = frameOf(v2, ['Root.Arr', (root.getNode('Root.Arr') as LocalVariable).getVariableValue(false)]);
       expect([...(decode(f3, { allowObjects: true }) as PyDict).keys()]).toEqual(['Root.Cnt', 'Root.Arr']);
       expect(frameOf(v2)).toBe(f2);
+    } finally {
+      await root.stop();
+    }
+  });
+});
+
+describe('requests sent again', () => {
+  const req = (path: string, attr: string | null, args: PyValue[], kwargs = new PyDict()) =>
+    encode(PyDict.from({ path, attr, args: new PyTuple(args), kwargs }), 4);
+
+  test('a plain request is decoded once and answered as a fresh decode would; other forms are decoded every time', async () => {
+    const mem = new EmulatedMemory();
+    const { root } = await makeRoot(mem);
+    try {
+      let decodes = 0;
+      const counting = {
+        decode: (d: Uint8Array) => {
+          decodes++;
+          return defaultCodec.decode(d);
+        },
+        encode: (v: PyValue, protocol: number) => defaultCodec.encode(v, protocol),
+      };
+      const port = new BinaryPort(root, { codec: counting });
+      const fresh = () => new BinaryPort(root); // a port that has seen nothing
+      const setCnt = req('Root.Cnt', 'set', [41n]);
+      const getCnt = req('Root.Cnt', 'get', []);
+      const answers: Uint8Array[] = [];
+      for (let i = 0; i < 3; i++) {
+        answers.push(port.handleBytes(setCnt) as Uint8Array);
+        answers.push(port.handleBytes(getCnt) as Uint8Array);
+      }
+      expect(decodes).toBe(2);
+      expect(Buffer.from(answers[5]).equals(Buffer.from(fresh().handleBytes(getCnt) as Uint8Array))).toBe(true);
+      expect(decode(answers[5])).toBe(41n);
+      // the same bytes mean the same call: errors too
+      const bad = req('Root.Cnt', 'nope', []);
+      expect(Buffer.from(port.handleBytes(bad) as Uint8Array).equals(Buffer.from(port.handleBytes(bad) as Uint8Array))).toBe(true);
+      expect(decodes).toBe(3);
+      // a list argument, keyword arguments: not kept (the callee may keep or change them)
+      const listArg = encode(PyDict.from({ path: 'Root.Cnt', attr: 'set', args: new PyTuple([[1n]]), kwargs: new PyDict() }), 4);
+      const kw = req('Root.Cnt', 'set', [], PyDict.from({ value: 5n }));
+      for (let i = 0; i < 2; i++) {
+        expect(isPromiseLike(port.handleBytes(listArg))).toBe(false);
+        expect(isPromiseLike(port.handleBytes(kw))).toBe(false);
+      }
+      expect(decodes).toBe(7);
+      expect((root.getNode('Root.Cnt') as LocalVariable).value()).toBe(5n);
     } finally {
       await root.stop();
     }
