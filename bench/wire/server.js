@@ -143,7 +143,7 @@ async function main() {
       const m = process.memoryUsage();
       const mib = (x) => Math.round(x / 1048576);
       process.stderr.write(
-        `[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`,
+        `[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length - (root._batchHead ?? 0) : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`,
       );
     }, opts.memLogMs).unref();
   }

@@ -53,6 +53,9 @@ interface VarListenerReg {
   excGroups: string[] | null;
 }
 
+/** What a delivered batch's slot holds until the queue is trimmed (the batch itself can be collected). */
+const EMPTY_BATCH = new Map<string, BaseVariable>();
+
 export class Root extends Device implements RootSurface {
   static override pyModule = 'pyrogue._Root';
   static override pyName = 'Root';
@@ -64,7 +67,9 @@ export class Root extends Device implements RootSurface {
   private readonly _interfaces: RootInterface[] = [];
   private _updateDepth = 0;
   private _pending = new Map<string, BaseVariable>();
+  /** Batches waiting for the worker: `_batches[_batchHead]` onwards (an array with a head, so a burst is not O(n²)). */
   private readonly _batches: Map<string, BaseVariable>[] = [];
+  private _batchHead = 0;
   private _worker: Promise<void> | null = null;
   private _heartbeat: NodeJS.Timeout | null = null;
   private _poller: NodeJS.Timeout | null = null;
@@ -381,8 +386,16 @@ export class Root extends Device implements RootSurface {
   private async _runWorker(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this._batches.length) {
-        const batch = this._batches.shift()!;
+      while (this._batchHead < this._batches.length) {
+        const batch = this._batches[this._batchHead];
+        this._batches[this._batchHead++] = EMPTY_BATCH;
+        if (this._batchHead === this._batches.length) {
+          this._batches.length = 0;
+          this._batchHead = 0;
+        } else if (this._batchHead >= 1024 && 2 * this._batchHead >= this._batches.length) {
+          this._batches.splice(0, this._batchHead);
+          this._batchHead = 0;
+        }
         // synchronous when every variable's update is (no promise per batch or per variable)
         const r = this._deliver(batch);
         if (isPromiseLike(r)) await r;
