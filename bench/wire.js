@@ -5,19 +5,21 @@
  * figure next to a raw C REP echo server measured in the same run on the same
  * request bytes.
  *
- *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile] [--json FILE]
+ *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile[=value8,remote8,...]] [--json FILE]
  *
  * A second baseline, the zeromq.js echo (bench/wire/jsecho.js: a bare ROUTER
  * in node answering the same bytes), shows what the binding itself allows:
  * the server cannot be faster than it, so the gap between the two echoes is
  * the cost of zeromq.js + node's event loop, and the gap from it to the
  * server is the server's own work.
- * Request/reply workloads alternate TS and echo runs for --rounds rounds
- * (default 3) and report the median round of each (loopback figures on a
- * 2-core machine move by ±30 % from run to run: CPU placement of the client
- * and server threads).
+ * Every round (--rounds, default 3) runs each workload once, request/reply
+ * ones followed by their two echo baselines, and each figure is the median
+ * round (loopback figures on a 2-core machine move by ±30 % from run to run:
+ * CPU placement of the client and server threads). After the main table, the
+ * issue-15 ratios (RATIO_TARGETS) between figures of the same run.
  * Workloads: value1 value8 remote8 set8 array8 fanout10 tree10k tree100k nodes1k.
- * --profile: runs the value8 workload again with `node --cpu-prof` and prints what dominates.
+ * --profile: runs the value8 workload again with `node --cpu-prof` and prints what dominates;
+ * --profile=remote8,set8,... does the same for each listed workload (value1 value8 remote8 array8 set8 fanout10).
  * Loopback only; every child process is bounded in time.
  */
 const fs = require('fs');
@@ -35,18 +37,19 @@ const PYROGUE = {
 };
 
 function parseArgs(argv) {
-  const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: false, json: null };
+  const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--warmup') o.warmup = Number(argv[++i]);
     else if (a === '--duration') o.duration = Number(argv[++i]);
     else if (a === '--rounds') o.rounds = Math.max(1, Number(argv[++i]));
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
-    else if (a === '--profile') o.profile = true;
+    else if (a === '--profile') o.profile = ['value8'];
+    else if (a.startsWith('--profile=')) o.profile = a.slice('--profile='.length).split(',');
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--help' || a === '-h') {
       console.log(
-        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile] [--json FILE]',
+        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile[=value8,remote8,set8,...]] [--json FILE]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -64,6 +67,45 @@ function table(rows) {
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => String(d[i]).length)));
   const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
   return [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...data.map(line)].join('\n');
+}
+
+/**
+ * Issue 15's targets: each a ratio of two figures of this run. `of` names the
+ * denominator: a workload key, or 'jsecho' for the zeromq.js echo measured in
+ * the same alternating rounds as the workload itself.
+ */
+const RATIO_TARGETS = [
+  { key: 'remote8', label: 'RemoteVariable get ×8 / value ×8', of: 'value8', target: 0.85 },
+  { key: 'set8', label: 'set + publish ×8, 1 subscriber / value ×8', of: 'value8', target: 0.85, lost: true },
+  { key: 'fanout10', label: 'set + publish ×8, 10 subscribers / 1 subscriber', of: 'set8', target: 0.8, lost: true },
+  { key: 'value1', label: 'value ×1 / zeromq.js echo ×1', of: 'jsecho', target: 0.95 },
+  { key: 'value8', label: 'value ×8 / zeromq.js echo ×8', of: 'jsecho', target: 0.95 },
+  { key: 'array8', label: '64-element float64 array get ×8 / value ×8', of: 'value8', target: 0.8 },
+];
+
+/** The ratio rows (RATIO_TARGETS) for the workloads measured in this run. */
+function ratioTable(workloads) {
+  const rows = [];
+  for (const t of RATIO_TARGETS) {
+    const w = workloads[t.key];
+    if (!w) continue;
+    const den = t.of === 'jsecho' ? w.jsEcho : workloads[t.of] && workloads[t.of].ts;
+    const ratio = den ? w.ts.rps / den.rps : null;
+    const lost = t.lost ? w.lost : null;
+    const lostOk = lost === null || lost.every((x) => x === 0);
+    const ok = ratio !== null && ratio >= t.target && lostOk;
+    rows.push([
+      t.label,
+      ratio === null ? `n/a (run ${t.of} too)` : `${fmt(w.ts.rps)} / ${fmt(den.rps)} = ${pct(ratio)}`,
+      lost === null ? '' : lost.length === 1 ? `lost ${lost[0]}` : `lost per subscriber ${lost.join(' ')}`,
+      `≥ ${pct(t.target)}${lost === null ? '' : ', 0 lost'}`,
+      ratio === null ? '' : ok ? 'MET' : 'MISSED',
+    ]);
+  }
+  const head = ['issue 15 ratio', 'req/s ratio (same run)', 'updates lost', 'target', ''];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((d) => String(d[i]).length)));
+  const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
+  return rows.length ? [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...rows.map(line)].join('\n') : '';
 }
 
 /** The baselines, started on first use and kept for the run: 'c' (echo.c) and 'js' (jsecho.js). */
@@ -121,15 +163,42 @@ async function main() {
     const rep = srv.port + 1;
     const common = { port: rep, warmup: o.warmup, duration: o.duration, learn: true };
     try {
-      const rr = async (key, label, file, clients, target, targetRatio) => {
-        const tsRuns = [];
-        const echoRuns = [];
-        const jsRuns = [];
-        for (let r = 0; r < o.rounds; r++) {
-          tsRuns.push(await lib.runLoadgen({ ...common, file, clients }));
-          echoRuns.push(await echoBaseline(file, clients, o));
-          jsRuns.push(await jsEchoBaseline(file, clients, o));
+      // Every round runs each workload once (TS, then its baselines), so the
+      // ratios between workloads compare figures taken minutes apart at most,
+      // under the same share of a busy machine; each figure is the median round.
+      const rrWork = [
+        ['value1', 'value, LocalVariable, 1 client', files.value, 1, 0.9],
+        ['value8', 'value, LocalVariable, 8 clients', files.value, 8, 0.85],
+        ['remote8', 'get, RemoteVariable (memory read), 8 clients', files.remote, 8, null],
+        ['array8', 'get, 64-element float64 array, 8 clients', files.array, 8, null],
+      ].filter(([key]) => want(key) && (key !== 'remote8' || srv.info.hasRemote));
+      if (want('remote8') && !srv.info.hasRemote)
+        record('remote8', { workload: 'get, RemoteVariable, 8 clients', ts: 'n/a (no Root.AxiVersion.ScratchPad)' }, null);
+      const pubWork = [
+        ['set8', 1],
+        ['fanout10', 10],
+      ].filter(([key]) => want(key));
+      const runs = {};
+      for (let r = 0; r < o.rounds; r++) {
+        for (const [key, , file, clients] of rrWork) {
+          const x = (runs[key] = runs[key] ?? { ts: [], echo: [], js: [] });
+          x.ts.push(await lib.runLoadgen({ ...common, file, clients }));
+          x.echo.push(await echoBaseline(file, clients, o));
+          x.js.push(await jsEchoBaseline(file, clients, o));
         }
+        for (const [key, subs] of pubWork) {
+          const x = (runs[key] = runs[key] ?? { ts: [], echo: [], lost: [], fps: [] });
+          const sub = await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: o.warmup + o.duration + 30, idleMs: 1500 });
+          const ts = await lib.runLoadgen({ ...common, file: files.set, clients: 8 });
+          const subRes = await sub.result;
+          x.ts.push(ts);
+          x.fps.push(subRes.subscribers.map((s) => s.fps));
+          x.lost.push(subRes.subscribers.map((s) => ts.ok_total - s.frames));
+          x.echo.push(await echoBaseline(files.set, 8, o));
+        }
+      }
+      for (const [key, label, , , targetRatio] of rrWork) {
+        const { ts: tsRuns, echo: echoRuns, js: jsRuns } = runs[key];
         const ts = medianRun(tsRuns);
         const echo = medianRun(echoRuns);
         const jsEcho = medianRun(jsRuns);
@@ -145,46 +214,34 @@ async function main() {
             ts: tput(ts) + (ts.lost || ts.empty || ts.mismatch ? ` [lost ${ts.lost} empty ${ts.empty} mismatch ${ts.mismatch}]` : ''),
             echo: `${fmt(echo.rps)} req/s, p50 ${fmt(echo.p50_us)} µs`,
             ratio: pct(ratio),
-            target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : (target ?? ''),
+            target: targetRatio ? `≥ ${pct(targetRatio)} ${ratio >= targetRatio ? 'MET' : 'MISSED'}` : '',
             jsecho: `${fmt(jsEcho.rps)} req/s (${pct(jsEcho.rps / echo.rps)} of C)`,
             jsratio: pct(jsRatio),
             pyrogue: PYROGUE[key] ?? '',
           },
           { ts, echo, ratio, jsEcho, jsRatio },
         );
-      };
-      if (want('value1')) await rr('value1', 'value, LocalVariable, 1 client', files.value, 1, null, 0.9);
-      if (want('value8')) await rr('value8', 'value, LocalVariable, 8 clients', files.value, 8, null, 0.85);
-      if (want('remote8')) {
-        if (srv.info.hasRemote) await rr('remote8', 'get, RemoteVariable (memory read), 8 clients', files.remote, 8);
-        else record('remote8', { workload: 'get, RemoteVariable, 8 clients', ts: 'n/a (no Root.AxiVersion.ScratchPad)' }, null);
       }
-      if (want('array8')) await rr('array8', 'get, 64-element float64 array, 8 clients', files.array, 8);
-      for (const [key, subs] of [
-        ['set8', 1],
-        ['fanout10', 10],
-      ]) {
-        if (!want(key)) continue;
-        const sub = await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: o.warmup + o.duration + 30, idleMs: 1500 });
-        const ts = await lib.runLoadgen({ ...common, file: files.set, clients: 8 });
-        const subRes = await sub.result;
-        const frames = subRes.subscribers.map((s) => s.frames);
-        const fps = subRes.subscribers.map((s) => s.fps);
-        const lost = subRes.subscribers.map((s) => ts.ok_total - s.frames);
-        const echo = await echoBaseline(files.set, 8, o);
+      for (const [key, subs] of pubWork) {
+        const x = runs[key];
+        const ts = medianRun(x.ts);
+        const echo = medianRun(x.echo);
+        // lost per subscriber, all rounds together; frames/s of the slowest subscriber in the median round
+        const lost = x.lost[0].map((_, i) => x.lost.reduce((a, l) => a + l[i], 0));
+        const okTotal = x.ts.reduce((a, r) => a + r.ok_total, 0);
+        const fps = x.fps[x.ts.indexOf(x.ts.find((r) => Math.round(r.rps) === Math.round(ts.rps)))] ?? x.fps[0];
         const ratio = ts.rps / echo.rps;
-        const server = srv.rss();
         record(
           key,
           {
             workload: key === 'set8' ? 'set + publish, 8 clients, 1 subscriber' : 'set + publish fan-out, 8 clients, 10 subscribers',
-            ts: `${fmt(ts.rps)} req/s, p50 ${fmt(ts.p50_us)} µs, p99 ${fmt(ts.p99_us)} µs; ${fmt(Math.min(...fps))} frames/s${subs > 1 ? ' per subscriber (min)' : ''}; lost ${Math.max(...lost)} of ${ts.ok_total}`,
+            ts: `${fmt(ts.rps)} req/s, p50 ${fmt(ts.p50_us)} µs, p99 ${fmt(ts.p99_us)} µs; ${fmt(Math.min(...fps))} frames/s${subs > 1 ? ' per subscriber (min)' : ''}; lost ${Math.max(...lost)} of ${okTotal}`,
             echo: `${fmt(echo.rps)} req/s`,
             ratio: pct(ratio),
             target: `lost = 0 ${Math.max(...lost) === 0 ? 'MET' : 'MISSED'}`,
             pyrogue: PYROGUE[key] ?? '',
           },
-          { ts, echo, ratio, frames, fps, lost, server_mem: server },
+          { ts, echo, ratio, fps, lost, server_mem: srv.rss() },
         );
       }
       raw.bench_server = { info: srv.info, mem_after: srv.rss() };
@@ -248,13 +305,26 @@ async function main() {
     }
   }
 
-  // ---- profile of the hot path
-  if (o.profile) {
+  // ---- CPU profiles of the server under chosen workloads
+  for (const key of o.profile ?? []) {
+    const work = {
+      value1: [files.value, 1, 0],
+      value8: [files.value, 8, 0],
+      remote8: [files.remote, 8, 0],
+      array8: [files.array, 8, 0],
+      set8: [files.set, 8, 1],
+      fanout10: [files.set, 8, 10],
+    }[key];
+    if (!work) throw new Error(`--profile: unknown workload ${key}`);
+    const [file, clients, subs] = work;
     const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-prof-'));
     const port = await lib.freeBasePort();
     const srv = await lib.startServer({ tree: 'bench', port, maxSeconds: 300, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+    const duration = Math.max(3, o.duration);
     try {
-      await lib.runLoadgen({ port: srv.port + 1, file: files.value, clients: 8, warmup: 0.5, duration: Math.max(3, o.duration) });
+      const sub = subs ? await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: duration + 30, idleMs: 1500 }) : null;
+      await lib.runLoadgen({ port: srv.port + 1, file, clients, warmup: 0.5, duration });
+      if (sub) await sub.result;
     } finally {
       await srv.stop();
     }
@@ -262,8 +332,9 @@ async function main() {
     if (prof.length) {
       const { summarize } = require('./wire/profile-summary');
       const s = summarize(path.join(profDir, prof[0]), 25);
-      raw.profile = { file: path.join(profDir, prof[0]), ...s };
-      console.log('\nCPU profile of the server under value ×8 (self time):');
+      raw.profiles = raw.profiles ?? {};
+      raw.profiles[key] = { file: path.join(profDir, prof[0]), ...s };
+      console.log(`\nCPU profile of the server under ${key} (self time; ${path.join(profDir, prof[0])}):`);
       console.log(s.text);
     }
   }
@@ -273,6 +344,8 @@ async function main() {
   );
   console.log(`machine: ${raw.machine.cpus} CPU(s), ${raw.machine.model}, node ${raw.machine.node}\n`);
   console.log(table(rows));
+  const ratios = ratioTable(raw.workloads);
+  if (ratios) console.log('\n' + ratios);
   const out = o.json ?? path.join(lib.BUILD, 'wire-results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(raw, null, 2));

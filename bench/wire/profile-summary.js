@@ -1,10 +1,38 @@
 'use strict';
 /**
  * Summarizes a V8 .cpuprofile (node --cpu-prof): self time per function and per
- * file, largest first.   node bench/wire/profile-summary.js FILE.cpuprofile [TOP]
+ * file, largest first; with --inclusive=f,g,... also the inclusive time of the named functions.
+ *   node bench/wire/profile-summary.js FILE.cpuprofile [TOP] [--inclusive=handleBytes,_deliver]
  */
 const fs = require('fs');
 const path = require('path');
+
+/**
+ * Inclusive time (self + callees) of the functions whose name matches one of
+ * `names` (a frame counted once per sample even when recursive), in % of all samples.
+ */
+function inclusive(file, names) {
+  const p = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const parent = new Map();
+  for (const n of p.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const dt = p.timeDeltas || [];
+  const acc = new Map(names.map((n) => [n, 0]));
+  let total = 0;
+  for (let i = 0; i < (p.samples || []).length; i++) {
+    const t = dt[i] || 0;
+    total += t;
+    const seen = new Set();
+    for (let id = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = byId.get(id).callFrame.functionName;
+      if (acc.has(name) && !seen.has(name)) {
+        seen.add(name);
+        acc.set(name, acc.get(name) + t);
+      }
+    }
+  }
+  return names.map((n) => ({ name: n, pct: (100 * acc.get(n)) / total }));
+}
 
 function summarize(file, top = 25) {
   const p = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -39,8 +67,15 @@ function summarize(file, top = 25) {
   };
 }
 
-module.exports = { summarize };
+module.exports = { summarize, inclusive };
 
 if (require.main === module) {
-  console.log(summarize(process.argv[2], Number(process.argv[3] || 25)).text);
+  const args = process.argv.slice(2);
+  const inc = args.find((a) => a.startsWith('--inclusive='));
+  const rest = args.filter((a) => a !== inc);
+  console.log(summarize(rest[0], Number(rest[1] || 25)).text);
+  if (inc) {
+    console.log('inclusive (self + callees):');
+    for (const r of inclusive(rest[0], inc.slice('--inclusive='.length).split(','))) console.log(`  ${r.pct.toFixed(1).padStart(5)} %  ${r.name}`);
+  }
 }

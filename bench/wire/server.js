@@ -16,6 +16,7 @@
  *   experimentCountSends    count ROUTER send outcomes (EBUSY rejections) in the memLog line
  *   experimentRouterSendTimeout0, experimentYieldEvery: N
  *                           try the two proposed zmqServer fixes without editing src/
+ *   experimentIoThreads: N  libzmq I/O threads of the server's context (default 1)
  *   WIRE_DIST=/path/to/dist serve another build (e.g. a patched copy of dist/)
  */
 const path = require('path');
@@ -37,6 +38,7 @@ async function main() {
       }
     };
   }
+  if (opts.experimentIoThreads) require('zeromq').context.ioThreads = opts.experimentIoThreads;
   const { ZmqServer } = require(path.join(dist, 'server', 'zmqServer'));
   if (opts.experimentYieldEvery) {
     // Experiment only (not the shipped server): make every N-th ROUTER receive
@@ -141,7 +143,7 @@ async function main() {
       const m = process.memoryUsage();
       const mib = (x) => Math.round(x / 1048576);
       process.stderr.write(
-        `[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`,
+        `[server mem] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} MiB; published ${server.publishedFrames} dropped ${server.droppedPublishes}; root batches queued ${Array.isArray(root._batches) ? root._batches.length - (root._batchHead ?? 0) : '?'}${opts.experimentCountSends ? ' sends ' + JSON.stringify(sendStats) : ''}\n`,
       );
     }, opts.memLogMs).unref();
   }

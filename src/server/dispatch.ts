@@ -18,11 +18,11 @@
  * falls back to a hand-built pickle.
  */
 import { PyError, PyTypeError, wireText } from '../py/errors';
-import { PyGlobal, PyObject, PyValue, typeName } from '../py/values';
+import { PyDict, PyGlobal, PyObject, PyTuple, PyValue, typeName } from '../py/values';
 import { builtinTypeCall } from '../py/builtins';
 import { isPromiseLike, isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
-import { pyContains, requestFields, starArgs, starKwargs } from './pyops';
+import { pyContains, requestFields, starArgs, starKwargs, type RequestFields } from './pyops';
 
 /** Python's EOFError (what `pickle.loads(b'')` raises). */
 class PyEOFError extends PyError {
@@ -55,7 +55,11 @@ export function getAttr(node: PyAttrSurface, attr: PyValue): ReturnType<PyAttrSu
  * transaction); throws (or rejects with) the (Py)Error Python would raise.
  */
 export function dispatchOperationNow(root: RootSurface, d: PyValue): MaybePromise<PyValue> {
-  const f = requestFields(d);
+  return dispatchFields(root, requestFields(d));
+}
+
+/** `dispatchOperationNow` on the request's fields. */
+function dispatchFields(root: RootSurface, f: RequestFields): MaybePromise<PyValue> {
   if (f.path === '__ROOT__') return root as unknown as PyValue;
   const node = resolveNode(root, f.path);
   if (node === null) return null;
@@ -115,10 +119,48 @@ export interface BinaryPortOptions {
   replyProtocol?: 'request' | 2 | 3 | 4 | 5;
 }
 
+/** Requests up to this size are remembered by their bytes (PlainRequest). */
+const PLAIN_MAX_BYTES = 512;
+/** Remembered requests; beyond it the cache starts over. */
+const PLAIN_MAX_ENTRIES = 4096;
+
+/**
+ * A request in the form every client sends, `{'path': str, 'attr': str|None,
+ * 'args': (scalars...), 'kwargs': {}}`, decoded once. Only immutable parts
+ * are kept (the tuple of None/bool/int/float/str is never changed; a fresh
+ * kwargs dict is made for each call), so running it again is running a fresh
+ * decode of the same bytes.
+ */
+interface PlainRequest {
+  path: string;
+  attr: string | null;
+  args: PyTuple;
+  protocol: number;
+}
+
+function isScalar(v: PyValue): boolean {
+  return v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string';
+}
+
+/** The PlainRequest of a decoded request, or null when it has another form. */
+function plainRequest(d: PyValue, protocol: number): PlainRequest | null {
+  if (!(d instanceof PyDict) || d.size !== 4) return null;
+  const path = d.get('path');
+  const attr = d.get('attr');
+  const args = d.get('args');
+  const kwargs = d.get('kwargs');
+  if (typeof path !== 'string' || (typeof attr !== 'string' && attr !== null)) return null;
+  if (!(args instanceof PyTuple) || !args.items.every(isScalar)) return null;
+  if (!(kwargs instanceof PyDict) || kwargs.size !== 0) return null;
+  return { path, attr, args, protocol };
+}
+
 /** The base+1 port: request frames → reply bytes. Never throws, never returns an empty reply. */
 export class BinaryPort {
   private readonly codec: PickleCodec;
   private readonly replyProtocol: 'request' | number;
+  /** Plain requests by their bytes (latin1): a request sent again is not decoded again. */
+  private readonly plain = new Map<string, PlainRequest>();
 
   constructor(
     private readonly root: RootSurface,
@@ -142,19 +184,37 @@ export class BinaryPort {
 
   /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
   handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
-    let request: PyValue;
+    const key = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1') : null;
+    const known = key === null ? undefined : this.plain.get(key);
+    let fields: RequestFields;
     let protocol = 4;
-    try {
-      if (data.length === 0) throw new PyEOFError('Ran out of input');
-      const decoded = this.codec.decode(data);
-      request = decoded.value;
-      protocol = this.protocolFor(decoded.protocol);
-    } catch (e) {
-      return this.exception(e, this.protocolFor(undefined));
+    if (known !== undefined) {
+      fields = { path: known.path, attr: known.attr, args: known.args, kwargs: new PyDict() };
+      protocol = known.protocol;
+    } else {
+      let request: PyValue;
+      try {
+        if (data.length === 0) throw new PyEOFError('Ran out of input');
+        const decoded = this.codec.decode(data);
+        request = decoded.value;
+        protocol = this.protocolFor(decoded.protocol);
+      } catch (e) {
+        return this.exception(e, this.protocolFor(undefined));
+      }
+      const plain = key === null ? null : plainRequest(request, protocol);
+      if (plain !== null && key !== null) {
+        if (this.plain.size >= PLAIN_MAX_ENTRIES) this.plain.clear();
+        this.plain.set(key, plain);
+      }
+      try {
+        fields = requestFields(request);
+      } catch (e) {
+        return this.exception(e, protocol);
+      }
     }
     let result: MaybePromise<PyValue>;
     try {
-      result = dispatchOperationNow(this.root, request);
+      result = dispatchFields(this.root, fields);
     } catch (e) {
       return this.exception(e, protocol);
     }

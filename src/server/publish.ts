@@ -10,8 +10,24 @@ import { wireText } from '../py/errors';
 import { PyDict, PyValue } from '../py/values';
 import { defaultCodec, type PickleCodec } from './codec';
 
+/** Paths whose last single-update frame is kept (beyond it the cache starts over). */
+const FRAME_CACHE_PATHS = 1024;
+/** Frames larger than this are not kept. */
+const FRAME_CACHE_MAX_BYTES = 16384;
+
 export class UpdateBatcher {
   private pending = new PyDict();
+  /** The path and value of the batch's first update (the whole batch when it has one). */
+  private firstPath = '';
+  private firstValue: PyValue = null;
+  /**
+   * Per path, the frame of its last one-update batch and the value object it
+   * encoded. The tree hands out the same VariableValue object only while the
+   * value is unchanged (and never changes one once made), so the same object
+   * again means the same frame: a variable read or polled again without
+   * change costs no encoding.
+   */
+  private readonly frames = new Map<string, { value: object; frame: Uint8Array }>();
 
   constructor(
     private readonly codec: PickleCodec = defaultCodec,
@@ -21,17 +37,35 @@ export class UpdateBatcher {
 
   /** The var-listener `func`. */
   update(path: string, value: PyValue): void {
+    if (this.pending.size === 0) {
+      this.firstPath = path;
+      this.firstValue = value;
+    }
     this.pending.set(path, value);
   }
 
   /** The var-listener `done`: the frame to publish, or null when there is nothing to publish. */
   done(): Uint8Array | null {
-    if (this.pending.size === 0) return null;
+    const n = this.pending.size;
+    if (n === 0) return null;
     const batch = this.pending;
     this.pending = new PyDict();
+    const path = this.firstPath;
+    const value = this.firstValue;
+    this.firstValue = null;
+    const single = n === 1 && typeof value === 'object' && value !== null && batch.get(path) === value;
+    if (single) {
+      const hit = this.frames.get(path);
+      if (hit !== undefined && hit.value === value) return hit.frame;
+    }
     try {
       const frame = this.codec.encode(batch, 4);
-      return frame.length > 0 ? frame : null;
+      if (frame.length === 0) return null;
+      if (single && frame.length <= FRAME_CACHE_MAX_BYTES) {
+        if (this.frames.size >= FRAME_CACHE_PATHS && !this.frames.has(path)) this.frames.clear();
+        this.frames.set(path, { value, frame });
+      }
+      return frame;
     } catch (e) {
       this.onError(`ZmqServer: could not pickle an update batch: ${wireText(e)}`);
       return null;

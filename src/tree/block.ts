@@ -23,6 +23,7 @@
 import { PyError } from '../py/errors';
 import { NdArray, NpDtype, NpScalar, PyValue } from '../py/values';
 import { MemoryBackend } from './memory';
+import type { MaybePromise } from './surface';
 import { Model, copyBits, setBits, anyBits, bytesToBigInt, bigIntToBytes } from './model';
 
 /** rogue.interfaces.memory transaction types. */
@@ -279,6 +280,8 @@ export class Block {
   private error = '';
   private pending: Promise<void> | null = null;
   private lock: Promise<void> = Promise.resolve();
+  /** `withLock` calls not finished (holding or waiting for the lock). */
+  private lockUsers = 0;
 
   constructor(o: BlockOptions) {
     this.offset = o.offset;
@@ -363,10 +366,12 @@ export class Block {
     const prev = this.lock;
     let release!: () => void;
     this.lock = new Promise<void>((r) => (release = r));
-    await prev;
+    this.lockUsers++;
     try {
+      await prev;
       return await f();
     } finally {
+      this.lockUsers--;
       release();
     }
   }
@@ -379,81 +384,120 @@ export class Block {
     }
   }
 
-  /** rogue `intStartTransaction`: validates, computes the byte range and issues the transaction (does not wait for it). */
-  private async intStartTransaction(type: TxType, forceWr: boolean, variable: MemVariable | null, index: number): Promise<void> {
-    if (
+  /**
+   * True when a transaction can run start to end right now, without a promise:
+   * nobody holds or waits for the block's lock, no transaction is in flight,
+   * and the memory answers synchronously (`MemoryBackend.answersNow`). Such a
+   * transaction is one atomic step; it never overtakes one that is queued.
+   */
+  private idleNow(): boolean {
+    return this.lockUsers === 0 && this.pending === null && this.memory.transactNow !== undefined && this.memory.answersNow?.() === true;
+  }
+
+  /** rogue `intStartTransaction`'s guard: transactions of this type that are skipped now. */
+  private skips(type: TxType, forceWr: boolean): boolean {
+    return (
       (type === TxType.Write && (this.mode === 'RO' || (!this.stale && !forceWr))) ||
       (type === TxType.Post && this.mode === 'RO') ||
       (type === TxType.Read && (this.mode === 'WO' || this.stale)) ||
       (type === TxType.Verify && (this.mode === 'WO' || this.mode === 'RO' || this.stale || !this.verifyReq))
-    )
-      return;
+    );
+  }
+
+  /** rogue `intStartTransaction`: validates, computes the byte range and issues the transaction (does not wait for it). */
+  private async intStartTransaction(type: TxType, forceWr: boolean, variable: MemVariable | null, index: number): Promise<void> {
+    if (this.skips(type, forceWr)) return;
     await this.withLock(async () => {
       await this.waitTransaction();
-      this.error = '';
-      let lowByte: number;
-      let highByte: number;
-      const minAccess = this.minAccess;
-      if (variable === null) {
-        lowByte = 0;
-        highByte = this.size - 1;
-        if (type === TxType.Write || type === TxType.Post) {
-          this.stale = false;
-          for (const v of this.variables) v.stale = false;
-        }
-      } else if (type === TxType.Read || type === TxType.Verify) {
-        if (index < 0 || index >= variable.numValues) {
-          lowByte = variable.lowTranByte[0];
-          highByte = variable.numValues === 0 ? variable.highTranByte[0] : variable.highTranByte[variable.numValues - 1];
-        } else {
-          lowByte = variable.lowTranByte[index];
-          highByte = variable.highTranByte[index];
-        }
-      } else {
-        lowByte = variable.staleLowByte;
-        highByte = variable.staleHighByte;
-        if (lowByte % minAccess !== 0) lowByte -= lowByte % minAccess;
-        if ((highByte + 1) % minAccess !== 0) highByte += minAccess - ((highByte + 1) % minAccess);
-        this.stale = false;
-        for (const v of this.variables) {
-          if (v.stale) {
-            if (v.staleLowByte < lowByte) lowByte = v.staleLowByte;
-            if (v.staleHighByte > highByte) highByte = v.staleHighByte;
-            v.stale = false;
-          }
-        }
-      }
-      if (!this.enable) return;
-
-      let tOff: number;
-      let tSize: number;
-      let target: Uint8Array;
-      if (type === TxType.Verify) {
-        tOff = this.verifyBase;
-        tSize = this.verifySize;
-        target = this.verifyData;
-        this.verifyInp = true;
-      } else {
-        tOff = lowByte;
-        tSize = highByte - lowByte + 1;
-        target = this.blockData;
-        if (type === TxType.Write) {
-          this.verifyBase = tOff;
-          this.verifySize = tSize;
-          this.verifyReq = this.verifyEn;
-          this.expectedData.set(this.blockData.subarray(tOff, tOff + tSize), tOff);
-        }
-      }
-      this.doUpdate = this.updateEn;
-      this.pending = this.reqTransaction(this.address + tOff, tSize, target, tOff, type);
+      this.issue(type, variable, index);
     });
   }
 
-  private reqTransaction(address: number, size: number, target: Uint8Array, tOff: number, type: TxType): Promise<void> {
+  /** The locked part of `intStartTransaction`: byte range, staging, then the request (`pending`, or done at once). */
+  private issue(type: TxType, variable: MemVariable | null, index: number): void {
+    this.error = '';
+    let lowByte: number;
+    let highByte: number;
+    const minAccess = this.minAccess;
+    if (variable === null) {
+      lowByte = 0;
+      highByte = this.size - 1;
+      if (type === TxType.Write || type === TxType.Post) {
+        this.stale = false;
+        for (const v of this.variables) v.stale = false;
+      }
+    } else if (type === TxType.Read || type === TxType.Verify) {
+      if (index < 0 || index >= variable.numValues) {
+        lowByte = variable.lowTranByte[0];
+        highByte = variable.numValues === 0 ? variable.highTranByte[0] : variable.highTranByte[variable.numValues - 1];
+      } else {
+        lowByte = variable.lowTranByte[index];
+        highByte = variable.highTranByte[index];
+      }
+    } else {
+      lowByte = variable.staleLowByte;
+      highByte = variable.staleHighByte;
+      if (lowByte % minAccess !== 0) lowByte -= lowByte % minAccess;
+      if ((highByte + 1) % minAccess !== 0) highByte += minAccess - ((highByte + 1) % minAccess);
+      this.stale = false;
+      for (const v of this.variables) {
+        if (v.stale) {
+          if (v.staleLowByte < lowByte) lowByte = v.staleLowByte;
+          if (v.staleHighByte > highByte) highByte = v.staleHighByte;
+          v.stale = false;
+        }
+      }
+    }
+    if (!this.enable) return;
+
+    let tOff: number;
+    let tSize: number;
+    let target: Uint8Array;
+    if (type === TxType.Verify) {
+      tOff = this.verifyBase;
+      tSize = this.verifySize;
+      target = this.verifyData;
+      this.verifyInp = true;
+    } else {
+      tOff = lowByte;
+      tSize = highByte - lowByte + 1;
+      target = this.blockData;
+      if (type === TxType.Write) {
+        this.verifyBase = tOff;
+        this.verifySize = tSize;
+        this.verifyReq = this.verifyEn;
+        this.expectedData.set(this.blockData.subarray(tOff, tOff + tSize), tOff);
+      }
+    }
+    this.doUpdate = this.updateEn;
+    this.pending = this.reqTransaction(this.address + tOff, tSize, target, tOff, type);
+  }
+
+  /**
+   * Sends one transaction to memory. Returns null when it completed at once
+   * (`transactNow`: the bytes are in place, a failure is in `error`), else the
+   * promise of its completion (which never rejects; a failure lands in `error`).
+   */
+  private reqTransaction(address: number, size: number, target: Uint8Array, tOff: number, type: TxType): Promise<void> | null {
     const isWrite = type === TxType.Write || type === TxType.Post;
+    const m = this.memory;
+    const failed = (e: unknown) => {
+      this.error = e instanceof Error ? e.message : String(e) || 'Unknown error';
+    };
+    if (m.transactNow !== undefined && m.answersNow?.() === true) {
+      try {
+        const data = m.transactNow(type, address, size, isWrite ? target.slice(tOff, tOff + size) : undefined);
+        if (!isWrite) {
+          if (data.length < size) throw new Error(`Short read: ${data.length} of ${size} bytes`);
+          target.set(data.subarray(0, size), tOff);
+        }
+      } catch (e) {
+        failed(e);
+      }
+      return null;
+    }
     let p: Promise<void>;
     try {
-      const m = this.memory;
       p = isWrite
         ? m.transact
           ? m.transact(type, address, size, target.slice(tOff, tOff + size)).then(() => undefined)
@@ -466,38 +510,38 @@ export class Block {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the transaction threw, unchanged
       p = Promise.reject(e);
     }
-    return p.then(
-      () => undefined,
-      (e: unknown) => {
-        this.error = e instanceof Error ? e.message : String(e) || 'Unknown error';
-      },
-    );
+    return p.then(() => undefined, failed);
   }
 
   /** rogue `checkTransaction`: waits for the transaction, raises its error or a verify mismatch; true when variables should be notified. */
   async checkTransaction(): Promise<boolean> {
     return this.withLock(async () => {
       await this.waitTransaction();
-      const err = this.error;
-      this.error = '';
-      if (err !== '')
-        throw new GeneralError('Block::checkTransaction', `Transaction error for block ${this.path} with address 0x${hex8(this.address)}. Error ${err}`);
-      if (!this.enable) return false;
-      if (this.verifyInp) {
-        this.verifyReq = false;
-        this.verifyInp = false;
-        for (let x = this.verifyBase; x < this.verifyBase + this.verifySize; x++) {
-          if ((this.verifyData[x] & this.verifyMask[x]) !== (this.expectedData[x] & this.verifyMask[x]))
-            throw new GeneralError(
-              'Block::checkTransaction',
-              `Verify error for block ${this.path} with address 0x${hex8(this.address)}. Byte: ${x}. Got: 0x${hex2(this.verifyData[x])}, Exp: 0x${hex2(this.expectedData[x])}, Mask: 0x${hex2(this.verifyMask[x])}`,
-            );
-        }
-      }
-      const upd = this.doUpdate;
-      this.doUpdate = false;
-      return upd;
+      return this.checkDone();
     });
+  }
+
+  /** The locked part of `checkTransaction`, once the transaction has completed. */
+  private checkDone(): boolean {
+    const err = this.error;
+    this.error = '';
+    if (err !== '')
+      throw new GeneralError('Block::checkTransaction', `Transaction error for block ${this.path} with address 0x${hex8(this.address)}. Error ${err}`);
+    if (!this.enable) return false;
+    if (this.verifyInp) {
+      this.verifyReq = false;
+      this.verifyInp = false;
+      for (let x = this.verifyBase; x < this.verifyBase + this.verifySize; x++) {
+        if ((this.verifyData[x] & this.verifyMask[x]) !== (this.expectedData[x] & this.verifyMask[x]))
+          throw new GeneralError(
+            'Block::checkTransaction',
+            `Verify error for block ${this.path} with address 0x${hex8(this.address)}. Byte: ${x}. Got: 0x${hex2(this.verifyData[x])}, Exp: 0x${hex2(this.expectedData[x])}, Mask: 0x${hex2(this.verifyMask[x])}`,
+          );
+      }
+    }
+    const upd = this.doUpdate;
+    this.doUpdate = false;
+    return upd;
   }
 
   /**
@@ -507,7 +551,34 @@ export class Block {
    * Retries `retryCount` times on error.
    */
   async startTransaction(type: TxType, forceWr = false, check = false, variable: MemVariable | null = null, index = -1): Promise<void> {
+    return this.startTransactionMaybeSync(type, forceWr, check, variable, index);
+  }
+
+  /**
+   * `startTransaction`, done synchronously (returns undefined, throws rogue's
+   * error) when the block is idle and its memory answers at once (see
+   * `idleNow`); otherwise the same steps through the block's lock (a promise).
+   */
+  startTransactionMaybeSync(type: TxType, forceWr = false, check = false, variable: MemVariable | null = null, index = -1): MaybePromise<void> {
     if (this.blockPyTrans) return;
+    if (!this.idleNow()) return this.startTransactionLocked(type, forceWr, check, variable, index);
+    let count = 0;
+    let upd = false;
+    let fWr = forceWr;
+    do {
+      if (!this.skips(type, fWr)) this.issue(type, variable, index);
+      try {
+        if (check || this.retryCount > 0) upd = this.checkDone();
+        count = this.retryCount;
+      } catch (e) {
+        fWr = true;
+        if (count + 1 > this.retryCount) throw e;
+      }
+    } while (count++ < this.retryCount);
+    if (upd) this.varUpdate();
+  }
+
+  private async startTransactionLocked(type: TxType, forceWr: boolean, check: boolean, variable: MemVariable | null, index: number): Promise<void> {
     let count = 0;
     let upd = false;
     let fWr = forceWr;
@@ -526,8 +597,19 @@ export class Block {
 
   /** pyrogue `_checkTransaction` (C++ checkTransactionPy): check, then notify the variables when the transaction asks for it. */
   async checkTransactionPy(): Promise<void> {
+    return this.checkTransactionPyMaybeSync();
+  }
+
+  /** `checkTransactionPy`, synchronous when the block is idle (nothing in flight, nobody waiting for the lock). */
+  checkTransactionPyMaybeSync(): MaybePromise<void> {
     if (this.blockPyTrans) return;
-    if (await this.checkTransaction()) this.varUpdate();
+    if (this.lockUsers === 0 && this.pending === null) {
+      if (this.checkDone()) this.varUpdate();
+      return;
+    }
+    return this.checkTransaction().then((upd) => {
+      if (upd) this.varUpdate();
+    });
   }
 
   /** Notifies every variable of the block (rogue `varUpdate` → `queueUpdate`). */

@@ -27,7 +27,21 @@ export interface MemoryBackend {
    * bytes read for Read/Verify.
    */
   transact?(type: number, address: number, size: number, data?: Uint8Array): Promise<Uint8Array | void>;
+  /**
+   * Optional, with `answersNow`: one transaction of rogue type `type` done at
+   * once (no promise). Returns the bytes read for Read/Verify (anything for
+   * Write/Post); throws (Error message = rogue's transaction error text) on
+   * failure. Blocks call it only while `answersNow()` is true, instead of
+   * read/write/transact, and then run the whole transaction without a promise.
+   */
+  transactNow?(type: number, address: number, size: number, data?: Uint8Array): Uint8Array;
+  /** Optional: true when `transactNow` may be used for the next transaction (in-process memory without a delay). */
+  answersNow?(): boolean;
 }
+
+/** rogue transaction types (rogue.interfaces.memory: Read 1, Write 2, Post 3, Verify 4). */
+const TX_WRITE = 2;
+const TX_POST = 3;
 
 export interface EmulatedMemoryOptions {
   /** Minimum access size in bytes (rogue Emulate's first argument). Default 4. */
@@ -89,6 +103,37 @@ export class EmulatedMemory implements MemoryBackend {
     const copy = Uint8Array.from(data);
     await this.delay();
     this.poke(address, copy);
+  }
+
+  /**
+   * True when transactions complete at once: no `delayMs`, and `read`/`write`
+   * are this class's own and there is no `transact` (a subclass or an
+   * instance that replaces them, to inject faults or log, keeps the
+   * asynchronous path through them).
+   */
+  answersNow(): boolean {
+    return (
+      this.delayMs <= 0 &&
+      this.read === EmulatedMemory.prototype.read &&
+      this.write === EmulatedMemory.prototype.write &&
+      (this as MemoryBackend).transact === undefined
+    );
+  }
+
+  /** One transaction at once, counted and logged as `read`/`write` do (see MemoryBackend.transactNow). */
+  transactNow(type: number, address: number, size: number, data?: Uint8Array): Uint8Array {
+    if (type === TX_WRITE || type === TX_POST) {
+      const bytes = data ?? new Uint8Array(size);
+      this.stats.writes++;
+      this.stats.bytesWritten += bytes.length;
+      this.record('write', address, bytes.length);
+      this.poke(address, bytes);
+      return bytes;
+    }
+    this.stats.reads++;
+    this.stats.bytesRead += size;
+    this.record('read', address, size);
+    return this.peek(address, size);
   }
 
   /** Synchronous read of the current contents (no delay, not counted). */

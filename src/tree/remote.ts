@@ -38,7 +38,7 @@ import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
 import { Model, ModelFactory, UInt, isModel } from './model';
 import { func, prop, PyMembers, RIM_VARIABLE } from './pyclass';
-import { MaybePromise, TransactionOptions, TransactionType, TreeBlock } from './txn';
+import { MaybePromise, seq, TransactionOptions, TransactionType, TreeBlock } from './txn';
 import { BaseVariable, BaseVariableOptions, GetOptions, SetOptions, VariableError, excStr } from './variable';
 import { isPromiseLike } from './surface';
 
@@ -144,6 +144,21 @@ function needBlock(v: RemoteNode): void {
   if (!v._mem.block) throw new PyAttributeError(`${v[PY_REPR]()} has no block: the tree is not started`);
 }
 
+/**
+ * Runs `steps`, then `result`; `fail` gets whatever either throws or rejects
+ * with. Stays synchronous while `steps` does (returns the result itself).
+ */
+function settle<T>(steps: () => MaybePromise<void>, result: () => T, fail: (e: unknown) => never): MaybePromise<T> {
+  let r: MaybePromise<void>;
+  try {
+    r = steps();
+    if (!isPromiseLike(r)) return result();
+  } catch (e) {
+    return fail(e);
+  }
+  return r.then(result).then(undefined, fail);
+}
+
 /** pyrogue RemoteVariable.get. */
 function remoteGet(v: RemoteNode, opts: GetOptions): MaybePromise<PyValue> {
   const index = opts.index ?? -1;
@@ -158,16 +173,15 @@ function remoteGet(v: RemoteNode, opts: GetOptions): MaybePromise<PyValue> {
   } catch (e) {
     return fail(e);
   }
+  // Synchronous end to end when the memory answers at once (EmulatedMemory):
+  // no promise, so the server answers the request inline.
   const dev = device(v);
-  return (async () => {
-    try {
-      await dev.readBlocks({ recurse: false, variable: v, index });
-      if (opts.check ?? true) await dev.checkBlocks({ recurse: false, variable: v });
-      return v._mem.getValue(index);
-    } catch (e) {
-      return fail(e);
-    }
-  })();
+  const check = opts.check ?? true;
+  return settle(
+    () => seq([() => dev.readBlocks({ recurse: false, variable: v, index }), () => (check ? dev.checkBlocks({ recurse: false, variable: v }) : undefined)]),
+    () => v._mem.getValue(index),
+    fail,
+  );
 }
 
 /** pyrogue RemoteVariable.set. */
@@ -186,15 +200,18 @@ function remoteSet(v: RemoteNode, value: PyValue, opts: SetOptions): MaybePromis
     return fail(e);
   }
   const dev = device(v);
-  return (async () => {
-    try {
-      await dev.writeBlocks({ force: true, recurse: false, variable: v, index });
-      if (opts.verify ?? true) await dev.verifyBlocks({ recurse: false, variable: v });
-      if (opts.check ?? true) await dev.checkBlocks({ recurse: false, variable: v });
-    } catch (e) {
-      fail(e);
-    }
-  })();
+  const verify = opts.verify ?? true;
+  const check = opts.check ?? true;
+  return settle(
+    () =>
+      seq([
+        () => dev.writeBlocks({ force: true, recurse: false, variable: v, index }),
+        () => (verify ? dev.verifyBlocks({ recurse: false, variable: v }) : undefined),
+        () => (check ? dev.checkBlocks({ recurse: false, variable: v }) : undefined),
+      ]),
+    () => undefined,
+    fail,
+  );
 }
 
 /** pyrogue RemoteVariable.post: stage then a posted write (checked, notifies). */
@@ -454,14 +471,14 @@ export class RemoteTreeBlock implements TreeBlock {
   get bulkOpEn(): boolean {
     return this.block.bulkOpEn;
   }
-  startTransaction(type: TransactionType, opts: TransactionOptions): Promise<void> {
+  startTransaction(type: TransactionType, opts: TransactionOptions): MaybePromise<void> {
     this.block.setEnable(this.owner.enabled);
     const v = opts.variable as Partial<RemoteNode> | null | undefined;
     const mem = v && v._mem && v._mem.block === this.block ? v._mem : null;
-    return this.block.startTransaction(TX[type], opts.force ?? false, opts.checkEach ?? false, mem, mem ? (opts.index ?? -1) : -1);
+    return this.block.startTransactionMaybeSync(TX[type], opts.force ?? false, opts.checkEach ?? false, mem, mem ? (opts.index ?? -1) : -1);
   }
-  checkTransaction(): Promise<void> {
-    return this.block.checkTransactionPy();
+  checkTransaction(): MaybePromise<void> {
+    return this.block.checkTransactionPyMaybeSync();
   }
 }
 

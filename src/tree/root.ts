@@ -53,6 +53,9 @@ interface VarListenerReg {
   excGroups: string[] | null;
 }
 
+/** What a delivered batch's slot holds until the queue is trimmed (the batch itself can be collected). */
+const EMPTY_BATCH = new Map<string, BaseVariable>();
+
 export class Root extends Device implements RootSurface {
   static override pyModule = 'pyrogue._Root';
   static override pyName = 'Root';
@@ -64,7 +67,9 @@ export class Root extends Device implements RootSurface {
   private readonly _interfaces: RootInterface[] = [];
   private _updateDepth = 0;
   private _pending = new Map<string, BaseVariable>();
+  /** Batches waiting for the worker: `_batches[_batchHead]` onwards (an array with a head, so a burst is not O(n²)). */
   private readonly _batches: Map<string, BaseVariable>[] = [];
+  private _batchHead = 0;
   private _worker: Promise<void> | null = null;
   private _heartbeat: NodeJS.Timeout | null = null;
   private _poller: NodeJS.Timeout | null = null;
@@ -385,48 +390,82 @@ export class Root extends Device implements RootSurface {
   private async _runWorker(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this._batches.length) {
-        const batch = this._batches.shift()!;
-        await this._deliver(batch);
+      while (this._batchHead < this._batches.length) {
+        const batch = this._batches[this._batchHead];
+        this._batches[this._batchHead++] = EMPTY_BATCH;
+        if (this._batchHead === this._batches.length) {
+          this._batches.length = 0;
+          this._batchHead = 0;
+        } else if (this._batchHead >= 1024 && 2 * this._batchHead >= this._batches.length) {
+          this._batches.splice(0, this._batchHead);
+          this._batchHead = 0;
+        }
+        // synchronous when every variable's update is (no promise per batch or per variable)
+        const r = this._deliver(batch);
+        if (isPromiseLike(r)) await r;
       }
     } finally {
       this._worker = null;
     }
   }
-  private async _deliver(batch: Map<string, BaseVariable>): Promise<void> {
+  private _deliver(batch: Map<string, BaseVariable>): MaybePromise<void> {
     // add dependents (recursively), after the batch's own variables
-    const all = new Map(batch);
-    const addListeners = (v: BaseVariable) => {
-      for (const l of v._listeners) {
-        if (!all.has(l.path)) {
-          all.set(l.path, l);
-          addListeners(l);
-        }
+    let all = batch;
+    for (const v of batch.values()) {
+      if (v._listeners.length > 0) {
+        all = new Map(batch);
+        const add = all;
+        const addListeners = (x: BaseVariable) => {
+          for (const l of x._listeners) {
+            if (!add.has(l.path)) {
+              add.set(l.path, l);
+              addListeners(l);
+            }
+          }
+        };
+        for (const x of batch.values()) addListeners(x);
+        break;
       }
-    };
-    for (const v of batch.values()) addListeners(v);
-    for (const [p, v] of all) {
-      let val: VariableValue;
+    }
+    return this._deliverFrom(all.entries());
+  }
+  /** Delivers the rest of a batch in order; returns a promise only when a variable's update is asynchronous. */
+  private _deliverFrom(it: IterableIterator<[string, BaseVariable]>): MaybePromise<void> {
+    for (let e = it.next(); !e.done; e = it.next()) {
+      const [p, v] = e.value;
+      let val: MaybePromise<VariableValue>;
       try {
-        val = await v._doUpdate();
-      } catch (e) {
+        val = v._doUpdate();
+      } catch {
         continue;
       }
-      for (const l of this._varListeners) {
-        if (v.filterByGroup(l.incGroups, l.excGroups)) {
-          try {
-            l.func(p, val);
-          } catch {
-            /* a listener failure never stops the worker */
-          }
-        }
+      if (isPromiseLike(val)) {
+        return val.then(
+          (x) => {
+            this._notify(p, v, x);
+            return this._deliverFrom(it);
+          },
+          () => this._deliverFrom(it),
+        );
       }
+      this._notify(p, v, val);
     }
     for (const l of this._varListeners) {
       try {
         l.done?.();
       } catch {
         /* ignore */
+      }
+    }
+  }
+  private _notify(p: string, v: BaseVariable, val: VariableValue): void {
+    for (const l of this._varListeners) {
+      if (v.filterByGroup(l.incGroups, l.excGroups)) {
+        try {
+          l.func(p, val);
+        } catch {
+          /* a listener failure never stops the worker */
+        }
       }
     }
   }

@@ -43,7 +43,8 @@ export interface PyAttrSurface {
 }
 
 /** One variable update as delivered to var-listeners (the server publishes these). */
-export type VarListener = (path: string, value: PyValue /* a VariableValue (Reducible) */) => void;
+/** `value` is a VariableValue (Reducible), never changed once handed out: the same object again means the same value (the server reuses its encoded frame). */
+export type VarListener = (path: string, value: PyValue) => void;
 
 export interface VarListenerOptions {
   incGroups?: string[] | null;

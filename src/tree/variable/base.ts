@@ -4,6 +4,7 @@ import { pyFormat } from '../../py/format';
 import { literalEval } from '../../py/literal';
 import { pyRepr, pyStr } from '../../py/repr';
 import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
+import { snapshotOf, type ValueSnapshot } from '../../py/snapshot';
 import { TreeBlock, MaybePromise, seq, then } from '../txn';
 import { Node } from '../node';
 import { func, prop, PyMembers } from '../pyclass';
@@ -268,8 +269,31 @@ export class BaseVariable extends Node {
   }
   protected _makeVariableValue(v: PyValue): VariableValue {
     const [status, severity] = this._alarmState(v);
-    return new VariableValue(v, this.genDisp(v), this.disp, this.enum, status, severity);
+    const disp = this.disp;
+    const en = this.enum;
+    const c = this._lastValue;
+    if (c !== null && en === null && c.vv.disp === disp && c.snapshot.matches(v)) {
+      // Unchanged since the last update: the same VariableValue when it is the very same value
+      // (the same object, its contents as they were), else at least the same display string.
+      if (Object.is(c.vv.value, v) && c.vv.status === status && c.vv.severity === severity) return c.vv;
+      const vv = new VariableValue(v, c.vv.valueDisp, disp, en, status, severity);
+      this._lastValue = { snapshot: c.snapshot, vv };
+      return vv;
+    }
+    const vv = new VariableValue(v, this.genDisp(v), disp, en, status, severity);
+    // Only plain values with a format string: an enum's dict may change in place.
+    const snapshot = en === null && disp !== 'enum' ? snapshotOf(v) : null;
+    this._lastValue = snapshot === null ? null : { snapshot, vv };
+    return vv;
   }
+  /**
+   * The last VariableValue made, with a snapshot of its value: an update of
+   * an unchanged value (a RemoteVariable read again, an array polled) skips
+   * the formatting (a Python repr per element for a float array) and, when
+   * it is the very same value, returns the same VariableValue object, which
+   * lets the server reuse that update's encoded frame.
+   */
+  private _lastValue: { snapshot: ValueSnapshot; vv: VariableValue } | null = null;
   genDisp(value: PyValue, useDisp: string | null = null): string {
     const d = useDisp ?? this.disp;
     try {

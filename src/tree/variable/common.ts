@@ -345,8 +345,14 @@ export function splitListText(d: string): string[] {
 // ---------------------------------------------------------------------------
 
 /** pyrogue._Variable.VariableValue: a snapshot with display metadata; pickles as a plain instance. */
+/**
+ * A variable's value as published and returned by getVariableValue. Never
+ * changed once made: a variable hands out the same object again while its
+ * value is unchanged (BaseVariable._makeVariableValue), and the server may
+ * reuse the frame it encoded for it.
+ */
 export class VariableValue implements Reducible {
-  updated = false;
+  readonly updated = false;
   constructor(
     public readonly value: PyValue,
     public readonly valueDisp: PyValue,

@@ -1,0 +1,288 @@
+/**
+ * The synchronous memory path and the cheap publish path (docs/decisions/0005):
+ * a RemoteVariable on memory that answers at once (EmulatedMemory without a
+ * delay) is read and written without a promise, with the same transactions,
+ * values and updates as the asynchronous path; a transaction never overtakes
+ * one in flight on the same block; unchanged values reuse their
+ * VariableValue and the server its encoded frame, changed ones never do; a
+ * request sent again in the plain form is not decoded again.
+ */
+import { NdArray, NpDtype, PyDict, PyTuple, PyValue } from '../src/py/values';
+import { snapshotOf } from '../src/py/snapshot';
+import { decode } from '../src/pickle/decode';
+import { encode } from '../src/pickle/encode';
+import { defaultCodec } from '../src/server/codec';
+import { BinaryPort } from '../src/server/dispatch';
+import { UpdateBatcher } from '../src/server/publish';
+import { Device, EmulatedMemory, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
+import type { VariableValue } from '../src/tree/variable/common';
+import { isPromiseLike } from '../src/tree/surface';
+
+class Regs extends Device {
+  constructor(name: string, memBase: EmulatedMemory, offset: number) {
+    super({ name, memBase, offset });
+    this.add(new RemoteVariable({ name: 'A', offset: 0x0, bitSize: 32, base: UInt, mode: 'RW', disp: '{:#x}' }));
+    this.add(new RemoteVariable({ name: 'B', offset: 0x4, bitSize: 32, base: UInt, mode: 'RW' }));
+  }
+}
+
+interface Batch {
+  paths: string[];
+  values: PyValue[];
+}
+
+async function makeRoot(mem: EmulatedMemory): Promise<{ root: Root; batches: Batch[]; a: RemoteVariable; b: RemoteVariable }> {
+  const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+  root.add(new Regs('Regs', mem, 0x100));
+  const arr: number[] = [];
+  for (let i = 0; i < 8; i++) arr.push(i + 0.25);
+  root.add(new LocalVariable({ name: 'Arr', value: NdArray.from(NpDtype.float64, arr), mode: 'RW' }));
+  root.add(new LocalVariable({ name: 'Cnt', value: 0n, mode: 'RW' }));
+  const batches: Batch[] = [];
+  let cur: Batch = { paths: [], values: [] };
+  root.addVarListener(
+    (p, v) => {
+      cur.paths.push(p);
+      cur.values.push(v);
+    },
+    () => {
+      batches.push(cur);
+      cur = { paths: [], values: [] };
+    },
+  );
+  await root.start();
+  await root.waitOnUpdate();
+  batches.length = 0;
+  return { root, batches, a: root.getNode('Root.Regs.A') as RemoteVariable, b: root.getNode('Root.Regs.B') as RemoteVariable };
+}
+
+/** The same script on a memory with and without a delay: log, values and published batches. */
+async function script(delayMs: number) {
+  const mem = new EmulatedMemory({ delayMs });
+  const { root, batches, a, b } = await makeRoot(mem);
+  try {
+    mem.clearLog();
+    const results: unknown[] = [];
+    mem.poke(0x100, new Uint8Array([0x78, 0x56, 0x34, 0x12]));
+    results.push(await a.get());
+    await a.set(0xabcdn);
+    results.push(await b.get());
+    await b.set(7n, { verify: false });
+    results.push(await a.get({ check: false }));
+    results.push(await b.get());
+    await root.waitOnUpdate();
+    const published = batches.map((x) => [x.paths, x.values.map((v) => (v as VariableValue).valueDisp)]);
+    return { log: [...mem.log], stats: { ...mem.stats }, results, published, memory: [...mem.peek(0x100, 8)] };
+  } finally {
+    await root.stop();
+  }
+}
+
+describe('RemoteVariable on memory that answers at once', () => {
+  test('get and set return no promise and read/write memory', async () => {
+    const mem = new EmulatedMemory();
+    const { root, a } = await makeRoot(mem);
+    try {
+      mem.poke(0x100, new Uint8Array([1, 2, 3, 4]));
+      const v = a.get();
+      expect(isPromiseLike(v)).toBe(false);
+      expect(v).toBe(0x04030201n);
+      const s = a.set(0x11223344n);
+      expect(isPromiseLike(s)).toBe(false);
+      expect([...mem.peek(0x100, 4)]).toEqual([0x44, 0x33, 0x22, 0x11]);
+    } finally {
+      await root.stop();
+    }
+  });
+
+  test('same transactions, values and published batches as the asynchronous path', async () => {
+    const fast = await script(0);
+    const slow = await script(1);
+    expect(fast.results).toEqual([0x12345678n, 0n, 0xabcdn, 7n]);
+    expect(fast).toEqual(slow);
+    // every checked get and set published its own batch, in order (the unchecked get none)
+    expect(fast.published.map((p) => p[0])).toEqual([['Root.Regs.A'], ['Root.Regs.A'], ['Root.Regs.B'], ['Root.Regs.B'], ['Root.Regs.B']]);
+  });
+
+  test('a transaction never overtakes one in flight on the same block', async () => {
+    const mem = new EmulatedMemory({ delayMs: 30 });
+    const { root, a } = await makeRoot(mem);
+    try {
+      mem.clearLog();
+      const first = a.set(5n);
+      expect(isPromiseLike(first)).toBe(true);
+      mem.delayMs = 0; // memory now answers at once, but the block is busy
+      const second = a.get();
+      expect(isPromiseLike(second)).toBe(true);
+      // the get queues behind the write on the block's lock: it reads what was written
+      // (its read may come between the set's own write and verify steps, as before)
+      const [, got] = await Promise.all([first, second]);
+      expect(got).toBe(5n);
+      // the same transactions as the asynchronous-only code gave (the get's read stands in for the verify)
+      expect(mem.log).toEqual([
+        ['write', 0x100, 4],
+        ['read', 0x100, 4],
+      ]);
+      // idle again: synchronous
+      expect(isPromiseLike(a.get())).toBe(false);
+    } finally {
+      await root.stop();
+    }
+  });
+
+  test('a memory whose read is replaced (fault injection) keeps the asynchronous path through it', async () => {
+    const mem = new EmulatedMemory();
+    const { root, a } = await makeRoot(mem);
+    try {
+      let calls = 0;
+      mem.read = (address: number, size: number) => {
+        calls++;
+        return Promise.reject(new Error(`injected at 0x${address.toString(16)} (${size})`));
+      };
+      const r = a.get();
+      expect(isPromiseLike(r)).toBe(true);
+      await expect(r).rejects.toThrow('injected at 0x100 (4)');
+      expect(calls).toBe(1);
+      expect(mem.answersNow()).toBe(false);
+    } finally {
+      await root.stop();
+    }
+  });
+
+  test('a burst of 3,000 synchronous gets and sets publishes one batch each, in order, none lost', async () => {
+    const mem = new EmulatedMemory();
+    const { root, batches, a } = await makeRoot(mem);
+    try {
+      const cnt = root.getNode('Root.Cnt') as LocalVariable;
+      for (let i = 0; i < 3000; i++) {
+        if (i % 2) expect(isPromiseLike(a.get())).toBe(false);
+        else cnt.set(BigInt(i));
+      }
+      await root.waitOnUpdate();
+      // one batch per update, in order (each holds the value at delivery, as pyrogue's update worker does)
+      expect(batches.length).toBe(3000);
+      expect(batches.map((x) => x.paths.join())).toEqual(Array.from({ length: 3000 }, (_, i) => (i % 2 ? 'Root.Regs.A' : 'Root.Cnt')));
+      expect((batches[2998].values[0] as VariableValue).value).toBe(2998n);
+    } finally {
+      await root.stop();
+    }
+  });
+});
+
+describe('unchanged values', () => {
+  test('the same VariableValue while unchanged; a new one (new display) after a change, also in place', async () => {
+    const mem = new EmulatedMemory();
+    const { root } = await makeRoot(mem);
+    try {
+      const arr = root.getNode('Root.Arr') as LocalVariable;
+      const v1 = arr.getVariableValue(false);
+      const v2 = arr.getVariableValue(false);
+      expect(v2).toBe(v1);
+      const data = (v1.value as NdArray).data;
+      new DataView(data.buffer, data.byteOffset).setFloat64(0, 42.5, true); // changed in place, same object
+      const v3 = arr.getVariableValue(false);
+      expect(v3).not.toBe(v1);
+      expect(String(v3.valueDisp)).toMatch(/^\[42\.5, 1\.25/);
+      expect(String(v1.valueDisp)).toMatch(/^\[0\.25, 1\.25/);
+      const cnt = root.getNode('Root.Cnt') as LocalVariable;
+      const c1 = cnt.getVariableValue(false);
+      cnt.set(3n);
+      const c2 = cnt.getVariableValue(false);
+      expect(c2).not.toBe(c1);
+      expect(c2.valueDisp).toBe('3');
+      expect(cnt.getVariableValue(false)).toBe(c2);
+    } finally {
+      await root.stop();
+    }
+  });
+
+  test('snapshots tell float from int, -0.0 from 0.0, and see in-place array changes', () => {
+    expect(snapshotOf(1n)!.matches(1)).toBe(false);
+    expect(snapshotOf(0)!.matches(-0)).toBe(false);
+    expect(snapshotOf('a')!.matches('a')).toBe(true);
+    expect(snapshotOf(NaN)).toBeNull();
+    expect(snapshotOf([1n])).toBeNull();
+    const a = NdArray.from(NpDtype.float64, [1, 2]);
+    const s = snapshotOf(a)!;
+    expect(s.matches(a)).toBe(true);
+    expect(s.matches(NdArray.from(NpDtype.float32, [1, 2]))).toBe(false);
+    a.data[0] ^= 1;
+    expect(s.matches(a)).toBe(false);
+  });
+
+  test('the server reuses a frame only for the same VariableValue object', async () => {
+    const mem = new EmulatedMemory();
+    const { root } = await makeRoot(mem);
+    try {
+      const cnt = root.getNode('Root.Cnt') as LocalVariable;
+      const batcher = new UpdateBatcher();
+      const frameOf = (vv: PyValue, extra?: [string, PyValue]) => {
+        batcher.update('Root.Cnt', vv);
+        if (extra) batcher.update(...extra);
+        return batcher.done()!;
+      };
+      const v1 = cnt.getVariableValue(false);
+      const f1 = frameOf(v1);
+      expect(frameOf(v1)).toBe(f1);
+      cnt.set(9n);
+      const v2 = cnt.getVariableValue(false);
+      const f2 = frameOf(v2);
+      expect(f2).not.toBe(f1);
+      const d = decode(f2, { allowObjects: true }) as PyDict;
+      expect([...d.keys()]).toEqual(['Root.Cnt']);
+      // a two-update batch is always encoded, and holds both
+      const f3 = frameOf(v2, ['Root.Arr', (root.getNode('Root.Arr') as LocalVariable).getVariableValue(false)]);
+      expect([...(decode(f3, { allowObjects: true }) as PyDict).keys()]).toEqual(['Root.Cnt', 'Root.Arr']);
+      expect(frameOf(v2)).toBe(f2);
+    } finally {
+      await root.stop();
+    }
+  });
+});
+
+describe('requests sent again', () => {
+  const req = (path: string, attr: string | null, args: PyValue[], kwargs = new PyDict()) =>
+    encode(PyDict.from({ path, attr, args: new PyTuple(args), kwargs }), 4);
+
+  test('a plain request is decoded once and answered as a fresh decode would; other forms are decoded every time', async () => {
+    const mem = new EmulatedMemory();
+    const { root } = await makeRoot(mem);
+    try {
+      let decodes = 0;
+      const counting = {
+        decode: (d: Uint8Array) => {
+          decodes++;
+          return defaultCodec.decode(d);
+        },
+        encode: (v: PyValue, protocol: number) => defaultCodec.encode(v, protocol),
+      };
+      const port = new BinaryPort(root, { codec: counting });
+      const fresh = () => new BinaryPort(root); // a port that has seen nothing
+      const setCnt = req('Root.Cnt', 'set', [41n]);
+      const getCnt = req('Root.Cnt', 'get', []);
+      const answers: Uint8Array[] = [];
+      for (let i = 0; i < 3; i++) {
+        answers.push(port.handleBytes(setCnt) as Uint8Array);
+        answers.push(port.handleBytes(getCnt) as Uint8Array);
+      }
+      expect(decodes).toBe(2);
+      expect(Buffer.from(answers[5]).equals(Buffer.from(fresh().handleBytes(getCnt) as Uint8Array))).toBe(true);
+      expect(decode(answers[5])).toBe(41n);
+      // the same bytes mean the same call: errors too
+      const bad = req('Root.Cnt', 'nope', []);
+      expect(Buffer.from(port.handleBytes(bad) as Uint8Array).equals(Buffer.from(port.handleBytes(bad) as Uint8Array))).toBe(true);
+      expect(decodes).toBe(3);
+      // a list argument, keyword arguments: not kept (the callee may keep or change them)
+      const listArg = encode(PyDict.from({ path: 'Root.Cnt', attr: 'set', args: new PyTuple([[1n]]), kwargs: new PyDict() }), 4);
+      const kw = req('Root.Cnt', 'set', [], PyDict.from({ value: 5n }));
+      for (let i = 0; i < 2; i++) {
+        expect(isPromiseLike(port.handleBytes(listArg))).toBe(false);
+        expect(isPromiseLike(port.handleBytes(kw))).toBe(false);
+      }
+      expect(decodes).toBe(7);
+      expect((root.getNode('Root.Cnt') as LocalVariable).value()).toBe(5n);
+    } finally {
+      await root.stop();
+    }
+  });
+});
