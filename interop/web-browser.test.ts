@@ -310,28 +310,30 @@ module.exports = () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test("PyDM's Debug Tree: expand=True devices open on load, guiGroups, variables/commands/devices, a device's Read button", async () => {
-    // Seen reads 'hardware' that Poke changes without telling anyone: only a read of its device shows the new value.
+    // Seen is a register of A's memory, which Poke changes behind the tree's back: a read of A (ReadDevice) shows
+    // the new value; a write of A (WriteDevice) would put the old one back, and B's register is not read.
     fs.writeFileSync(
       path.join(dir, 'parity-tree.js'),
       `const t = require(${JSON.stringify(path.join(ROOT_DIR, 'dist', 'tree'))});
 module.exports = () => {
-  const hw = { A: 0n, B: 0n };
+  const mem = { A: new t.EmulatedMemory({ minAccess: 4 }), B: new t.EmulatedMemory({ minAccess: 4 }) };
+  const reg = (name) => new t.RemoteVariable({ name, offset: 0, bitSize: 32, base: t.UInt, mode: 'RW', disp: '{:d}' });
   const root = new t.Root({ name: 'Parity', pollEn: false });
-  const a = new t.Device({ name: 'A', expand: true });
-  const first = new t.Device({ name: 'First', expand: true });
-  first.add(new t.LocalVariable({ name: 'Deep', value: 1n }));
+  const a = new t.Device({ name: 'A', expand: true, memBase: mem.A });
+  const first = new t.Device({ name: 'First', expand: true, offset: 0x100 });
+  first.add(reg('Deep'));
   const inGroup = new t.Device({ name: 'InGroup', expand: true, guiGroup: 'Grp' });
   inGroup.add(new t.LocalVariable({ name: 'Inner', value: 1n }));
   a.add(
     first,
-    new t.LocalCommand({ name: 'Poke', value: 0n, function: () => { hw.A = 42n; hw.B = 42n; } }),
-    new t.LocalVariable({ name: 'Seen', mode: 'RO', value: 0n, localGet: () => hw.A }),
+    new t.LocalCommand({ name: 'Poke', value: 0n, function: () => { for (const m of [mem.A, mem.B]) for (const at of [0, 0x100]) m.poke(at, Uint8Array.of(42, 0, 0, 0)); } }),
+    reg('Seen'),
     new t.LocalVariable({ name: 'G1', value: 1n, guiGroup: 'Grp' }),
     inGroup,
     new t.LocalVariable({ name: 'Last', value: 1n }),
   );
-  const b = new t.Device({ name: 'B' });
-  b.add(new t.LocalVariable({ name: 'Seen', mode: 'RO', value: 0n, localGet: () => hw.B }));
+  const b = new t.Device({ name: 'B', memBase: mem.B });
+  b.add(reg('Seen'));
   root.add(a, b);
   return root;
 };
@@ -370,14 +372,16 @@ module.exports = () => {
       expect(await displayed('Parity.A.G1')).toBe(true);
       expect(await displayed('Parity.A.InGroup')).toBe(true);
 
-      // Read: ReadDevice(True) on A shows what Poke put in A's 'hardware'; B, not read, still shows 0.
+      // Read: ReadDevice(True) on A shows what Poke put in A's memory, in A and (True: recursively) in First; B, not read, still shows 0.
       await expand(p, 'Parity.B', 'Parity.B.Seen');
       expect(await shown(p, 'Parity.A.Seen')).toBe('0');
+      expect(await shown(p, 'Parity.A.First.Deep')).toBe('0');
       await pyClient(gw.port, "c.exec('root.A.Poke')");
       expect(await shown(p, 'Parity.A.Seen')).toBe('0');
       expect(await p.$eval(`${sel('Parity.A')} td.cmd button`, (e) => e.textContent)).toBe('Read');
       await p.click(`${sel('Parity.A')} td.cmd button`);
       await waitShown(p, 'Parity.A.Seen', '42');
+      await waitShown(p, 'Parity.A.First.Deep', '42');
       await p.waitForFunction(() => document.querySelector('tr[data-path="Parity.A"] .ret')?.textContent === '✓');
       expect(await shown(p, 'Parity.B.Seen')).toBe('0');
       // Variables, commands and groups have no Read button.
