@@ -145,6 +145,46 @@ describe('against the TypeScript server (serve --http)', () => {
     expect(await p.$$eval('#rows tr.filtered-out', (r) => r.length)).toBe(0);
   });
 
+  test("PyDM's order: a device's variables, then its commands, then its devices", async () => {
+    const kinds = await p.$$eval('#rows tr[data-path^="Example."]', (rows) =>
+      rows.filter((r) => /^Example\.[^.]+$/.test((r as HTMLElement).dataset.path!)).map((r) => r.className.split(' ')[0]),
+    );
+    const rank = kinds.map((k) => ['variable', 'command', 'dev'].indexOf(k));
+    expect(rank).toEqual([...rank].sort((a, b) => a - b));
+    expect(new Set(rank)).toEqual(new Set([0, 1, 2]));
+    const example = await p.$$eval('#rows tr[data-path^="Example.Example."]', (rows) => rows.map((r) => r.className.split(' ')[0]));
+    expect(example.indexOf('command')).toBeGreaterThan(example.lastIndexOf('variable'));
+  });
+
+  test("a guiGroup is a collapsed row holding its members (AxiVersion's TestArray); it expands and collapses; the filter finds its members", async () => {
+    await expand(p, 'Example.AxiVersion', 'Example.AxiVersion.ScratchPad');
+    const group = 'tr[data-group="Example.AxiVersion/TestArray"]';
+    await p.waitForSelector(`${group} .twisty`);
+    const displayed = (path: string) => p.$eval(sel(path), (e) => getComputedStyle(e).display !== 'none');
+    expect(await p.$eval(`${group} td.name`, (e) => e.textContent)).toBe('▸TestArray');
+    await p.waitForSelector(sel('Example.AxiVersion.TestArray2[1]'));
+    expect(await displayed('Example.AxiVersion.TestArray[0][0][0]')).toBe(false);
+    // Its members follow the group row, not the other variables.
+    const order = await p.$$eval('#rows tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.path ?? (r as HTMLElement).dataset.group!));
+    const at = order.indexOf('Example.AxiVersion/TestArray');
+    expect(order.slice(at + 1, at + 3)).toEqual(['Example.AxiVersion.TestArray[0][0][0]', 'Example.AxiVersion.TestArray[0][0][1]']);
+    expect(order.indexOf('Example.AxiVersion.TestArray2[1]')).toBe(at + 68);
+    await p.click(`${group} .twisty`);
+    expect(await displayed('Example.AxiVersion.TestArray[0][0][0]')).toBe(true);
+    expect(await displayed('Example.AxiVersion.TestArray2[1]')).toBe(true);
+    expect(await shown(p, 'Example.AxiVersion.TestArray2[1]')).toBe('0');
+    await p.click(`${group} .twisty`);
+    expect(await displayed('Example.AxiVersion.TestArray[0][0][0]')).toBe(false);
+    // Filtering shows a match inside the collapsed group, with the group row.
+    await p.type('#filter', 'TestArray2[1');
+    expect(await displayed('Example.AxiVersion.TestArray2[1]')).toBe(true);
+    expect(await displayed('Example.AxiVersion.TestArray[0][0][0]')).toBe(false);
+    expect(await p.$eval(group, (e) => getComputedStyle(e).display !== 'none')).toBe(true);
+    await p.$eval('#filter', (e) => ((e as HTMLInputElement).value = ''));
+    await p.type('#filter', ' ');
+    expect(await displayed('Example.AxiVersion.TestArray2[1]')).toBe(false);
+  });
+
   test('the SystemLog panel shows the log', async () => {
     // A command that raises (Add with a str) is logged by the tree (pyrogue's logException) into SystemLog.
     await runCommand(p, 'Example.Example.Add', 'x');
@@ -269,6 +309,90 @@ module.exports = () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  test("PyDM's Debug Tree: expand=True devices open on load, guiGroups, variables/commands/devices, a device's Read button", async () => {
+    // Seen is a register of A's memory, which Poke changes behind the tree's back: a read of A (ReadDevice) shows
+    // the new value; a write of A (WriteDevice) would put the old one back, and B's register is not read.
+    fs.writeFileSync(
+      path.join(dir, 'parity-tree.js'),
+      `const t = require(${JSON.stringify(path.join(ROOT_DIR, 'dist', 'tree'))});
+module.exports = () => {
+  const mem = { A: new t.EmulatedMemory({ minAccess: 4 }), B: new t.EmulatedMemory({ minAccess: 4 }) };
+  const reg = (name) => new t.RemoteVariable({ name, offset: 0, bitSize: 32, base: t.UInt, mode: 'RW', disp: '{:d}' });
+  const root = new t.Root({ name: 'Parity', pollEn: false });
+  const a = new t.Device({ name: 'A', expand: true, memBase: mem.A });
+  const first = new t.Device({ name: 'First', expand: true, offset: 0x100 });
+  first.add(reg('Deep'));
+  const inGroup = new t.Device({ name: 'InGroup', expand: true, guiGroup: 'Grp' });
+  inGroup.add(new t.LocalVariable({ name: 'Inner', value: 1n }));
+  a.add(
+    first,
+    new t.LocalCommand({ name: 'Poke', value: 0n, function: () => { for (const m of [mem.A, mem.B]) for (const at of [0, 0x100]) m.poke(at, Uint8Array.of(42, 0, 0, 0)); } }),
+    reg('Seen'),
+    new t.LocalVariable({ name: 'G1', value: 1n, guiGroup: 'Grp' }),
+    inGroup,
+    new t.LocalVariable({ name: 'Last', value: 1n }),
+  );
+  const b = new t.Device({ name: 'B', memBase: mem.B });
+  b.add(reg('Seen'));
+  root.add(a, b);
+  return root;
+};
+`,
+    );
+    const gw = await serveWithHttp(path.join(dir, 'parity-tree.js'));
+    running.push(gw);
+    const p = await page(gw.url);
+    try {
+      // No click: A (expand=True) and First inside it open; B (expand=False) and InGroup (in a group) do not.
+      await p.waitForFunction(() => document.querySelector('tr[data-path="Parity.A.First.Deep"] td.mode')?.textContent === 'RW');
+      await p.waitForFunction(() => document.querySelector('tr[data-path="Parity.A.Last"] td.mode')?.textContent === 'RW');
+      expect(await p.$eval(`${sel('Parity.B')} .twisty`, (e) => e.textContent)).toBe('▸');
+      expect(await p.$(sel('Parity.B.Seen'))).toBeNull();
+      expect(await p.$(sel('Parity.A.InGroup.Inner'))).toBeNull();
+      const order = await p.$$eval('#rows tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.path ?? `group ${(r as HTMLElement).dataset.group!}`));
+      expect(order.filter((x) => x.startsWith('Parity.A.') || x.startsWith('group Parity.A/'))).toEqual([
+        'Parity.A.enable',
+        'Parity.A.Seen',
+        'group Parity.A/Grp',
+        'Parity.A.G1',
+        'Parity.A.InGroup',
+        'Parity.A.Last',
+        'Parity.A.ReadDevice',
+        'Parity.A.WriteDevice',
+        'Parity.A.Poke',
+        'Parity.A.First',
+        'Parity.A.First.enable',
+        'Parity.A.First.Deep',
+        'Parity.A.First.ReadDevice',
+        'Parity.A.First.WriteDevice',
+      ]);
+      const displayed = (x: string) => p.$eval(sel(x), (e) => getComputedStyle(e).display !== 'none');
+      expect(await displayed('Parity.A.G1')).toBe(false);
+      await p.click('tr[data-group="Parity.A/Grp"] .twisty');
+      expect(await displayed('Parity.A.G1')).toBe(true);
+      expect(await displayed('Parity.A.InGroup')).toBe(true);
+
+      // Read: ReadDevice(True) on A shows what Poke put in A's memory, in A and (True: recursively) in First; B, not read, still shows 0.
+      await expand(p, 'Parity.B', 'Parity.B.Seen');
+      expect(await shown(p, 'Parity.A.Seen')).toBe('0');
+      expect(await shown(p, 'Parity.A.First.Deep')).toBe('0');
+      await pyClient(gw.port, "c.exec('root.A.Poke')");
+      expect(await shown(p, 'Parity.A.Seen')).toBe('0');
+      expect(await p.$eval(`${sel('Parity.A')} td.cmd button`, (e) => e.textContent)).toBe('Read');
+      await p.click(`${sel('Parity.A')} td.cmd button`);
+      await waitShown(p, 'Parity.A.Seen', '42');
+      await waitShown(p, 'Parity.A.First.Deep', '42');
+      await p.waitForFunction(() => document.querySelector('tr[data-path="Parity.A"] .ret')?.textContent === '✓');
+      expect(await shown(p, 'Parity.B.Seen')).toBe('0');
+      // Variables, commands and groups have no Read button.
+      expect(await p.$(`${sel('Parity.A.Seen')} td.cmd button`)).toBeNull();
+      expect(await p.$('tr[data-group="Parity.A/Grp"] td.cmd button')).toBeNull();
+    } finally {
+      await p.close();
+      await gw.stop();
+    }
+  });
+
   test('a device of 2,500 variables shows every row in tree order, with values', async () => {
     const gw = await serveWithHttp(path.join(dir, 'long-tree.js'));
     running.push(gw);
@@ -282,9 +406,9 @@ module.exports = () => {
       expect(order.filter((x) => x === 'Long.Big' || x.startsWith('Long.Big.') || x === 'Long.After')).toEqual([
         'Long.Big',
         'Long.Big.enable',
+        ...vars,
         'Long.Big.ReadDevice',
         'Long.Big.WriteDevice',
-        ...vars,
         'Long.After',
       ]);
       // A value changed on the server reaches a row far down the list.

@@ -38,7 +38,8 @@ async function main() {
     await page.goto(gw.url);
     const row = (p) => `tr[data-path="${p}"]`;
     await page.waitForSelector(`${row('Example.Example')} .twisty`);
-    await page.click(`${row('Example.Example')} .twisty`);
+    // Example (expand=True) opens by itself, as in PyDM.
+    await page.waitForSelector(`${row('Example.Example.Gain')} td.mode`);
     await page.waitForSelector(`${row('Example.Example.Wait')} button`);
     // A warning and an alarm, a rejected set with the server's error, a command's return value.
     h.root.getNode('Example.Example.Temperature').set(72.5);
@@ -53,7 +54,10 @@ async function main() {
     await page.waitForFunction((s) => document.querySelector(s).textContent !== '', {}, `${row('Example.Example.Echo')} .ret`);
     await page.click(`${row('Example.Example.Add')} button`);
     await page.waitForSelector('#log .log-entry');
-    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.evaluate(() => {
+      if (document.activeElement) document.activeElement.blur();
+      for (const e of [document.scrollingElement, document.querySelector('main')]) if (e) e.scrollTop = 0;
+    });
     await new Promise((r) => setTimeout(r, 700));
     await page.screenshot({ path: OUT });
     console.log(`wrote ${path.relative(process.cwd(), OUT)}`);

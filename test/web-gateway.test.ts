@@ -11,8 +11,9 @@ import { RemoteError } from '../src/client/errors';
 import { RemoteVariableValue } from '../src/client/values';
 import { PyDict } from '../src/py/values';
 import { checkBind, hostAllowed, hostName, isLoopback, originAllowed, tokenMatches, WebConfigError } from '../src/web/gateway';
-import { MAX_TEXT, parentPath, parseClientMessage } from '../src/web/protocol';
-import { detailsOf, enumChoices, errorText, kindOf, loadDetails, logEntries, orderRows, rowOf, type RowSource, type StaticPropsCache } from '../src/web/rows';
+import { groupKey, groupRows, orderRows } from '../src/web/layout';
+import { MAX_TEXT, parentPath, parseClientMessage, type Row } from '../src/web/protocol';
+import { detailsOf, enumChoices, errorText, kindOf, loadDetails, logEntries, rowOf, type RowSource, type StaticPropsCache } from '../src/web/rows';
 
 describe('parseClientMessage', () => {
   test.each([
@@ -63,6 +64,8 @@ function source(over: Partial<RowSource>): RowSource {
     className: 'LocalVariable',
     description: '',
     hidden: false,
+    expand: true,
+    guiGroup: null,
     childNames: [],
     isCommand: false,
     isVariable: true,
@@ -79,12 +82,24 @@ describe('rows and details', () => {
     expect(kindOf(source({ isVariable: false, isProcess: true }))).toBe('device');
   });
 
-  test('a row carries the node reduce, and devices come after variables and commands', () => {
-    const dev = rowOf(source({ path: 'Root.Dev', name: 'Dev', className: 'AxiVersion', isVariable: false, childNames: ['A', 'B'], description: 'd' }));
-    expect(dev).toEqual({ path: 'Root.Dev', name: 'Dev', kind: 'device', cls: 'AxiVersion', description: 'd', hidden: false, nChildren: 2 });
-    const v = rowOf(source({ path: 'Root.V', name: 'V', hidden: true }));
-    const c = rowOf(source({ path: 'Root.C', name: 'C', isCommand: true, isVariable: false }));
-    expect(orderRows([dev, v, c]).map((r) => r.name)).toEqual(['V', 'C', 'Dev']);
+  test('a row carries the node reduce: guiGroup, expand (devices), a Read button when the device has ReadDevice', () => {
+    const dev = rowOf(source({ path: 'Root.Dev', name: 'Dev', className: 'AxiVersion', isVariable: false, childNames: ['A', 'ReadDevice'], description: 'd' }));
+    expect(dev).toEqual({
+      path: 'Root.Dev',
+      name: 'Dev',
+      kind: 'device',
+      cls: 'AxiVersion',
+      description: 'd',
+      hidden: false,
+      nChildren: 2,
+      guiGroup: null,
+      expand: true,
+      readDevice: true,
+    });
+    expect(rowOf(source({ isVariable: false, childNames: ['A'], expand: false }))).toMatchObject({ expand: false, readDevice: false });
+    // A variable's expand and a command named ReadDevice below it mean nothing to the tree.
+    expect(rowOf(source({ guiGroup: 'TestArray', childNames: ['ReadDevice'] }))).toMatchObject({ guiGroup: 'TestArray', expand: false, readDevice: false });
+    expect(rowOf(source({ guiGroup: '' })).guiGroup).toBeNull();
   });
 
   test('enum choices in the dict order, as text', () => {
@@ -247,4 +262,59 @@ test('the page never turns text into HTML or code', () => {
   // One external script, no inline script or handler, nothing fetched from elsewhere.
   expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="app.js">']);
   expect(html).not.toMatch(/\son[a-z]+=|https?:\/\//);
+});
+
+describe("PyDM's layout of a device's children", () => {
+  const row = (name: string, kind: Row['kind'], guiGroup: string | null = null): Row => ({
+    path: `Root.${name}`,
+    name,
+    kind,
+    cls: '',
+    description: '',
+    hidden: false,
+    nChildren: 0,
+    guiGroup,
+    expand: false,
+    readDevice: false,
+  });
+  const names = (rows: Row[]) => rows.map((r) => r.name);
+
+  test('variables, then commands, then devices, each kind in tree order', () => {
+    const tree = [
+      row('D1', 'device'),
+      row('C1', 'command'),
+      row('V1', 'variable'),
+      row('D2', 'device'),
+      row('V2', 'variable'),
+      row('C2', 'command'),
+      row('V3', 'variable'),
+    ];
+    expect(names(orderRows(tree))).toEqual(['V1', 'V2', 'V3', 'C1', 'C2', 'D1', 'D2']);
+    expect(names(tree)[0]).toBe('D1'); // the input is left as it was
+  });
+
+  test('nodes with a guiGroup go under one group line, where its first member would be; devices join a group their variables opened', () => {
+    const rows = orderRows([
+      row('A', 'variable'),
+      row('T[0]', 'variable', 'TestArray'),
+      row('Sub', 'device', 'TestArray'),
+      row('Run', 'command', 'Cmds'),
+      row('T[1]', 'variable', 'TestArray'),
+      row('B', 'variable'),
+      row('Stop', 'command'),
+      row('Go', 'command', 'Cmds'),
+      row('Dev', 'device'),
+    ]);
+    const lines = groupRows('Root', rows).map((e) => (e.group === null ? e.row.name : `${e.key}: ${names(e.rows).join(' ')}`));
+    expect(lines).toEqual(['A', 'Root/TestArray: T[0] T[1] Sub', 'B', 'Root/Cmds: Run Go', 'Stop', 'Dev']);
+    expect(groupKey('Root.AxiVersion', 'TestArray')).toBe('Root.AxiVersion/TestArray');
+  });
+
+  test('without a guiGroup, every row is a line of its own', () => {
+    const rows = [row('A', 'variable'), row('B', 'command', '')];
+    expect(groupRows('Root', rows)).toEqual([
+      { group: null, row: rows[0] },
+      { group: null, row: rows[1] },
+    ]);
+  });
 });

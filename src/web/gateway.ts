@@ -33,7 +33,8 @@ import {
   type ServerMessage,
   type Update,
 } from './protocol';
-import { errorText, kindOf, loadDetails, logEntries, orderRows, rowOf, type StaticPropsCache } from './rows';
+import { orderRows } from './layout';
+import { errorText, kindOf, loadDetails, logEntries, rowOf, type StaticPropsCache } from './rows';
 
 export interface WebGatewayOptions {
   /** The pyrogue server to show. */

@@ -40,6 +40,12 @@ export interface Row {
   hidden: boolean;
   /** Number of served children (devices: what an expansion will load). */
   nChildren: number;
+  /** The node's guiGroup: the page shows it under a collapsible row of that name in its parent. */
+  guiGroup: string | null;
+  /** Devices: shown expanded when the page loads (pyrogue's `expand`). */
+  expand: boolean;
+  /** Devices: has a ReadDevice command (the row's Read button). */
+  readDevice: boolean;
 }
 
 /** What the page needs to show and edit a variable or a command (one request each, after the rows). */

@@ -11,7 +11,10 @@ import type { VirtualNode } from '../client/virtual';
 import type { Details, LogEntry, NodeKind, Row } from './protocol';
 
 /** The subset of VirtualNode that rows are built from (tests pass plain objects). */
-export type RowSource = Pick<VirtualNode, 'path' | 'name' | 'className' | 'description' | 'hidden' | 'childNames' | 'isCommand' | 'isVariable' | 'isProcess'>;
+export type RowSource = Pick<
+  VirtualNode,
+  'path' | 'name' | 'className' | 'description' | 'hidden' | 'expand' | 'guiGroup' | 'childNames' | 'isCommand' | 'isVariable' | 'isProcess'
+>;
 
 export function kindOf(n: Pick<RowSource, 'isCommand' | 'isVariable' | 'isProcess'>): NodeKind {
   // A Process is a Device that can also be called; the tree shows it as a device.
@@ -21,20 +24,19 @@ export function kindOf(n: Pick<RowSource, 'isCommand' | 'isVariable' | 'isProces
 }
 
 export function rowOf(n: RowSource): Row {
+  const kind = kindOf(n);
   return {
     path: n.path,
     name: n.name,
-    kind: kindOf(n),
+    kind,
     cls: n.className,
     description: n.description,
     hidden: n.hidden,
     nChildren: n.childNames.length,
+    guiGroup: n.guiGroup === '' ? null : n.guiGroup,
+    expand: kind === 'device' && n.expand,
+    readDevice: kind === 'device' && n.childNames.includes('ReadDevice'),
   };
-}
-
-/** pyrogue's GUI order: variables and commands first (as served), then devices. */
-export function orderRows(rows: Row[]): Row[] {
-  return [...rows.filter((r) => r.kind !== 'device'), ...rows.filter((r) => r.kind === 'device')];
 }
 
 /** The display choices of an enum dict ({0: 'Off', 1: 'On'} → ['Off', 'On']), or null. */

@@ -147,7 +147,8 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
 /** Expands a device (clicks its twisty) and waits for `child`'s row to have its details. */
 export async function expand(page: Page, devicePath: string, child: string): Promise<void> {
   await page.waitForSelector(`${sel(devicePath)} .twisty`);
-  await page.click(`${sel(devicePath)} .twisty`);
+  // A device with pyrogue's expand=True opens by itself on the page's load.
+  if ((await page.$eval(`${sel(devicePath)} .twisty`, (e) => e.textContent)) === '▸') await page.click(`${sel(devicePath)} .twisty`);
   await page.waitForFunction(
     (s: string) => {
       const e = document.querySelector(s);

@@ -6,16 +6,25 @@
  * Text from the server only ever goes into textContent, input values and
  * option labels: nothing received is parsed as HTML or run as code.
  */
+import { groupRows } from '../layout';
 import { WS_PATH, type ClientMessage, type Details, type LogEntry, type Row, type ServerMessage, type Update } from '../protocol';
 
 interface TreeNode {
+  /** A group row's `row` is made up: its key as path, the group as name, kind 'device'. */
   row: Row;
+  /** A guiGroup row (its members are sent with its device's children and stay loaded while collapsed). */
+  group: boolean;
+  parent: TreeNode | null;
   depth: number;
+  /** Devices: expand the child devices whose `expand` is set when its children arrive (the load of the page). */
+  auto: boolean;
   tr: HTMLTableRowElement;
   twisty: HTMLSpanElement | null;
   expanded: boolean;
-  /** Children rows received (paths, in order), or null before the first expansion. */
+  /** Lines below (paths and group keys, in order), or null before the first expansion; a group's members. */
   children: string[] | null;
+  /** Devices: every node path of the last children message (group members included). */
+  loaded: string[];
   details: Details | null;
   valueCell: HTMLTableCellElement;
   cmdCell: HTMLTableCellElement;
@@ -67,24 +76,54 @@ function setConn(state: 'ok' | 'connecting' | 'down', text: string): void {
 
 // --- rows ---------------------------------------------------------------------------
 
-function makeNode(row: Row, depth: number): TreeNode {
-  const tr = el('tr', row.kind === 'device' ? 'dev' : row.kind);
-  tr.dataset.path = row.path;
+function makeNode(row: Row, parent: TreeNode | null, group = false): TreeNode {
+  const depth = parent ? parent.depth + 1 : 0;
+  const tr = el('tr', group ? 'grp' : row.kind === 'device' ? 'dev' : row.kind);
+  if (group) tr.dataset.group = row.path;
+  else tr.dataset.path = row.path;
   if (row.hidden) tr.classList.add('hidden-node');
+  // A member of a collapsed group is loaded but not shown.
+  if (parent?.group && !parent.expanded) tr.classList.add('in-closed');
   const name = el('td', 'name');
   name.style.paddingLeft = `${8 + depth * 18}px`;
   name.title = row.description ? `${row.path}\n${row.description}` : row.path;
   let twisty: HTMLSpanElement | null = null;
   if (row.kind === 'device') {
     twisty = el('span', 'twisty', row.nChildren > 0 ? '▸' : ' ');
-    name.append(twisty, document.createTextNode(row.name), el('span', 'cls', row.cls));
+    name.append(twisty, document.createTextNode(row.name));
+    if (row.cls) name.append(el('span', 'cls', row.cls));
   } else {
     name.append(el('span', 'twisty', ' '), document.createTextNode(row.name));
   }
   const valueCell = el('td', 'value');
   const cmdCell = el('td', 'cmd');
   tr.append(name, el('td', 'mode'), el('td', 'type'), valueCell, cmdCell);
-  const n: TreeNode = { row, depth, tr, twisty, expanded: false, children: null, details: null, valueCell, cmdCell, show: null, err: null, updated: false };
+  const n: TreeNode = {
+    row,
+    group,
+    parent,
+    depth,
+    auto: false,
+    tr,
+    twisty,
+    expanded: false,
+    children: null,
+    loaded: [],
+    details: null,
+    valueCell,
+    cmdCell,
+    show: null,
+    err: null,
+    updated: false,
+  };
+  if (row.readDevice && !readOnly) {
+    // PyDM's Read button: ReadDevice(True), the device and what is below it.
+    n.err = el('span', 'err');
+    cmdCell.append(
+      commandControl(n, `${row.path}.ReadDevice`, 'Read', () => 'True'),
+      n.err,
+    );
+  }
   if (twisty && row.nChildren > 0) {
     const toggle = () => (n.expanded ? collapse(n) : expand(n));
     twisty.addEventListener('click', toggle);
@@ -98,18 +137,38 @@ function expand(n: TreeNode): void {
   if (n.expanded) return;
   n.expanded = true;
   if (n.twisty) n.twisty.textContent = '▾';
+  if (n.group) {
+    for (const c of members(n)) c.tr.classList.remove('in-closed');
+    return;
+  }
   send({ t: 'expand', path: n.row.path });
 }
 
-/** Removes the rows below a node (they are loaded again, with fresh values, on the next expansion). */
+/** Removes the rows below a device (they are loaded again, with fresh values, on the next expansion); hides a group's members. */
 function collapse(n: TreeNode): void {
   n.expanded = false;
   if (n.twisty) n.twisty.textContent = '▸';
+  if (n.group) {
+    for (const c of members(n)) {
+      if (c.expanded) collapse(c);
+      c.tr.classList.add('in-closed');
+    }
+    return;
+  }
   removeChildren(n);
   send({ t: 'collapse', path: n.row.path });
 }
 
+function members(n: TreeNode): TreeNode[] {
+  return (n.children ?? []).map((p) => nodes.get(p)).filter((c): c is TreeNode => c !== undefined);
+}
+
 function removeChildren(n: TreeNode): void {
+  for (const p of n.loaded) {
+    notYetShown.delete(p);
+    lateDetails.delete(p);
+  }
+  n.loaded = [];
   for (const p of n.children ?? []) {
     notYetShown.delete(p);
     lateDetails.delete(p);
@@ -139,23 +198,65 @@ function lastRow(n: TreeNode): HTMLTableRowElement {
   }
 }
 
+/** A line to insert below a device: a node, or a group row (`rows`: its members, which follow it). */
+interface Line {
+  row: Row;
+  group: Row[] | null;
+  /** The group a member belongs to (its key), or null. */
+  inGroup: string | null;
+}
+
+/** The lines below a device: PyDM's order (variables, commands, devices; the gateway sends them so), guiGroups gathered. */
+function linesOf(path: string, rows: Row[]): Line[] {
+  const lines: Line[] = [];
+  for (const e of groupRows(path, rows)) {
+    if (e.group === null) {
+      lines.push({ row: e.row, group: null, inGroup: null });
+      continue;
+    }
+    const head: Row = {
+      path: e.key,
+      name: e.group,
+      kind: 'device',
+      cls: '',
+      description: `group ${e.group}: ${e.rows.length} node${e.rows.length === 1 ? '' : 's'}`,
+      hidden: e.rows.every((r) => r.hidden),
+      nChildren: e.rows.length,
+      guiGroup: null,
+      expand: false,
+      readDevice: false,
+    };
+    lines.push({ row: head, group: e.rows, inGroup: null });
+    for (const r of e.rows) lines.push({ row: r, group: null, inGroup: e.key });
+  }
+  return lines;
+}
+
 function onChildren(path: string, rows: Row[]): void {
   const parent = nodes.get(path);
   if (!parent || !parent.expanded) return;
   removeChildren(parent);
-  const paths = rows.map((r) => r.path);
+  const lines = linesOf(path, rows);
+  const paths = lines.filter((l) => l.inGroup === null).map((l) => l.row.path);
   parent.children = paths;
-  for (const p of paths) notYetShown.add(p);
+  parent.loaded = rows.map((r) => r.path);
+  for (const p of parent.loaded) notYetShown.add(p);
+  // Devices with `expand` open by themselves on the page's load only (as PyDM's), not on a later expansion.
+  const auto = parent.auto;
+  parent.auto = false;
   let i = 0;
   const step = () => {
     // Collapsed, or expanded again meanwhile: this list is no longer wanted.
     if (parent.children !== paths || nodes.get(path) !== parent) return;
     const at = lastRow(parent);
     const frag = document.createDocumentFragment();
-    const end = Math.min(rows.length, i + (i === 0 ? FIRST_ROWS : LATER_ROWS));
+    const end = Math.min(lines.length, i + (i === 0 ? FIRST_ROWS : LATER_ROWS));
     const added: TreeNode[] = [];
     for (; i < end; i++) {
-      const c = makeNode(rows[i], parent.depth + 1);
+      const line = lines[i];
+      const g = line.inGroup === null ? null : nodes.get(line.inGroup);
+      const c = makeNode(line.row, g ?? parent, line.group !== null);
+      if (line.group !== null) c.children = line.group.map((r) => r.path);
       notYetShown.delete(c.row.path);
       frag.append(c.tr);
       added.push(c);
@@ -168,8 +269,16 @@ function onChildren(path: string, rows: Row[]): void {
     }
     applyFilter();
     if (pendingUpdates.size > 0 && frame === 0) frame = requestAnimationFrame(paint);
-    for (const c of added) if (c.row.kind === 'device' && wantExpanded.includes(c.row.path)) expand(c);
-    if (i < rows.length) setTimeout(step, 0);
+    for (const c of added) {
+      if (c.row.kind !== 'device') continue;
+      const again = wantExpanded.includes(c.row.path);
+      const byItself = auto && !c.group && c.parent === parent && c.row.expand && c.row.nChildren > 0;
+      if (again || byItself) {
+        c.auto = byItself;
+        expand(c);
+      }
+    }
+    if (i < lines.length) setTimeout(step, 0);
   };
   step();
 }
@@ -274,23 +383,28 @@ function buildCommand(n: TreeNode, d: Details): void {
     n.cmdCell.append(n.err!);
     return;
   }
-  const wrap = el('span', 'writes');
   let arg: HTMLInputElement | null = null;
   if (d.hasArg) {
     arg = el('input', 'arg');
     arg.type = 'text';
     arg.placeholder = 'arg';
     arg.spellcheck = false;
-    wrap.append(arg, document.createTextNode(' '));
   }
-  const button = el('button', undefined, 'Exec');
+  const control = commandControl(n, n.row.path, 'Exec', () => (arg && arg.value !== '' ? arg.value : null), arg);
+  n.cmdCell.append(control, n.err!);
+}
+
+/** A button running the command at `path` (with `argOf()`, and Enter in `arg` when given); shows what it returned, or the error on `n`. */
+function commandControl(n: TreeNode, path: string, label: string, argOf: () => string | null, arg: HTMLInputElement | null = null): HTMLSpanElement {
+  const wrap = el('span', 'writes');
+  if (arg) wrap.append(arg, document.createTextNode(' '));
+  const button = el('button', undefined, label);
   const ret = el('span', 'ret');
   const run = () => {
     showError(n, '');
     ret.textContent = '';
-    const a = arg && arg.value !== '' ? arg.value : null;
     button.disabled = true;
-    request({ t: 'exec', id: nextId++, path: n.row.path, arg: a }, (ok, text) => {
+    request({ t: 'exec', id: nextId++, path, arg: argOf() }, (ok, text) => {
       button.disabled = false;
       if (ok) ret.textContent = text === '' ? '✓' : `→ ${text}`;
       else showError(n, text);
@@ -301,7 +415,7 @@ function buildCommand(n: TreeNode, d: Details): void {
     if (e.key === 'Enter') run();
   });
   wrap.append(button, ret);
-  n.cmdCell.append(wrap, n.err!);
+  return wrap;
 }
 
 // --- updates, painted once per animation frame ------------------------------------
@@ -332,15 +446,17 @@ function paint(): void {
 
 function applyFilter(): void {
   const q = filterEl.value.trim().toLowerCase();
+  // While filtering, matches inside a collapsed group are shown too.
+  document.body.classList.toggle('filtering', q !== '');
   if (q === '') {
     for (const n of nodes.values()) n.tr.classList.remove('filtered-out');
     return;
   }
   const keep = new Set<string>();
   for (const [p, n] of nodes) {
-    if (n.row.name.toLowerCase().includes(q) || p.toLowerCase().includes(q)) {
-      // The match and its ancestors stay visible.
-      for (let a = p; a !== ''; a = a.includes('.') ? a.slice(0, a.lastIndexOf('.')) : '') keep.add(a);
+    if (n.row.name.toLowerCase().includes(q) || (!n.group && p.toLowerCase().includes(q))) {
+      // The match and its ancestors (group rows among them) stay visible.
+      for (let a: TreeNode | null = n; a; a = a.parent) keep.add(a.row.path);
     }
   }
   for (const [p, n] of nodes) n.tr.classList.toggle('filtered-out', !keep.has(p));
@@ -386,7 +502,8 @@ function onHello(m: Extract<ServerMessage, { t: 'hello' }>): void {
   lateDetails.clear();
   pendingUpdates.clear();
   currentDisp.clear();
-  const root = makeNode(m.root, 0);
+  const root = makeNode(m.root, null);
+  root.auto = true;
   rowsEl.append(root.tr);
   expand(root);
 }
