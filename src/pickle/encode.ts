@@ -268,6 +268,8 @@ interface Stamped {
   [EPOCH]?: number;
   [INDEX]?: number;
 }
+/** Objects a call memoizes in a Map before it starts stamping them (see Pickler.unstampable). */
+const SMALL_CALL_OBJECTS = 32;
 /** Incremented by every encode call (never reused, so stale stamps never match). */
 let epochCounter = 0;
 
@@ -296,7 +298,12 @@ class Pickler {
   frameStart = -1;
   /** Value keys (globals, singleton bytes, shared dtypes, numpy bools); objects too when not stamping. */
   readonly memo = new Map<MemoKey, number>();
-  /** Objects that cannot carry a stamp (frozen, sealed). */
+  /**
+   * Objects memoized by Map rather than by stamp: the first SMALL_CALL_OBJECTS
+   * of a call (a small pickle, such as an update batch or a reply, then adds
+   * no properties to fresh objects: defining two on each cost more than the
+   * rest of its encoding), and any object that cannot carry a stamp (frozen, sealed).
+   */
   readonly unstampable = new Map<object, number>();
   /** str objects shared by value (singletons, interned names, EncodeOptions.shareStrings). */
   readonly strMemo = new Map<string, number>();
@@ -469,6 +476,10 @@ class Pickler {
   memoSet(key: MemoKey, idx: number): void {
     if (typeof key === 'string' || !this.stamps) {
       this.memo.set(key, idx);
+      return;
+    }
+    if (this.unstampable.size < SMALL_CALL_OBJECTS) {
+      this.unstampable.set(key, idx);
       return;
     }
     const k = key as Stamped;
