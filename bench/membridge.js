@@ -9,7 +9,7 @@
  *   node bench/membridge.js [--seconds 2]
  */
 const path = require('path');
-const net = require('net');
+const { freeBasePort } = require('./wire/lib');
 const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..');
@@ -21,20 +21,8 @@ const { AxiVersion } = require(path.join(DIST, 'examples', 'axiversion'));
 const { Root } = require(path.join(DIST, 'tree', 'root'));
 require(path.join(DIST, 'tree'));
 
-function portFree(p) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePair() {
-  for (;;) {
-    const p = 30000 + 2 * Math.floor(Math.random() * 10000);
-    if ((await portFree(p)) && (await portFree(p + 1))) return p;
-  }
-}
+/** Two free ports (the bridge server and the echo): the wire bench's helper. */
+const freePair = () => freeBasePort(2);
 
 /** Starts a child and resolves once its stdout contains `marker`. */
 function startChild(cmd, args, marker) {

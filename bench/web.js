@@ -22,7 +22,7 @@
  *   node bench/web.js [--seconds 5] [--runs 5] [--rate 1000]
  */
 const path = require('path');
-const net = require('net');
+const { freeBasePort } = require('./wire/lib');
 const { fork } = require('child_process');
 const { performance } = require('perf_hooks');
 
@@ -54,19 +54,8 @@ const RUNS = opt('runs', 5);
 const RATE = opt('rate', 1000);
 const now = () => performance.timeOrigin + performance.now();
 
-function portFree(p) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-async function freeBase() {
-  for (;;) {
-    const p = 30000 + 4 * Math.floor(Math.random() * 5000);
-    if ((await portFree(p)) && (await portFree(p + 1)) && (await portFree(p + 2))) return p;
-  }
-}
+/** Three free ports from base (PUB, binary, string): the wire bench's helper. */
+const freeBase = () => freeBasePort(3);
 
 async function startServer(which) {
   const port = await freeBase();

@@ -8,7 +8,7 @@
  *   node scripts/screenshot.js [docs/web-example.png]
  */
 const path = require('path');
-const net = require('net');
+const { freeBasePort } = require('../bench/wire/lib');
 const ROOT = path.join(__dirname, '..');
 const { serve } = require(path.join(ROOT, 'dist', 'server', 'serve'));
 const { WebGateway } = require(path.join(ROOT, 'dist', 'web', 'gateway'));
@@ -16,18 +16,8 @@ const { launch } = require('./browser');
 
 const OUT = path.resolve(process.argv[2] || path.join(ROOT, 'docs', 'web-example.png'));
 
-function portFree(p) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
 async function main() {
-  let port;
-  do port = 30000 + 4 * Math.floor(Math.random() * 5000);
-  while (!((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))));
+  const port = await freeBasePort(3);
   const h = await serve({ tree: 'example', addr: '127.0.0.1', port });
   const gw = new WebGateway({ server: { addr: '127.0.0.1', port }, port: 0 });
   await gw.start();
