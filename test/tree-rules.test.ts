@@ -11,7 +11,7 @@ import { createReferenceRoot } from '../src/examples/reference';
 import { createExampleRoot } from '../src/examples/example';
 import { BaseVariable, Device, EmulatedMemory, LinkVariable, LocalCommand, LocalVariable, Node, RemoteCommand, RemoteVariable, Root, UInt } from '../src/tree';
 import { PyError } from '../src/py/errors';
-import { NdArray, NpDtype, NpScalar, PyTuple, PyValue } from '../src/py/values';
+import { NdArray, NpDtype, NpScalar, PyDict, PyTuple, PyValue } from '../src/py/values';
 import { pyCall as call } from './support/tree';
 
 async function wire(p: () => unknown): Promise<string> {
@@ -155,6 +155,23 @@ describe('commands', () => {
     expect(await call(reg, 'get')).toBe(0n);
     await call(touch, '__call__', [6n]);
     expect(await call(reg, 'get')).toBe(6n);
+    await root.stop();
+  });
+
+  test("flag arguments (read=, write=) are tested with Python's bool(): an empty tuple, dict or bytes is False", async () => {
+    const mem = new EmulatedMemory({ minAccess: 4, maxAccess: 0x1000 });
+    const root = new Root({ name: 'Root', heartbeatMs: 0, pollEn: false });
+    const d = new Device({ name: 'Dev', memBase: mem });
+    const reg = new RemoteVariable({ name: 'Reg', offset: 0, bitSize: 32, base: UInt, mode: 'RW' });
+    d.add(reg);
+    root.add(d);
+    await root.start();
+    expect(await call(reg, 'get')).toBe(0n);
+    mem.poke(0, Uint8Array.of(7, 0, 0, 0)); // behind the tree's back
+    for (const falsy of [new PyTuple([]), new PyDict(), new Uint8Array(0), 0n, ''] as PyValue[]) {
+      expect(await reg.pyCall('get', [], { read: falsy })).toBe(0n); // no read: the cached value
+    }
+    expect(await reg.pyCall('get', [], { read: new PyTuple([1n]) })).toBe(7n);
     await root.stop();
   });
 });

@@ -116,15 +116,9 @@ export function toIndex(v: PyValue | undefined): number {
   throw new PyTypeError(`'${v instanceof NpScalar ? 'numpy.' : ''}${typeName(v)}' object cannot be interpreted as an integer`);
 }
 
+/** A flag argument (read=, write=, …): `dflt` when not given, else Python's `bool(v)` (pyrogue tests it with `if v:`). */
 export function truthy(v: PyValue | undefined, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (v === null) return false;
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return v !== 0n;
-  if (typeof v === 'number') return v !== 0;
-  if (typeof v === 'string') return v.length > 0;
-  if (Array.isArray(v)) return v.length > 0;
-  return true;
+  return v === undefined ? dflt : pyTruth(v);
 }
 
 export function num(v: PyValue): number | bigint | null {
