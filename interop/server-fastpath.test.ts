@@ -65,7 +65,7 @@ print(json.dumps({'replies': replies, 'other': other, 'd_ready_after_b': d_ready
     expect(out.d_ready_after_b).toBe(false);
   });
 
-  test('a burst of sets from 4 pipelining peers: every set answered and published once to each of 3 subscribers', async () => {
+  test('a burst of sets from 4 pipelining peers: every set answered and published once, in order, to each of 3 subscribers', async () => {
     const out = await python(
       `
 subs = []
@@ -92,22 +92,28 @@ class U(pickle.Unpickler):
         return super().find_class(m, n)
 import io
 counts = []
+in_order = []
 for s in subs:
     n = 0
+    seen = []
     try:
         while True:
             d = U(io.BytesIO(s.recv())).load()
             if 'Root.Cnt' in d:
                 assert list(d.keys()) == ['Root.Cnt']
                 n += 1
+                seen.append(d['Root.Cnt'].value)
     except zmq.Again:
         pass
     counts.append(n)
-print(json.dumps({'answered': answered, 'counts': counts}))
+    # each peer's sets are published in the order it sent them
+    in_order.append(all([v for v in seen if v // 1000 == p] == [p * 1000 + i for i in range(N)] for p in range(4)))
+print(json.dumps({'answered': answered, 'counts': counts, 'in_order': in_order}))
 `,
       { PORT: h.port },
     );
     expect(out.answered).toBe(400);
     expect(out.counts).toEqual([400, 400, 400]);
+    expect(out.in_order).toEqual([true, true, true]);
   });
 });

@@ -82,6 +82,8 @@ const YIELD_EVERY_MS = 5;
 
 /** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
 const ASYNC_GRACE_TICKS = 64;
+/** Frames queued for the PUB socket before they are sent without waiting for the turn's end. */
+const OUTBOX_MAX = 256;
 
 /** Resolves when `p` settles or after `ticks` microtask turns, whichever is first (never rejects). */
 async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> {
@@ -128,6 +130,9 @@ export class ZmqServer implements RootInterface {
   droppedPublishes = 0;
   /** Publish frames sent. */
   publishedFrames = 0;
+  /** Update frames waiting for the end of this event-loop turn. */
+  private outbox: Uint8Array[] = [];
+  private outboxScheduled = false;
 
   constructor(options: ZmqServerOptions) {
     this.root = options.root;
@@ -392,23 +397,51 @@ export class ZmqServer implements RootInterface {
     }
   }
 
-  /** The var-listener `done`: publish the batch (never blocks; dropped when the socket cannot take it). */
+  /**
+   * The var-listener `done`: queue the batch's frame for the PUB socket. The
+   * frames of one event-loop turn leave together, in order, once the turn's
+   * requests are answered (see `sendFrames`).
+   */
   private flushUpdates(): void {
     const frame = this.batcher.done();
-    const pub = this.sockets?.pub;
-    if (!frame || !pub || pub.closed) return;
-    // A PUB socket drops at a subscriber's high-water mark instead of
-    // blocking, and sendTimeout 0 makes any other would-block case reject at
-    // once (counted as dropped): the publish path never waits.
-    pub.send(frame).then(
-      () => {
-        this.publishedFrames++;
-      },
-      () => {
-        this.droppedPublishes++;
-      },
-    );
+    if (!frame) return;
+    this.outbox.push(frame);
+    if (this.outbox.length >= OUTBOX_MAX) this.sendFrames();
+    else if (!this.outboxScheduled) {
+      this.outboxScheduled = true;
+      setImmediate(this.sendFramesNow);
+    }
   }
+
+  private readonly sendFramesNow = (): void => {
+    this.outboxScheduled = false;
+    this.sendFrames();
+  };
+
+  /**
+   * Sends the queued frames, one message per batch as before. Sent back to
+   * back, they reach libzmq's I/O thread and the subscribers as one burst
+   * (one wake-up and one write for several frames) instead of one each.
+   * Never blocks: a PUB socket drops at a subscriber's high-water mark, and
+   * sendTimeout 0 makes any other would-block case reject at once (counted
+   * as dropped).
+   */
+  private sendFrames(): void {
+    const frames = this.outbox;
+    if (frames.length === 0) return;
+    this.outbox = [];
+    const pub = this.sockets?.pub;
+    if (!pub || pub.closed) return;
+    for (const frame of frames) pub.send(frame).then(this.onPublished, this.onDropped);
+  }
+
+  private readonly onPublished = (): void => {
+    this.publishedFrames++;
+  };
+
+  private readonly onDropped = (): void => {
+    this.droppedPublishes++;
+  };
 
   /** Closes the sockets (pyrogue `_stop`). Requests still running finish but their replies are dropped. */
   async stop(): Promise<void> {
@@ -419,6 +452,7 @@ export class ZmqServer implements RootInterface {
         /* not started */
       }
     }
+    this.sendFrames();
     const s = this.sockets;
     if (!s) return;
     this.sockets = null;
