@@ -41,7 +41,10 @@ import {
   NdArray,
   NpDtype,
   NpScalar,
+  PY_INSTANCE_FIELDS,
   PY_REDUCE,
+  HasInstanceFields,
+  InstanceFields,
   PyByteArray,
   PyComplex,
   PyDict,
@@ -557,8 +560,11 @@ class Pickler {
     else if (v instanceof PyByteArray) this.saveByteArray(v);
     else if (v instanceof PyComplex) this.saveComplex(v);
     else if (v instanceof PyUnpicklable) throw new PyTypeError(`cannot pickle '${v.pyTypeName}' object`);
-    else if (typeof v[PY_REDUCE] === 'function') this.saveReducible(v);
-    else throw new PyTypeError(`cannot pickle '${(v as object).constructor?.name ?? 'object'}' object`);
+    else if (typeof v[PY_REDUCE] === 'function') {
+      const fields = (v as Partial<HasInstanceFields>)[PY_INSTANCE_FIELDS];
+      if (fields !== undefined) this.saveInstanceFields(v as HasInstanceFields, fields);
+      else this.saveReducible(v);
+    } else throw new PyTypeError(`cannot pickle '${(v as object).constructor?.name ?? 'object'}' object`);
   }
 
   // -- atoms ---------------------------------------------------------------
@@ -1077,6 +1083,57 @@ class Pickler {
       const idx = this.memoLookup(v);
       if (idx !== undefined) this.memoSet(r, idx);
     }
+  }
+
+  /**
+   * The bytes of saveReducible for a reduction `PyObject.instance(module,
+   * name, PyDict.from(fields))` (saveObject with how 'newobj', no args, then
+   * the state dict through save/saveDict), read from the object's own fields.
+   * The state dict is fresh in the reduction, so it is memoized as a fresh
+   * object; the object itself is the memo key, as in saveReducible.
+   */
+  saveInstanceFields(r: HasInstanceFields, f: InstanceFields): void {
+    this.saveGlobal(f.module, f.name);
+    this.boundary();
+    this.w1(EMPTY_TUPLE);
+    this.w1(NEWOBJ);
+    const idx = this.memoLookup(r);
+    if (idx !== undefined) {
+      this.w1(POP);
+      this.memoGet(idx);
+      return;
+    }
+    this.memoPut(r);
+    const keys = f.keys;
+    const fields = r as unknown as Record<string, PyValue>;
+    this.boundary();
+    this.w1(EMPTY_DICT);
+    this.memoPut(null);
+    const size = keys.length;
+    if (size === 1) {
+      this.save(keys[0]);
+      this.save(fields[keys[0]]);
+      this.w1(SETITEM);
+    } else if (size > 1) {
+      this.w1(MARK);
+      let i = 0;
+      for (const k of keys) {
+        if (i === BATCH) {
+          this.w1(SETITEMS);
+          this.w1(MARK);
+          i = 0;
+        }
+        this.save(k);
+        this.save(fields[k]);
+        i++;
+      }
+      this.w1(SETITEMS);
+      if (i === BATCH) {
+        this.w1(MARK);
+        this.w1(SETITEMS);
+      }
+    }
+    this.w1(BUILD);
   }
 
   // -- numpy ---------------------------------------------------------------

@@ -54,6 +54,23 @@ export const PY_REDUCE: unique symbol = Symbol.for('pyrogue-ts.reduce');
 export interface Reducible {
   [PY_REDUCE](): PyValue;
 }
+/**
+ * A Reducible whose reduction is a plain instance: `PyObject.instance(module,
+ * name, PyDict.from({k: obj[k] for k of keys}))`, keys in that order. The
+ * pickle encoder reads the fields straight from the object and writes the
+ * same bytes without building the PyObject and its state dict (a
+ * VariableValue in every published update). `PY_REDUCE` must still give
+ * that reduction: everything else (repr, other codecs) uses it.
+ */
+export const PY_INSTANCE_FIELDS: unique symbol = Symbol.for('pyrogue-ts.instanceFields');
+export interface InstanceFields {
+  readonly module: string;
+  readonly name: string;
+  readonly keys: readonly string[];
+}
+export interface HasInstanceFields extends Reducible {
+  readonly [PY_INSTANCE_FIELDS]: InstanceFields;
+}
 /** Objects with a Python `repr()` of their own (e.g. tree nodes: "<class '...'> - Root.Dev.Var"). */
 export const PY_REPR: unique symbol = Symbol.for('pyrogue-ts.repr');
 export interface HasPyRepr {

@@ -16,7 +16,7 @@ const FRAME_CACHE_PATHS = 1024;
 const FRAME_CACHE_MAX_BYTES = 16384;
 
 export class UpdateBatcher {
-  private pending = new PyDict();
+  private readonly pending = new PyDict();
   /** The path and value of the batch's first update (the whole batch when it has one). */
   private firstPath = '';
   private firstValue: PyValue = null;
@@ -48,15 +48,18 @@ export class UpdateBatcher {
   done(): Uint8Array | null {
     const n = this.pending.size;
     if (n === 0) return null;
+    // The dict is encoded here and emptied for the next batch: nothing keeps it.
     const batch = this.pending;
-    this.pending = new PyDict();
     const path = this.firstPath;
     const value = this.firstValue;
     this.firstValue = null;
     const single = n === 1 && typeof value === 'object' && value !== null && batch.get(path) === value;
     if (single) {
       const hit = this.frames.get(path);
-      if (hit !== undefined && hit.value === value) return hit.frame;
+      if (hit !== undefined && hit.value === value) {
+        batch.clear();
+        return hit.frame;
+      }
     }
     try {
       const frame = this.codec.encode(batch, 4);
@@ -69,6 +72,8 @@ export class UpdateBatcher {
     } catch (e) {
       this.onError(`ZmqServer: could not pickle an update batch: ${wireText(e)}`);
       return null;
+    } finally {
+      batch.clear();
     }
   }
 
