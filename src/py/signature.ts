@@ -49,6 +49,10 @@ interface Prepared {
   fn: string;
   posIndex: Map<string, number>;
   kwonlyNames: Set<string>;
+  /** Positional arguments a call without keywords needs at least: one past the last positional parameter without a default. */
+  needPositional: number;
+  /** Every keyword-only parameter has a default. */
+  kwonlyDefaults: boolean;
 }
 const preparedOf = new WeakMap<PySignature, Prepared>();
 function prepared(sig: PySignature): Prepared {
@@ -63,6 +67,8 @@ function prepared(sig: PySignature): Prepared {
       fn: `${sig.qualname}()`,
       posIndex: new Map(positional.map((x, i) => [x.name, i])),
       kwonlyNames: new Set(kwonly.map((x) => x.name)),
+      needPositional: positional.reduce((n, x, i) => (hasDefault(x) ? n : i + 1), 0),
+      kwonlyDefaults: kwonly.every(hasDefault),
     };
     preparedOf.set(sig, p);
   }
@@ -75,7 +81,17 @@ function prepared(sig: PySignature): Prepared {
  * PyTuple, `**kwargs` as a PyDict. Raises PyTypeError with CPython's texts.
  */
 export function bindArgs(sig: PySignature, args: readonly PyValue[], kwargs?: PyDict): Map<string, PyValue> {
-  const { self, positional, kwonly, fn, posIndex, kwonlyNames } = prepared(sig);
+  const prep = prepared(sig);
+  const { self, positional, kwonly, fn, posIndex, kwonlyNames } = prep;
+  if ((kwargs === undefined || kwargs.size === 0) && args.length <= positional.length && args.length >= prep.needPositional && prep.kwonlyDefaults) {
+    // No keywords, no surplus and nothing missing (most calls, e.g. value()): what the general path below binds.
+    const out = new Map<string, PyValue>();
+    for (let i = 0; i < positional.length; i++) out.set(positional[i].name, i < args.length ? args[i] : defaultOf(positional[i]));
+    if (sig.varargs !== undefined) out.set(sig.varargs, new PyTuple([]));
+    for (const p of kwonly) out.set(p.name, defaultOf(p));
+    if (sig.varkw !== undefined) out.set(sig.varkw, new PyDict());
+    return out;
+  }
   const posVals: (PyValue | undefined)[] = new Array<PyValue | undefined>(positional.length).fill(undefined);
   const kwVals = new Map<string, PyValue>();
   const extraKw = new PyDict();
