@@ -285,4 +285,51 @@ describe('requests sent again', () => {
       await root.stop();
     }
   });
+
+  test('a scalar result is pickled once while it stays the same; 1, 1.0, True, -0.0 and 0.0 each get their own reply', async () => {
+    const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    let current: PyValue = 0n;
+    root.add(new LocalVariable({ name: 'Any', mode: 'RO', localGet: () => current }));
+    root.add(new LocalVariable({ name: 'Arr', value: NdArray.from(NpDtype.float64, [1, 2]), mode: 'RW' }));
+    await root.start();
+    try {
+      let encodes = 0;
+      const counting = {
+        decode: (d: Uint8Array) => defaultCodec.decode(d),
+        encode: (v: PyValue, protocol: number) => {
+          encodes++;
+          return defaultCodec.encode(v, protocol);
+        },
+      };
+      const port = new BinaryPort(root, { codec: counting });
+      const cnt = root.getNode('Root.Any') as LocalVariable;
+      const value = req('Root.Any', 'value', []);
+      const ask = () => Buffer.from(port.handleBytes(value) as Uint8Array);
+      const fresh = () => Buffer.from(new BinaryPort(root).handleBytes(value) as Uint8Array);
+      ask();
+      ask();
+      expect(encodes).toBe(1);
+      let prev: PyValue = 0n;
+      for (const v of [1n, 1.0, true, 1n, -0.0, 0.0, 0n, false, null, 'a', 'a', 2n ** 70n, NaN, NaN]) {
+        current = v;
+        expect(Object.is(cnt.value(), v)).toBe(true);
+        const before = encodes;
+        const got = ask();
+        expect(got.equals(fresh())).toBe(true);
+        expect(decode(got)).toEqual(v);
+        // the same scalar as the last answer is not encoded again (NaN always is)
+        expect(ask().equals(got)).toBe(true);
+        expect(encodes - before).toBe(Number.isNaN(v) ? 2 : Object.is(v, prev) ? 0 : 1);
+        prev = v;
+      }
+      // a container result is encoded every time (it may change in place)
+      const arr = req('Root.Arr', 'value', []);
+      const e0 = encodes;
+      expect(isPromiseLike(port.handleBytes(arr))).toBe(false);
+      expect(isPromiseLike(port.handleBytes(arr))).toBe(false);
+      expect(encodes - e0).toBe(2);
+    } finally {
+      await root.stop();
+    }
+  });
 });

@@ -119,6 +119,8 @@ export interface BinaryPortOptions {
   replyProtocol?: 'request' | 2 | 3 | 4 | 5;
 }
 
+/** Reply bytes of a scalar result kept per PlainRequest up to this size. */
+const REPLY_MEMO_MAX_BYTES = 256;
 /** Requests up to this size are remembered by their bytes (PlainRequest). */
 const PLAIN_MAX_BYTES = 512;
 /** Remembered requests; beyond it the cache starts over. */
@@ -136,6 +138,14 @@ interface PlainRequest {
   attr: string | null;
   args: PyTuple;
   protocol: number;
+  /**
+   * The last scalar result of this request and its reply bytes. A scalar is
+   * immutable and its pickle depends only on it and the protocol, so the same
+   * result (Object.is: 1 is not 1.0 is not True, -0.0 is not 0.0) again is the
+   * same reply: a value polled again without change is not pickled again.
+   */
+  lastResult?: PyValue;
+  lastReply?: Uint8Array;
 }
 
 function isScalar(v: PyValue): boolean {
@@ -185,7 +195,7 @@ export class BinaryPort {
   /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
   handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
     const key = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1') : null;
-    const known = key === null ? undefined : this.plain.get(key);
+    let known = key === null ? undefined : this.plain.get(key);
     let fields: RequestFields;
     let protocol = 4;
     if (known !== undefined) {
@@ -205,6 +215,7 @@ export class BinaryPort {
       if (plain !== null && key !== null) {
         if (this.plain.size >= PLAIN_MAX_ENTRIES) this.plain.clear();
         this.plain.set(key, plain);
+        known = plain;
       }
       try {
         fields = requestFields(request);
@@ -223,6 +234,18 @@ export class BinaryPort {
         (r) => this.reply(r, protocol),
         (e: unknown) => this.exception(e, protocol),
       );
+    }
+    if (known !== undefined && isScalar(result) && !Number.isNaN(result)) {
+      if (known.lastReply !== undefined && Object.is(known.lastResult, result)) return known.lastReply;
+      const out = this.reply(result, protocol);
+      if (out.length <= REPLY_MEMO_MAX_BYTES) {
+        // its own small buffer: a slice of Buffer's shared pool would keep the whole pool alive
+        const kept = Buffer.allocUnsafeSlow(out.length);
+        kept.set(out);
+        known.lastResult = result;
+        known.lastReply = kept;
+      }
+      return out;
     }
     return this.reply(result, protocol);
   }
