@@ -68,7 +68,7 @@ export class Root extends Device implements RootSurface {
   private _updateDepth = 0;
   private _pending = new Map<string, BaseVariable>();
   /** Batches waiting for the worker: `_batches[_batchHead]` onwards (an array with a head, so a burst is not O(n²)). */
-  private readonly _batches: Map<string, BaseVariable>[] = [];
+  private readonly _batches: (Map<string, BaseVariable> | BaseVariable)[] = [];
   private _batchHead = 0;
   private _worker: Promise<void> | null = null;
   private _heartbeat: NodeJS.Timeout | null = null;
@@ -377,6 +377,12 @@ export class Root extends Device implements RootSurface {
   }
   /** Queues a variable update (called by variables/blocks). */
   _queueUpdate(v: BaseVariable): void {
+    if (this._updateDepth === 0 && this._pending.size === 0) {
+      // a batch of one variable (a set or read outside a group, the common case): no Map for it
+      this._batches.push(v);
+      if (!this._worker) this._worker = this._runWorker();
+      return;
+    }
     this._pending.set(v.path, v);
     if (this._updateDepth === 0) this._flush();
   }
@@ -408,7 +414,11 @@ export class Root extends Device implements RootSurface {
       this._worker = null;
     }
   }
-  private _deliver(batch: Map<string, BaseVariable>): MaybePromise<void> {
+  private _deliver(batch: Map<string, BaseVariable> | BaseVariable): MaybePromise<void> {
+    if (batch instanceof BaseVariable) {
+      if (batch._listeners.length === 0) return this._deliverOne(batch);
+      batch = new Map([[batch.path, batch]]);
+    }
     // add dependents (recursively), after the batch's own variables
     let all = batch;
     for (const v of batch.values()) {
@@ -450,6 +460,31 @@ export class Root extends Device implements RootSurface {
       }
       this._notify(p, v, val);
     }
+    this._batchDone();
+  }
+  /** `_deliverFrom` for a batch of one variable without dependents. */
+  private _deliverOne(v: BaseVariable): MaybePromise<void> {
+    let val: MaybePromise<VariableValue>;
+    try {
+      val = v._doUpdate();
+    } catch {
+      this._batchDone();
+      return;
+    }
+    if (isPromiseLike(val)) {
+      return val.then(
+        (x) => {
+          this._notify(v.path, v, x);
+          this._batchDone();
+        },
+        () => this._batchDone(),
+      );
+    }
+    this._notify(v.path, v, val);
+    this._batchDone();
+  }
+  /** The end of a batch: each listener's `done()`. */
+  private _batchDone(): void {
     for (const l of this._varListeners) {
       try {
         l.done?.();
