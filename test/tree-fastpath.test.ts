@@ -286,7 +286,7 @@ describe('requests sent again', () => {
     }
   });
 
-  test('a scalar result is pickled once while it stays the same; 1, 1.0, True, -0.0 and 0.0 each get their own reply', async () => {
+  test('a scalar or array result is pickled once while it stays the same; 1, 1.0, True, -0.0 and 0.0 each get their own reply', async () => {
     const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
     let current: PyValue = 0n;
     root.add(new LocalVariable({ name: 'Any', mode: 'RO', localGet: () => current }));
@@ -322,12 +322,30 @@ describe('requests sent again', () => {
         expect(encodes - before).toBe(Number.isNaN(v) ? 2 : Object.is(v, prev) ? 0 : 1);
         prev = v;
       }
-      // a container result is encoded every time (it may change in place)
+      // an array: kept while dtype, shape, order and bytes are the same; a change in place is seen
+      const arrVar = root.getNode('Root.Arr') as LocalVariable;
       const arr = req('Root.Arr', 'value', []);
+      const askArr = () => Buffer.from(port.handleBytes(arr) as Uint8Array);
+      const freshArr = () => Buffer.from(new BinaryPort(root).handleBytes(arr) as Uint8Array);
+      const a0 = askArr();
       const e0 = encodes;
-      expect(isPromiseLike(port.handleBytes(arr))).toBe(false);
-      expect(isPromiseLike(port.handleBytes(arr))).toBe(false);
-      expect(encodes - e0).toBe(2);
+      expect(askArr().equals(a0)).toBe(true);
+      expect(encodes).toBe(e0);
+      (arrVar.value() as NdArray).data[0] ^= 0x40; // changed in place
+      const a1 = askArr();
+      expect(encodes).toBe(e0 + 1);
+      expect(a1.equals(a0)).toBe(false);
+      expect(a1.equals(freshArr())).toBe(true);
+      arrVar.set(NdArray.from(NpDtype.float32, [1, 2])); // same numbers, another dtype
+      const a2 = askArr();
+      expect(encodes).toBe(e0 + 2);
+      expect(a2.equals(freshArr())).toBe(true);
+      // a list or dict result is encoded every time (no snapshot)
+      current = [1n, 2n];
+      const e1 = encodes;
+      ask();
+      ask();
+      expect(encodes - e1).toBe(2);
     } finally {
       await root.stop();
     }

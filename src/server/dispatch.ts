@@ -20,6 +20,7 @@
 import { PyError, PyTypeError, wireText } from '../py/errors';
 import { PyDict, PyGlobal, PyObject, PyTuple, PyValue, typeName } from '../py/values';
 import { builtinTypeCall } from '../py/builtins';
+import { snapshotOf, type ValueSnapshot } from '../py/snapshot';
 import { isPromiseLike, isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
 import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from './codec';
 import { pyContains, requestFields, starArgs, starKwargs, type RequestFields } from './pyops';
@@ -119,8 +120,8 @@ export interface BinaryPortOptions {
   replyProtocol?: 'request' | 2 | 3 | 4 | 5;
 }
 
-/** Reply bytes of a scalar result kept per PlainRequest up to this size. */
-const REPLY_MEMO_MAX_BYTES = 256;
+/** Reply bytes kept per PlainRequest up to this size (a 64-element float64 array's reply is about 600). */
+const REPLY_MEMO_MAX_BYTES = 2048;
 /** Requests up to this size are remembered by their bytes (PlainRequest). */
 const PLAIN_MAX_BYTES = 512;
 /** Remembered requests; beyond it the cache starts over. */
@@ -139,12 +140,15 @@ interface PlainRequest {
   args: PyTuple;
   protocol: number;
   /**
-   * The last scalar result of this request and its reply bytes. A scalar is
-   * immutable and its pickle depends only on it and the protocol, so the same
-   * result (Object.is: 1 is not 1.0 is not True, -0.0 is not 0.0) again is the
-   * same reply: a value polled again without change is not pickled again.
+   * A snapshot of the last result of this request (a scalar or an NdArray,
+   * src/py/snapshot.ts) and its reply bytes. A pickle depends only on the
+   * value and the protocol, which is fixed per request, so a result that
+   * matches the snapshot (same type and contents: 1 is not 1.0 is not True,
+   * -0.0 is not 0.0, an array compared by dtype, shape, order and bytes; NaN
+   * never) is answered with the same bytes: a value polled again without
+   * change is not pickled again.
    */
-  lastResult?: PyValue;
+  lastResult?: ValueSnapshot;
   lastReply?: Uint8Array;
 }
 
@@ -235,14 +239,15 @@ export class BinaryPort {
         (e: unknown) => this.exception(e, protocol),
       );
     }
-    if (known !== undefined && isScalar(result) && !Number.isNaN(result)) {
-      if (known.lastReply !== undefined && Object.is(known.lastResult, result)) return known.lastReply;
+    if (known !== undefined) {
+      if (known.lastReply !== undefined && known.lastResult !== undefined && known.lastResult.matches(result)) return known.lastReply;
       const out = this.reply(result, protocol);
-      if (out.length <= REPLY_MEMO_MAX_BYTES) {
+      const snapshot = out.length <= REPLY_MEMO_MAX_BYTES ? snapshotOf(result) : null;
+      if (snapshot !== null) {
         // its own small buffer: a slice of Buffer's shared pool would keep the whole pool alive
         const kept = Buffer.allocUnsafeSlow(out.length);
         kept.set(out);
-        known.lastResult = result;
+        known.lastResult = snapshot;
         known.lastReply = kept;
       }
       return out;
