@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { encode } from '../src/pickle/encode';
-import { PY_INSTANCE_FIELDS, PY_REDUCE, PyDict, PyTuple, PyValue, Reducible } from '../src/py/values';
+import { InstanceFields, PY_INSTANCE_FIELDS, PY_REDUCE, PyDict, PyObject, PyTuple, PyValue, Reducible } from '../src/py/values';
 import { VariableValue } from '../src/tree/variable/common';
 import { strArb, typedArb } from './support/typedArbitrary';
 import { fromTyped } from './support/typed';
@@ -86,6 +86,20 @@ describe('VariableValue pickled from its fields', () => {
     const vvs = Array.from({ length: 40 }, (_, i) => new VariableValue(BigInt(i), 'z'.repeat(3000 + i), '{}', null, 'None', 'None'));
     same([big, ...vvs, new VariableValue(big, big, '{}', null, 'None', 'None')], 4);
     same(vvs, 5);
+  });
+
+  test('any number of fields, also past one SETITEMS batch (1000)', () => {
+    for (const n of [0, 1, 2, 999, 1000, 1001]) {
+      const keys = Array.from({ length: n }, (_, i) => `f${i}`);
+      const fields: InstanceFields = { module: 'm', name: 'C', keys };
+      const obj = Object.fromEntries(keys.map((k, i) => [k, BigInt(i)])) as Record<string, PyValue>;
+      const withFields = Object.assign(Object.create(null) as object, obj, {
+        [PY_INSTANCE_FIELDS]: fields,
+        [PY_REDUCE]: () => PyObject.instance('m', 'C', PyDict.from(obj)),
+      }) as unknown as PyValue;
+      const reduceOnly = { [PY_REDUCE]: () => PyObject.instance('m', 'C', PyDict.from(obj)) } as unknown as PyValue;
+      expect(Buffer.from(encode([withFields, withFields], 4)).toString('hex')).toBe(Buffer.from(encode([reduceOnly, reduceOnly], 4)).toString('hex'));
+    }
   });
 
   test('a one-update frame is what pyrogue publishes (fixed bytes)', () => {

@@ -562,7 +562,7 @@ class Pickler {
     else if (v instanceof PyUnpicklable) throw new PyTypeError(`cannot pickle '${v.pyTypeName}' object`);
     else if (typeof v[PY_REDUCE] === 'function') {
       const fields = (v as Partial<HasInstanceFields>)[PY_INSTANCE_FIELDS];
-      if (fields !== undefined) this.saveInstanceFields(v as HasInstanceFields, fields);
+      if (fields !== undefined && fields.keys.length < BATCH) this.saveInstanceFields(v as HasInstanceFields, fields);
       else this.saveReducible(v);
     } else throw new PyTypeError(`cannot pickle '${(v as object).constructor?.name ?? 'object'}' object`);
   }
@@ -1115,23 +1115,13 @@ class Pickler {
       this.save(fields[keys[0]]);
       this.w1(SETITEM);
     } else if (size > 1) {
+      // one batch (the caller sends more than BATCH fields through saveReducible)
       this.w1(MARK);
-      let i = 0;
       for (const k of keys) {
-        if (i === BATCH) {
-          this.w1(SETITEMS);
-          this.w1(MARK);
-          i = 0;
-        }
         this.save(k);
         this.save(fields[k]);
-        i++;
       }
       this.w1(SETITEMS);
-      if (i === BATCH) {
-        this.w1(MARK);
-        this.w1(SETITEMS);
-      }
     }
     this.w1(BUILD);
   }
