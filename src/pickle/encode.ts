@@ -502,6 +502,22 @@ class Pickler {
     }
     this.unstampable.set(key, idx);
   }
+  /**
+   * Memoizes the object just built (key), as CPython's save_reduce does; or,
+   * when building it already memoized it (an argument that refers back to
+   * it), drops what was built and fetches that instead, returning false: the
+   * object is then complete.
+   */
+  memoBuilt(key: MemoKey): boolean {
+    const idx = this.memoLookup(key);
+    if (idx !== undefined) {
+      this.w1(POP);
+      this.memoGet(idx);
+      return false;
+    }
+    this.memoPut(key);
+    return true;
+  }
   memoGet(idx: number): void {
     if (idx < 256) this.w2(BINGET, idx);
     else this.w5(LONG_BINGET, idx);
@@ -1056,13 +1072,7 @@ class Pickler {
       // ...and refuses otherwise.
       throw new PyValueError('must use protocol 4 or greater to copy this object; since __getnewargs_ex__ returned keyword arguments.');
     }
-    const idx = this.memoLookup(key);
-    if (idx !== undefined) {
-      this.w1(POP);
-      this.memoGet(idx);
-      return;
-    }
-    this.memoPut(key);
+    if (!this.memoBuilt(key)) return;
     if (o.listItems.length > 0) this.batchListItems(o.listItems);
     if (o.dictItems.length > 0) this.batchDictItems(o.dictItems, o.dictItems.length);
     if (o.state !== undefined && o.state !== null) {
@@ -1097,13 +1107,7 @@ class Pickler {
     this.boundary();
     this.w1(EMPTY_TUPLE);
     this.w1(NEWOBJ);
-    const idx = this.memoLookup(r);
-    if (idx !== undefined) {
-      this.w1(POP);
-      this.memoGet(idx);
-      return;
-    }
-    this.memoPut(r);
+    if (!this.memoBuilt(r)) return;
     const keys = f.keys;
     const fields = r as unknown as Record<string, PyValue>;
     this.boundary();
