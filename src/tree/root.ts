@@ -442,46 +442,35 @@ export class Root extends Device implements RootSurface {
   /** Delivers the rest of a batch in order; returns a promise only when a variable's update is asynchronous. */
   private _deliverFrom(it: IterableIterator<[string, BaseVariable]>): MaybePromise<void> {
     for (let e = it.next(); !e.done; e = it.next()) {
-      const [p, v] = e.value;
-      let val: MaybePromise<VariableValue>;
-      try {
-        val = v._doUpdate();
-      } catch {
-        continue;
-      }
-      if (isPromiseLike(val)) {
-        return val.then(
-          (x) => {
-            this._notify(p, v, x);
-            return this._deliverFrom(it);
-          },
-          () => this._deliverFrom(it),
-        );
-      }
-      this._notify(p, v, val);
+      const r = this._deliverVar(e.value[0], e.value[1]);
+      if (isPromiseLike(r)) return r.then(() => this._deliverFrom(it));
     }
     this._batchDone();
   }
   /** `_deliverFrom` for a batch of one variable without dependents. */
   private _deliverOne(v: BaseVariable): MaybePromise<void> {
+    const r = this._deliverVar(v.path, v);
+    if (isPromiseLike(r)) return r.then(() => this._batchDone());
+    this._batchDone();
+  }
+  /**
+   * One variable of a batch: its update, then the listeners. A promise when
+   * the update is asynchronous (it never rejects); an update that fails is skipped.
+   */
+  private _deliverVar(p: string, v: BaseVariable): MaybePromise<void> {
     let val: MaybePromise<VariableValue>;
     try {
       val = v._doUpdate();
     } catch {
-      this._batchDone();
       return;
     }
     if (isPromiseLike(val)) {
       return val.then(
-        (x) => {
-          this._notify(v.path, v, x);
-          this._batchDone();
-        },
-        () => this._batchDone(),
+        (x) => this._notify(p, v, x),
+        () => undefined,
       );
     }
-    this._notify(v.path, v, val);
-    this._batchDone();
+    this._notify(p, v, val);
   }
   /** The end of a batch: each listener's `done()`. */
   private _batchDone(): void {
