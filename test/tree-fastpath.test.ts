@@ -350,4 +350,47 @@ describe('requests sent again', () => {
       await root.stop();
     }
   });
+
+  test('a plain request keeps the callable it resolved to until a node is added; paths not found and errors are resolved every time', () => {
+    const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    const dev = new Device({ name: 'Dev' });
+    dev.add(new LocalVariable({ name: 'X', value: 7n, mode: 'RW' }));
+    root.add(dev);
+    const lookups: string[] = [];
+    const getNode = root.getNode.bind(root);
+    root.getNode = (p: string) => {
+      lookups.push(p);
+      return getNode(p);
+    };
+    const port = new BinaryPort(root);
+    const ask = (b: Uint8Array) => decode(port.handleBytes(b) as Uint8Array);
+    const x = req('Root.Dev.X', 'value', []);
+    const y = req('Root.Dev.Y', 'value', []);
+    const setX = req('Root.Dev.X', 'set', [9n]);
+    expect([ask(x), ask(x), ask(x)]).toEqual([7n, 7n, 7n]);
+    expect(lookups).toEqual(['Root.Dev.X']);
+    expect([ask(y), ask(y)]).toEqual([null, null]);
+    expect(lookups).toEqual(['Root.Dev.X', 'Root.Dev.Y', 'Root.Dev.Y']);
+    ask(setX);
+    ask(setX);
+    expect(ask(x)).toBe(9n);
+    expect(lookups.filter((p) => p === 'Root.Dev.X')).toHaveLength(2);
+    // a node added: every request is resolved again, and the new node is found
+    dev.add(new LocalVariable({ name: 'Y', value: 'y', mode: 'RW' }));
+    lookups.length = 0;
+    expect([ask(y), ask(x), ask(y), ask(x)]).toEqual(['y', 9n, 'y', 9n]);
+    expect(lookups).toEqual(['Root.Dev.Y', 'Root.Dev.X']);
+    // a root without structureEpoch: nothing is kept
+    const plain = {
+      name: root.name,
+      getNode: (p: string) => root.getNode(p),
+      pyGetAttr: (n: string) => root.pyGetAttr(n),
+      addVarListener: () => undefined,
+      addInterface: () => undefined,
+    };
+    const other = new BinaryPort(plain);
+    lookups.length = 0;
+    for (let i = 0; i < 3; i++) expect(decode(other.handleBytes(x) as Uint8Array)).toBe(9n);
+    expect(lookups).toEqual(['Root.Dev.X', 'Root.Dev.X', 'Root.Dev.X']);
+  });
 });

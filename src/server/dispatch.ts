@@ -59,8 +59,12 @@ export function dispatchOperationNow(root: RootSurface, d: PyValue): MaybePromis
   return dispatchFields(root, requestFields(d));
 }
 
-/** `dispatchOperationNow` on the request's fields. */
-function dispatchFields(root: RootSurface, f: RequestFields): MaybePromise<PyValue> {
+/**
+ * `dispatchOperationNow` on the request's fields. `resolved`, when given, is
+ * told the callable and positional arguments a call resolved to, just before
+ * the call (not for plain values, which can change).
+ */
+function dispatchFields(root: RootSurface, f: RequestFields, resolved?: (fn: PyCallable, positional: PyValue[]) => void): MaybePromise<PyValue> {
   if (f.path === '__ROOT__') return root as unknown as PyValue;
   const node = resolveNode(root, f.path);
   if (node === null) return null;
@@ -70,6 +74,7 @@ function dispatchFields(root: RootSurface, f: RequestFields): MaybePromise<PyVal
   if (fn) {
     const positional = starArgs(fn, f.args);
     const keywords = starKwargs(fn, f.kwargs);
+    resolved?.(fn, positional);
     return fn.call(positional, keywords);
   }
   return nAttr as PyValue; // not callable: a plain value
@@ -150,6 +155,15 @@ interface PlainRequest {
    */
   lastResult?: ValueSnapshot;
   lastReply?: Uint8Array;
+  /**
+   * The callable and positional arguments the request resolved to, and the
+   * root's structureEpoch then: while the epoch is unchanged the path and the
+   * attribute resolve to the same callable (a node's members are per class,
+   * its children change only when nodes are added), so the call is made
+   * without walking the path again. Errors and plain (non-callable)
+   * attributes are never kept.
+   */
+  target?: { fn: PyCallable; positional: readonly PyValue[]; epoch: number };
 }
 
 function isScalar(v: PyValue): boolean {
@@ -200,13 +214,9 @@ export class BinaryPort {
   handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
     const key = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1') : null;
     let known = key === null ? undefined : this.plain.get(key);
-    let fields: RequestFields;
-    let protocol = 4;
-    if (known !== undefined) {
-      fields = { path: known.path, attr: known.attr, args: known.args, kwargs: new PyDict() };
-      protocol = known.protocol;
-    } else {
+    if (known === undefined) {
       let request: PyValue;
+      let protocol: number;
       try {
         if (data.length === 0) throw new PyEOFError('Ran out of input');
         const decoded = this.codec.decode(data);
@@ -216,43 +226,67 @@ export class BinaryPort {
         return this.exception(e, this.protocolFor(undefined));
       }
       const plain = key === null ? null : plainRequest(request, protocol);
-      if (plain !== null && key !== null) {
-        if (this.plain.size >= PLAIN_MAX_ENTRIES) this.plain.clear();
-        this.plain.set(key, plain);
-        known = plain;
-      }
-      try {
-        fields = requestFields(request);
-      } catch (e) {
-        return this.exception(e, protocol);
-      }
+      if (plain === null || key === null) return this.handleGeneral(request, protocol);
+      if (this.plain.size >= PLAIN_MAX_ENTRIES) this.plain.clear();
+      this.plain.set(key, plain);
+      known = plain;
     }
+    return this.handlePlain(known);
+  }
+
+  /** A decoded request of any form: `_doOperation`, then the reply. */
+  private handleGeneral(request: PyValue, protocol: number): MaybePromise<Uint8Array> {
     let result: MaybePromise<PyValue>;
     try {
-      result = dispatchFields(this.root, fields);
+      result = dispatchFields(this.root, requestFields(request));
     } catch (e) {
       return this.exception(e, protocol);
     }
-    if (isPromiseLike(result)) {
-      return result.then(
-        (r) => this.reply(r, protocol),
-        (e: unknown) => this.exception(e, protocol),
-      );
+    return isPromiseLike(result) ? this.settle(result, protocol) : this.reply(result, protocol);
+  }
+
+  /** A PlainRequest: run, then the reply, the same bytes again when the result matches the last one's snapshot. */
+  private handlePlain(known: PlainRequest): MaybePromise<Uint8Array> {
+    const protocol = known.protocol;
+    let result: MaybePromise<PyValue>;
+    try {
+      result = this.runPlain(known);
+    } catch (e) {
+      return this.exception(e, protocol);
     }
-    if (known !== undefined) {
-      if (known.lastReply !== undefined && known.lastResult !== undefined && known.lastResult.matches(result)) return known.lastReply;
-      const out = this.reply(result, protocol);
-      const snapshot = out.length <= REPLY_MEMO_MAX_BYTES ? snapshotOf(result) : null;
-      if (snapshot !== null) {
-        // its own small buffer: a slice of Buffer's shared pool would keep the whole pool alive
-        const kept = Buffer.allocUnsafeSlow(out.length);
-        kept.set(out);
-        known.lastResult = snapshot;
-        known.lastReply = kept;
-      }
-      return out;
+    if (isPromiseLike(result)) return this.settle(result, protocol);
+    if (known.lastReply !== undefined && known.lastResult !== undefined && known.lastResult.matches(result)) return known.lastReply;
+    const out = this.reply(result, protocol);
+    const snapshot = out.length <= REPLY_MEMO_MAX_BYTES ? snapshotOf(result) : null;
+    if (snapshot !== null) {
+      // its own small buffer: a slice of Buffer's shared pool would keep the whole pool alive
+      const kept = Buffer.allocUnsafeSlow(out.length);
+      kept.set(out);
+      known.lastResult = snapshot;
+      known.lastReply = kept;
     }
-    return this.reply(result, protocol);
+    return out;
+  }
+
+  /** The reply of an asynchronous result (never rejects). */
+  private settle(result: Promise<PyValue>, protocol: number): Promise<Uint8Array> {
+    return result.then(
+      (r) => this.reply(r, protocol),
+      (e: unknown) => this.exception(e, protocol),
+    );
+  }
+
+  /** Runs a PlainRequest: through its kept target when the tree has not changed since, else resolved afresh (and kept). */
+  private runPlain(known: PlainRequest): MaybePromise<PyValue> {
+    const epoch = this.root.structureEpoch?.();
+    const target = known.target;
+    // a fresh argument list and kwargs dict per call, as a fresh decode would give
+    if (target !== undefined && target.epoch === epoch) return target.fn.call(target.positional.slice(), new PyDict());
+    const fields: RequestFields = { path: known.path, attr: known.attr, args: known.args, kwargs: new PyDict() };
+    if (epoch === undefined) return dispatchFields(this.root, fields);
+    return dispatchFields(this.root, fields, (fn, positional) => {
+      known.target = { fn, positional: positional.slice(), epoch };
+    });
   }
 
   /** `pickle.dumps(result)`, or the exception reply when it cannot be pickled. */

@@ -44,6 +44,19 @@ export type NodeArray = Map<number, Node | NodeArray>;
 
 const ARRAY_RE = /^([A-Za-z_]\w*)((?:\[\d+\])+)$/;
 
+/** Counts node additions in every tree of the process (see `treeStructureEpoch`). */
+let structureEpoch = 0;
+
+/**
+ * A number that changes whenever a node is added to any tree. A node's
+ * children, array children and Python members change only then (members are
+ * per class, children only grow through `add`), so a path and attribute
+ * resolved while the number stays the same still resolve to the same target.
+ */
+export function treeStructureEpoch(): number {
+  return structureEpoch;
+}
+
 export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   static pyModule = 'pyrogue._Node';
   static pyName = 'Node';
@@ -187,6 +200,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
     if (node._parent) throw new PyValueError(`Error adding node with name ${node.name} to ${this.name}. Node already has a parent.`);
     if (this._nodes === NO_NODES) this._nodes = new Map();
     this._nodes.set(node.name, node);
+    structureEpoch++;
     this._addArrayNode(node);
     node._parent = this;
     for (const g of this._groups) node.addToGroup(g);

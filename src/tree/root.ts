@@ -23,7 +23,7 @@ import { MaybePromise, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import { LogEntry, pyJsonDumps } from './log';
-import { Node } from './node';
+import { Node, treeStructureEpoch } from './node';
 import { func, prop, PyMembers } from './pyclass';
 import type { RootInterface, RootSurface, VarListener, VarListenerOptions } from './surface';
 import { BaseVariable, LinkVariable, LocalVariable, VariableValue } from './variable';
@@ -286,6 +286,11 @@ export class Root extends Device implements RootSurface {
       throw new TypeError(`getNode('${nodePath}'): the node is a ${obj.constructor.name}, not a ${cls.name}`);
     }
     return obj;
+  }
+
+  /** RootSurface.structureEpoch: changes whenever a node is added (`treeStructureEpoch`). */
+  structureEpoch(): number {
+    return treeStructureEpoch();
   }
 
   // -------------------------------------------------------------------------

@@ -60,6 +60,13 @@ export interface RootSurface extends PyAttrSurface {
   addVarListener(func: VarListener, done: (() => void) | null, options?: VarListenerOptions): void;
   /** Interfaces (servers) registered on the root are started/stopped with it. */
   addInterface(iface: RootInterface): void;
+  /**
+   * Optional: a number that changes whenever `getNode` or `pyGetAttr` might
+   * resolve a path or a callable attribute differently (nodes added). While it
+   * stays the same a server may keep a request's resolved callable instead of
+   * resolving it again. A root without it gets every request resolved afresh.
+   */
+  structureEpoch?(): number;
 }
 
 /** Something the root starts and stops with itself (pyrogue's `root.addInterface`). */
