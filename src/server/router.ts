@@ -16,25 +16,33 @@
  * the envelope [identity] and is answered the same bare way.
  */
 export interface SplitMessage {
-  /** Routing key of the peer (the identity frame's bytes, one char each). */
+  /** Routing key of the peer (the identity frame's bytes, one char each): `peerKey(envelope[0])`. */
   peer: string;
-  /** Frames to send back before the reply body. */
+  /** Frames to send back before the reply body; the first is the identity. */
   envelope: Uint8Array[];
   /** The request body frames (normally exactly one). */
   body: Uint8Array[];
 }
 
-export function splitEnvelope(frames: readonly Uint8Array[]): SplitMessage | null {
+/** `splitEnvelope` without the peer key, which the receive loop needs only when a peer has work queued. */
+export function splitFrames(frames: readonly Uint8Array[]): Omit<SplitMessage, 'peer'> | null {
   if (frames.length === 0) return null;
-  const identity = frames[0];
-  // latin1: one char per byte, a faithful key and cheaper than hex
-  const peer = Buffer.from(identity.buffer, identity.byteOffset, identity.byteLength).toString('latin1');
+  // the shape of every REQ peer's request, without the slices
+  if (frames.length === 3 && frames[1].length === 0) return { envelope: [frames[0], frames[1]], body: [frames[2]] };
   for (let i = 1; i < frames.length; i++) {
-    if (frames[i].length === 0) {
-      return { peer, envelope: frames.slice(0, i + 1), body: frames.slice(i + 1) };
-    }
+    if (frames[i].length === 0) return { envelope: frames.slice(0, i + 1), body: frames.slice(i + 1) };
   }
-  return { peer, envelope: [identity], body: frames.slice(1) };
+  return { envelope: [frames[0]], body: frames.slice(1) };
+}
+
+/** A peer's routing key: its identity frame's bytes, one char each (latin1: faithful, and cheaper than hex). */
+export function peerKey(identity: Uint8Array): string {
+  return Buffer.from(identity.buffer, identity.byteOffset, identity.byteLength).toString('latin1');
+}
+
+export function splitEnvelope(frames: readonly Uint8Array[]): SplitMessage | null {
+  const m = splitFrames(frames);
+  return m && { peer: peerKey(m.envelope[0]), envelope: m.envelope, body: m.body };
 }
 
 /**

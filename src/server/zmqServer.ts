@@ -27,7 +27,7 @@ import { type PickleCodec } from './codec';
 import { BinaryPort, type BinaryPortOptions } from './dispatch';
 import { isPromiseLike } from '../tree/surface';
 import { UpdateBatcher } from './publish';
-import { KeyedSerialQueue, splitEnvelope } from './router';
+import { KeyedSerialQueue, peerKey, splitFrames } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
 
 export interface ZmqServerLogger {
@@ -321,10 +321,11 @@ export class ZmqServer implements RootInterface {
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
-      const msg = splitEnvelope(frames);
+      const msg = splitFrames(frames);
       if (!msg) continue;
-      const key = tag + msg.peer;
-      if (!queue.busy(key)) {
+      // The peer's key is needed only when some peer has work queued (then it may be this one) or this request must queue.
+      let key = queue.activeKeys > 0 ? tag + peerKey(msg.envelope[0]) : null;
+      if (key === null || !queue.busy(key)) {
         let reply: MaybePromise<Uint8Array>;
         try {
           reply = handle(msg.body);
@@ -339,11 +340,12 @@ export class ZmqServer implements RootInterface {
             // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
             await sock.send(msg.envelope);
           } catch {
-            void queue.run(key, () => this.sendReply(sock, msg.envelope));
+            void queue.run(key ?? tag + peerKey(msg.envelope[0]), () => this.sendReply(sock, msg.envelope));
           }
           continue;
         }
         const pending = reply;
+        key ??= tag + peerKey(msg.envelope[0]);
         const done = queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
         // Most asynchronous operations finish without real I/O (emulated
         // memory, a command that awaits nothing slow): give them a few
