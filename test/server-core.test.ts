@@ -7,7 +7,7 @@ import { PyError } from '../src/py/errors';
 import { PyDict, PyObject, PyTuple, type PyValue } from '../src/py/values';
 import { BinaryPort, dispatchOperation } from '../src/server/dispatch';
 import { fallbackExceptionPickle, type PickleCodec } from '../src/server/codec';
-import { UpdateBatcher } from '../src/server/publish';
+import { PublishOutbox, UpdateBatcher } from '../src/server/publish';
 import { KeyedSerialQueue, peerKey, splitEnvelope, splitFrames } from '../src/server/router';
 import { StringPort } from '../src/server/strport';
 import { requestFields } from '../src/server/pyops';
@@ -350,5 +350,110 @@ describe('router helpers', () => {
     expect(log.filter((x) => x.startsWith('A'))).toEqual(['A1 start', 'A1 end', 'A2', 'A3']);
     expect(q.pending).toBe(0);
     expect(q.activeKeys).toBe(0);
+  });
+});
+
+describe('PublishOutbox (when update frames leave)', () => {
+  /** An outbox on a fake clock: turn ends and timers run only when the test says so. */
+  function rig(coalesceMs?: number, max?: number) {
+    let now = 1000;
+    const sent: string[][] = [];
+    let turnEnd: (() => void)[] = [];
+    let timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
+    const outbox = new PublishOutbox({
+      send: (frames) => sent.push(frames.map((f) => Buffer.from(f).toString())),
+      coalesceMs,
+      max,
+      now: () => now,
+      atTurnEnd: (fn) => turnEnd.push(fn),
+      after: (fn, ms) => {
+        const t = { fn, at: now + ms, cancelled: false };
+        timers.push(t);
+        return { cancel: () => (t.cancelled = true) };
+      },
+    });
+    const frame = (s: string) => new Uint8Array(Buffer.from(s));
+    return {
+      outbox,
+      sent,
+      frame,
+      pending: () => ({ turnEnd: turnEnd.length, timers: timers.filter((t) => !t.cancelled).length }),
+      endTurn: () => {
+        const fns = turnEnd;
+        turnEnd = [];
+        for (const f of fns) f();
+      },
+      advance: (ms: number) => {
+        now += ms;
+        const due = timers.filter((t) => !t.cancelled && t.at <= now);
+        timers = timers.filter((t) => !due.includes(t));
+        for (const t of due) t.fn();
+      },
+    };
+  }
+
+  test('after a quiet spell a frame leaves at the end of its turn, with the rest of that turn', () => {
+    const r = rig(1);
+    r.outbox.push(r.frame('a'));
+    r.outbox.push(r.frame('b'));
+    expect(r.sent).toEqual([]);
+    expect(r.pending()).toEqual({ turnEnd: 1, timers: 0 });
+    r.endTurn();
+    expect(r.sent).toEqual([['a', 'b']]);
+    // 2 × coalesceMs later publishing is no longer sustained: again at the turn's end
+    r.advance(2);
+    r.outbox.push(r.frame('c'));
+    expect(r.pending()).toEqual({ turnEnd: 1, timers: 0 });
+    r.endTurn();
+    expect(r.sent).toEqual([['a', 'b'], ['c']]);
+  });
+
+  test('while publishing is sustained, frames of several turns wait up to coalesceMs and leave together, in order', () => {
+    const r = rig(1);
+    r.outbox.push(r.frame('a'));
+    r.endTurn();
+    r.advance(0.5);
+    r.outbox.push(r.frame('b'));
+    expect(r.pending()).toEqual({ turnEnd: 0, timers: 1 });
+    r.endTurn();
+    r.advance(0.4);
+    r.outbox.push(r.frame('c'));
+    r.endTurn();
+    expect(r.sent).toEqual([['a']]);
+    r.advance(0.6); // 1 ms after b: b waited exactly coalesceMs
+    expect(r.sent).toEqual([['a'], ['b', 'c']]);
+    expect(r.outbox.size).toBe(0);
+  });
+
+  test('coalesceMs 0: every turn sends its own frames, never a timer', () => {
+    const r = rig(0);
+    for (const f of ['a', 'b', 'c']) {
+      r.outbox.push(r.frame(f));
+      expect(r.pending().timers).toBe(0);
+      r.endTurn();
+    }
+    expect(r.sent).toEqual([['a'], ['b'], ['c']]);
+  });
+
+  test('max frames waiting leave at once; flush sends the rest and cancels the timer', () => {
+    const r = rig(1, 3);
+    r.outbox.push(r.frame('a'));
+    r.endTurn();
+    r.outbox.push(r.frame('b'));
+    r.outbox.push(r.frame('c'));
+    r.outbox.push(r.frame('d'));
+    expect(r.sent).toEqual([['a'], ['b', 'c', 'd']]);
+    r.outbox.push(r.frame('e'));
+    expect(r.pending().timers).toBe(1);
+    r.outbox.flush();
+    expect(r.sent).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+    expect(r.pending().timers).toBe(0);
+    r.outbox.flush();
+    expect(r.sent).toHaveLength(3);
+  });
+
+  test('an invalid coalesceMs is refused', () => {
+    expect(() => new PublishOutbox({ send: () => undefined, coalesceMs: -1 })).toThrow(RangeError);
+    expect(() => new PublishOutbox({ send: () => undefined, coalesceMs: Number.NaN })).toThrow(RangeError);
   });
 });

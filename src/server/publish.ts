@@ -82,3 +82,103 @@ export class UpdateBatcher {
     return this.pending.size;
   }
 }
+
+/** A timer the outbox can cancel. */
+export interface OutboxTimer {
+  cancel(): void;
+}
+
+export interface PublishOutboxOptions {
+  /** Sends frames, one message each, in order (the PUB socket). */
+  send: (frames: Uint8Array[]) => void;
+  /**
+   * How long a frame may wait for others while publishing is sustained, in ms
+   * (default 1). 0: frames always leave at the end of the event-loop turn.
+   */
+  coalesceMs?: number;
+  /** Frames waiting before they are sent at once (default 256). */
+  max?: number;
+  /** Clock in ms (default `performance.now`). */
+  now?: () => number;
+  /** Runs `fn` at the end of this event-loop turn (default `setImmediate`). */
+  atTurnEnd?: (fn: () => void) => void;
+  /** Runs `fn` after `ms` (default an unref'd `setTimeout`). */
+  after?: (fn: () => void, ms: number) => OutboxTimer;
+}
+
+const defaultAfter = (fn: () => void, ms: number): OutboxTimer => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return { cancel: () => clearTimeout(t) };
+};
+
+/**
+ * When update frames leave, sans I/O. Frames leave in order, one message per
+ * batch, in bursts: sent back to back they reach libzmq's I/O thread and each
+ * subscriber with one wake-up and one write for several frames.
+ *
+ * - A frame after a quiet spell (no burst in the last 2 × `coalesceMs`)
+ *   leaves at the end of the event-loop turn that made it, with the other
+ *   frames of that turn: an occasional update is not delayed.
+ * - While publishing is sustained (a burst left within that window), a frame
+ *   waits up to `coalesceMs` for the frames of the next turns, so that a
+ *   burst holds more than the requests of one turn. No frame waits longer.
+ * - `max` frames waiting are sent at once; `flush()` sends everything now.
+ */
+export class PublishOutbox {
+  private frames: Uint8Array[] = [];
+  private scheduled = false;
+  private timer: OutboxTimer | null = null;
+  private lastBurstAt = -Infinity;
+  private readonly send: (frames: Uint8Array[]) => void;
+  private readonly coalesceMs: number;
+  private readonly max: number;
+  private readonly now: () => number;
+  private readonly atTurnEnd: (fn: () => void) => void;
+  private readonly after: (fn: () => void, ms: number) => OutboxTimer;
+
+  constructor(options: PublishOutboxOptions) {
+    this.send = options.send;
+    this.coalesceMs = options.coalesceMs ?? 1;
+    if (!(this.coalesceMs >= 0)) throw new RangeError(`PublishOutbox: invalid coalesceMs ${String(options.coalesceMs)}`);
+    this.max = options.max ?? 256;
+    this.now = options.now ?? (() => performance.now());
+    this.atTurnEnd = options.atTurnEnd ?? setImmediate;
+    this.after = options.after ?? defaultAfter;
+  }
+
+  /** Frames waiting. */
+  get size(): number {
+    return this.frames.length;
+  }
+
+  /** Queues one frame. */
+  push(frame: Uint8Array): void {
+    this.frames.push(frame);
+    if (this.frames.length >= this.max) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      if (this.coalesceMs > 0 && this.now() - this.lastBurstAt < 2 * this.coalesceMs) this.timer = this.after(this.fire, this.coalesceMs);
+      else this.atTurnEnd(this.fire);
+    }
+  }
+
+  /** Sends every waiting frame now (also before the server closes its socket). */
+  flush(): void {
+    if (this.timer !== null) {
+      this.timer.cancel();
+      this.timer = null;
+    }
+    this.scheduled = false;
+    const frames = this.frames;
+    if (frames.length === 0) return;
+    this.frames = [];
+    this.lastBurstAt = this.now();
+    this.send(frames);
+  }
+
+  private readonly fire = (): void => {
+    this.timer = null;
+    if (this.scheduled) this.flush();
+  };
+}

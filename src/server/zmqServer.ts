@@ -26,7 +26,7 @@ import type { MaybePromise, RootInterface, RootSurface } from '../tree/surface';
 import { type PickleCodec } from './codec';
 import { BinaryPort, type BinaryPortOptions } from './dispatch';
 import { isPromiseLike } from '../tree/surface';
-import { UpdateBatcher } from './publish';
+import { PublishOutbox, UpdateBatcher } from './publish';
 import { KeyedSerialQueue, peerKey, splitFrames } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
 
@@ -68,6 +68,13 @@ export interface ZmqServerOptions {
   maxInflight?: number;
   /** Publish queue limit per subscriber, in messages; beyond it updates are dropped for that subscriber (default 1000). */
   publishHighWaterMark?: number;
+  /**
+   * While updates are published without pause, how long (ms) a frame may wait
+   * to leave with the next ones in one burst (default 1; 0: frames leave at
+   * the end of each event-loop turn). An update after a quiet spell is never
+   * delayed. See PublishOutbox.
+   */
+  publishCoalesceMs?: number;
   /** The auto-port search when port is 0 (default pyrogue's: 9099, step 4, below 9199). */
   autoPorts?: { first: number; step: number; end: number };
 }
@@ -82,8 +89,6 @@ const YIELD_EVERY_MS = 5;
 
 /** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
 const ASYNC_GRACE_TICKS = 64;
-/** Frames queued for the PUB socket before they are sent without waiting for the turn's end. */
-const OUTBOX_MAX = 256;
 
 /** Resolves when `p` settles or after `ticks` microtask turns, whichever is first (never rejects). */
 async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> {
@@ -130,9 +135,8 @@ export class ZmqServer implements RootInterface {
   droppedPublishes = 0;
   /** Publish frames sent. */
   publishedFrames = 0;
-  /** Update frames waiting for the end of this event-loop turn. */
-  private outbox: Uint8Array[] = [];
-  private outboxScheduled = false;
+  /** Update frames waiting to leave in a burst. */
+  private readonly outbox: PublishOutbox;
 
   constructor(options: ZmqServerOptions) {
     this.root = options.root;
@@ -148,6 +152,7 @@ export class ZmqServer implements RootInterface {
     this.binary = new BinaryPort(this.root, { codec: options.codec, replyProtocol: options.replyProtocol });
     this.string = new StringPort(this.root, { str: options.str, jsonLoads: options.jsonLoads, decodeUtf8: options.decodeUtf8 });
     this.batcher = new UpdateBatcher(options.codec, (m) => this.logger.warn(m));
+    this.outbox = new PublishOutbox({ send: (frames) => this.sendFrames(frames), coalesceMs: options.publishCoalesceMs });
     // pyrogue registers its listener in __init__, before the root starts.
     this.root.addVarListener(
       (path, value) => this.batcher.update(path, value),
@@ -399,39 +404,18 @@ export class ZmqServer implements RootInterface {
     }
   }
 
-  /**
-   * The var-listener `done`: queue the batch's frame for the PUB socket. The
-   * frames of one event-loop turn leave together, in order, once the turn's
-   * requests are answered (see `sendFrames`).
-   */
+  /** The var-listener `done`: queue the batch's frame for the PUB socket (see PublishOutbox for when it leaves). */
   private flushUpdates(): void {
     const frame = this.batcher.done();
-    if (!frame) return;
-    this.outbox.push(frame);
-    if (this.outbox.length >= OUTBOX_MAX) this.sendFrames();
-    else if (!this.outboxScheduled) {
-      this.outboxScheduled = true;
-      setImmediate(this.sendFramesNow);
-    }
+    if (frame) this.outbox.push(frame);
   }
 
-  private readonly sendFramesNow = (): void => {
-    this.outboxScheduled = false;
-    this.sendFrames();
-  };
-
   /**
-   * Sends the queued frames, one message per batch as before. Sent back to
-   * back, they reach libzmq's I/O thread and the subscribers as one burst
-   * (one wake-up and one write for several frames) instead of one each.
-   * Never blocks: a PUB socket drops at a subscriber's high-water mark, and
-   * sendTimeout 0 makes any other would-block case reject at once (counted
-   * as dropped).
+   * Sends a burst of frames, one message per batch. Never blocks: a PUB
+   * socket drops at a subscriber's high-water mark, and sendTimeout 0 makes
+   * any other would-block case reject at once (counted as dropped).
    */
-  private sendFrames(): void {
-    const frames = this.outbox;
-    if (frames.length === 0) return;
-    this.outbox = [];
+  private sendFrames(frames: Uint8Array[]): void {
     const pub = this.sockets?.pub;
     if (!pub || pub.closed) return;
     for (const frame of frames) pub.send(frame).then(this.onPublished, this.onDropped);
@@ -454,7 +438,7 @@ export class ZmqServer implements RootInterface {
         /* not started */
       }
     }
-    this.sendFrames();
+    this.outbox.flush();
     const s = this.sockets;
     if (!s) return;
     this.sockets = null;
