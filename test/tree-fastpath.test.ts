@@ -14,7 +14,7 @@ import { encode } from '../src/pickle/encode';
 import { defaultCodec } from '../src/server/codec';
 import { BinaryPort } from '../src/server/dispatch';
 import { UpdateBatcher } from '../src/server/publish';
-import { Device, EmulatedMemory, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
+import { Device, EmulatedMemory, LocalCommand, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
 import { isPromiseLike } from '../src/tree/surface';
 
@@ -351,7 +351,7 @@ describe('requests sent again', () => {
     }
   });
 
-  test('a plain request keeps the callable it resolved to until a node is added; paths not found and errors are resolved every time', () => {
+  test('a plain request keeps the method it resolved to until a node is added; paths not found, errors and commands reached as attributes are resolved every time', () => {
     const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
     const dev = new Device({ name: 'Dev' });
     dev.add(new LocalVariable({ name: 'X', value: 7n, mode: 'RW' }));
@@ -380,6 +380,15 @@ describe('requests sent again', () => {
     lookups.length = 0;
     expect([ask(y), ask(x), ask(y), ask(x)]).toEqual(['y', 9n, 'y', 9n]);
     expect(lookups).toEqual(['Root.Dev.Y', 'Root.Dev.X']);
+    // a command reached as its device's attribute is called through its __call__: resolved every time
+    let runs = 0;
+    dev.add(new LocalCommand({ name: 'Cmd', function: () => void runs++ }));
+    const cmd = req('Root.Dev', 'Cmd', []);
+    lookups.length = 0;
+    ask(cmd);
+    ask(cmd);
+    expect(runs).toBe(2);
+    expect(lookups).toEqual(['Root.Dev', 'Root.Dev']);
     // a root without structureEpoch: nothing is kept
     const plain = {
       name: root.name,

@@ -61,8 +61,10 @@ export function dispatchOperationNow(root: RootSurface, d: PyValue): MaybePromis
 
 /**
  * `dispatchOperationNow` on the request's fields. `resolved`, when given, is
- * told the callable and positional arguments a call resolved to, just before
- * the call (not for plain values, which can change).
+ * told the callable and positional arguments, just before the call, when the
+ * attribute is itself a callable (a method of the node's class): not for
+ * plain values, which can change, nor for what a value makes callable (a type,
+ * a command node returned by a property).
  */
 function dispatchFields(root: RootSurface, f: RequestFields, resolved?: (fn: PyCallable, positional: PyValue[]) => void): MaybePromise<PyValue> {
   if (f.path === '__ROOT__') return root as unknown as PyValue;
@@ -74,7 +76,7 @@ function dispatchFields(root: RootSurface, f: RequestFields, resolved?: (fn: PyC
   if (fn) {
     const positional = starArgs(fn, f.args);
     const keywords = starKwargs(fn, f.kwargs);
-    resolved?.(fn, positional);
+    if (fn === nAttr) resolved?.(fn, positional);
     return fn.call(positional, keywords);
   }
   return nAttr as PyValue; // not callable: a plain value
@@ -160,8 +162,9 @@ interface PlainRequest {
    * root's structureEpoch then: while the epoch is unchanged the path and the
    * attribute resolve to the same callable (a node's members are per class,
    * its children change only when nodes are added), so the call is made
-   * without walking the path again. Errors and plain (non-callable)
-   * attributes are never kept.
+   * without walking the path again. Only an attribute that is itself a
+   * callable (a method of the node's class) is kept; errors, values and what
+   * a value makes callable are resolved every time.
    */
   target?: { fn: PyCallable; positional: readonly PyValue[]; epoch: number };
 }
