@@ -4,7 +4,8 @@ export { BinaryPort, dispatchOperation, resolveNode, getAttr, callableOf } from 
 export type { BinaryPortOptions } from './dispatch';
 export { StringPort, encodeStringReply, exceptionStr } from './strport';
 export type { StringPortOptions } from './strport';
-export { UpdateBatcher } from './publish';
+export { PublishOutbox, UpdateBatcher } from './publish';
+export type { OutboxTimer, PublishOutboxOptions } from './publish';
 export { splitEnvelope, KeyedSerialQueue } from './router';
 export type { SplitMessage } from './router';
 export { defaultCodec, fallbackExceptionPickle } from './codec';
