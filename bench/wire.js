@@ -97,8 +97,9 @@ function roundRatios(num, den) {
   const a = num.rounds_rps;
   const b = den.rounds_rps;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length || a.length === 0) return null;
-  const r = a.map((x, i) => x / b[i]).sort((x, y) => x - y);
-  return { median: r[Math.floor(r.length / 2)], each: a.map((x, i) => x / b[i]) };
+  const each = a.map((x, i) => x / b[i]);
+  const sorted = [...each].sort((x, y) => x - y);
+  return { median: sorted[Math.floor(sorted.length / 2)], each };
 }
 
 /** The ratio rows (RATIO_TARGETS) for the workloads measured in this run. */

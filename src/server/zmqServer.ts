@@ -90,6 +90,11 @@ const YIELD_EVERY_MS = 5;
 /** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
 const ASYNC_GRACE_TICKS = 64;
 
+/** A request's key in the per-peer queue: the port's tag and the peer's identity (the envelope's first frame). */
+function queueKey(tag: string, envelope: readonly Uint8Array[]): string {
+  return tag + peerKey(envelope[0]);
+}
+
 /** Resolves when `p` settles or after `ticks` microtask turns, whichever is first (never rejects). */
 async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> {
   let settled = false;
@@ -329,7 +334,7 @@ export class ZmqServer implements RootInterface {
       const msg = splitFrames(frames);
       if (!msg) continue;
       // The peer's key is needed only when some peer has work queued (then it may be this one) or this request must queue.
-      let key = queue.activeKeys > 0 ? tag + peerKey(msg.envelope[0]) : null;
+      let key = queue.activeKeys > 0 ? queueKey(tag, msg.envelope) : null;
       if (key === null || !queue.busy(key)) {
         let reply: MaybePromise<Uint8Array>;
         try {
@@ -345,12 +350,12 @@ export class ZmqServer implements RootInterface {
             // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
             await sock.send(msg.envelope);
           } catch {
-            void queue.run(key ?? tag + peerKey(msg.envelope[0]), () => this.sendReply(sock, msg.envelope));
+            void queue.run(key ?? queueKey(tag, msg.envelope), () => this.sendReply(sock, msg.envelope));
           }
           continue;
         }
         const pending = reply;
-        key ??= tag + peerKey(msg.envelope[0]);
+        key ??= queueKey(tag, msg.envelope);
         const done = queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
         // Most asynchronous operations finish without real I/O (emulated
         // memory, a command that awaits nothing slow): give them a few
