@@ -153,6 +153,39 @@ describe('bit packing', () => {
     );
   });
 
+  test('bytesToBigInt / bigIntToBytes match a byte-by-byte reference, both byte orders (fast-check)', () => {
+    const refFrom = (b: Uint8Array, le: boolean): bigint => {
+      let v = 0n;
+      for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[le ? b.length - 1 - i : i]);
+      return v;
+    };
+    const refTo = (v: bigint, n: number, le: boolean): Uint8Array => {
+      const out = new Uint8Array(n);
+      let x = BigInt.asUintN(n * 8, v);
+      for (let i = 0; i < n; i++, x >>= 8n) out[le ? i : n - 1 - i] = Number(x & 0xffn);
+      return out;
+    };
+    // bytes weighted towards the edges (0x00, 0xff) where word and 2**53 boundaries bite
+    const byte = fc.oneof(fc.constant(0), fc.constant(0xff), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 40 }), fc.boolean(), (bytes, le) => {
+        const b = Uint8Array.from(bytes);
+        expect(M.bytesToBigInt(b, le)).toBe(refFrom(b, le));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 200n), max: 1n << 200n }), fc.integer({ min: 0, max: 30 }), fc.boolean(), (v, n, le) => {
+        expect(M.bigIntToBytes(v, n, le)).toEqual(refTo(v, n, le));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const v of [0n, 1n, (1n << 48n) - 1n, 1n << 48n, (1n << 53n) - 1n, 1n << 53n, (1n << 64n) - 1n, -1n]) {
+      expect(M.bytesToBigInt(M.bigIntToBytes(v, 8))).toBe(BigInt.asUintN(64, v));
+      expect(M.bytesToBigInt(M.bigIntToBytes(v, 8, false), false)).toBe(BigInt.asUintN(64, v));
+    }
+  });
+
   test('a field split over several bit ranges across byte boundaries', () => {
     const mem = new EmulatedMemory();
     const v = memVar({ name: 'Split', model: M.UInt(12), bitSize: [4, 8], bitOffset: [6, 20] });

@@ -29,12 +29,16 @@ export function copyBits(dst: Uint8Array, dstBit: number, src: Uint8Array, srcBi
   // Byte-aligned fast path.
   if (dstBit % 8 === 0 && srcBit % 8 === 0) {
     const whole = Math.floor(size / 8);
-    dst.set(src.subarray(srcBit / 8, srcBit / 8 + whole), dstBit / 8);
+    const s0 = srcBit / 8;
+    const d0 = dstBit / 8;
+    // a few bytes (one value) by hand: a subarray per copy costs more than the copy
+    if (whole <= 16 && dst !== src) for (let i = 0; i < whole; i++) dst[d0 + i] = src[s0 + i];
+    else dst.set(src.subarray(s0, s0 + whole), d0);
     const rem = size % 8;
     if (rem) {
       const mask = (1 << rem) - 1;
-      const di = dstBit / 8 + whole;
-      dst[di] = (dst[di] & ~mask) | (src[srcBit / 8 + whole] & mask);
+      const di = d0 + whole;
+      dst[di] = (dst[di] & ~mask) | (src[s0 + whole] & mask);
     }
     return;
   }
@@ -58,22 +62,35 @@ export function anyBits(src: Uint8Array, bit: number, size: number): boolean {
   return false;
 }
 
-/** Unsigned little-endian bytes → bigint. */
+/** Unsigned bytes (little-endian unless told otherwise) → bigint. */
 export function bytesToBigInt(b: Uint8Array, littleEndian = true): bigint {
-  let v = 0n;
-  if (littleEndian) for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-  else for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]);
-  return v;
+  // Whole 32-bit words, most significant first, summed in a number while the
+  // sum stays below 2**53 (exact); bigint arithmetic only for what is wider.
+  // `k` counts bytes from the most significant; `at(k)` is its index in `b`.
+  const n = b.length;
+  const last = littleEndian ? n - 1 : 0;
+  const step = littleEndian ? -1 : 1;
+  let x = 0;
+  let k = 0;
+  for (const head = n % 4; k < head; k++) x = x * 256 + b[last + step * k];
+  let v: bigint | null = null;
+  for (; k < n; k += 4) {
+    const j = last + step * k;
+    const w = b[j] * 0x1000000 + ((b[j + step] << 16) | (b[j + 2 * step] << 8) | b[j + 3 * step]);
+    if (v === null && x < 0x200000) x = x * 0x100000000 + w;
+    else v = ((v ?? BigInt(x)) << 32n) | BigInt(w);
+  }
+  return v ?? BigInt(x);
 }
 
 /** bigint → `n` bytes (two's complement for negatives, truncated to n bytes). */
 export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8Array {
   const out = new Uint8Array(n);
   let x = BigInt.asUintN(n * 8, v);
-  for (let i = 0; i < n; i++) {
-    out[littleEndian ? i : n - 1 - i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
+  let i = 0;
+  // Bytes above the lowest 48 bits through bigint, the rest (exact in a number) through number.
+  for (; x >= 0x1000000000000n; i++, x >>= 8n) out[littleEndian ? i : n - 1 - i] = Number(x & 0xffn);
+  for (let y = Number(x); i < n; i++, y = Math.floor(y / 256)) out[littleEndian ? i : n - 1 - i] = y % 256;
   return out;
 }
 
