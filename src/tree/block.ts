@@ -53,6 +53,8 @@ export function cFormatF(x: number): string {
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+/** Scratch for one value of up to 8 bytes, filled and read within one synchronous call (Block.low64). */
+const SCRATCH8 = new Uint8Array(8);
 
 export type VarMode = 'RW' | 'RO' | 'WO';
 
@@ -481,21 +483,19 @@ export class Block {
   private reqTransaction(address: number, size: number, target: Uint8Array, tOff: number, type: TxType): Promise<void> | null {
     const isWrite = type === TxType.Write || type === TxType.Post;
     const m = this.memory;
-    const failed = (e: unknown) => {
-      this.error = e instanceof Error ? e.message : String(e) || 'Unknown error';
-    };
     if (m.transactNow !== undefined && m.answersNow?.() === true) {
       try {
         const data = m.transactNow(type, address, size, isWrite ? target.slice(tOff, tOff + size) : undefined);
         if (!isWrite) {
           if (data.length < size) throw new Error(`Short read: ${data.length} of ${size} bytes`);
-          target.set(data.subarray(0, size), tOff);
+          target.set(data.length === size ? data : data.subarray(0, size), tOff);
         }
       } catch (e) {
-        failed(e);
+        this.failed(e);
       }
       return null;
     }
+    const failed = (e: unknown) => this.failed(e);
     let p: Promise<void>;
     try {
       p = isWrite
@@ -511,6 +511,11 @@ export class Block {
       p = Promise.reject(e);
     }
     return p.then(() => undefined, failed);
+  }
+
+  /** Records a transaction's failure for `checkTransaction` to raise. */
+  private failed(e: unknown): void {
+    this.error = e instanceof Error ? e.message : String(e) || 'Unknown error';
   }
 
   /** rogue `checkTransaction`: waits for the transaction, raises its error or a verify mismatch; true when variables should be notified. */
@@ -674,6 +679,14 @@ export class Block {
     }
   }
 
+  /** A value's low 64 bits as an unsigned bigint (`valueOf(v, index, 8)`, without a new buffer for values of up to 8 bytes). */
+  private low64(v: MemVariable, index: number): bigint {
+    if (v.valueBytes > 8) return bytesToBigInt(this.valueOf(v, index, 8).subarray(0, 8));
+    SCRATCH8.fill(0);
+    this.getBytes(SCRATCH8, v, index);
+    return bytesToBigInt(SCRATCH8);
+  }
+
   /** The staged bytes of one value, `n` bytes long (zero padded). */
   private valueOf(v: MemVariable, index: number, n: number): Uint8Array {
     const buf = new Uint8Array(Math.max(n, v.valueBytes));
@@ -735,7 +748,7 @@ export class Block {
   }
 
   getUInt(v: MemVariable, index: number): bigint {
-    return bytesToBigInt(this.valueOf(v, index, 8).subarray(0, 8));
+    return this.low64(v, index);
   }
 
   getUIntPy(v: MemVariable, index: number): PyValue {
@@ -774,7 +787,7 @@ export class Block {
   }
 
   getInt(v: MemVariable, index: number): bigint {
-    const raw = bytesToBigInt(this.valueOf(v, index, 8).subarray(0, 8));
+    const raw = this.low64(v, index);
     return v.valueBits >= 64 ? BigInt.asIntN(64, raw) : BigInt.asIntN(v.valueBits, raw);
   }
 
@@ -912,7 +925,7 @@ export class Block {
   }
 
   getFixed(v: MemVariable, index: number): number {
-    let raw = bytesToBigInt(this.valueOf(v, index, 8).subarray(0, 8));
+    let raw = this.low64(v, index);
     raw = v.model.signed ? BigInt.asIntN(Math.min(64, v.valueBits), raw) : BigInt.asUintN(Math.min(64, v.valueBits), raw);
     return Number(raw) / 2 ** v.model.binPoint;
   }

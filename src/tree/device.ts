@@ -229,12 +229,18 @@ export class Device extends Node {
     return this._blocks.filter((b) => b.bulkOpEn);
   }
   private _fanOut(opts: BlockOpts, each: (b: TreeBlock) => MaybePromise<void>, child: (d: Device) => MaybePromise<void>): MaybePromise<void> {
+    const recurse = opts.recurse ?? true;
+    // One variable's one block (a variable's get/set): no list to build.
+    if (opts.variable && !recurse) {
+      const bs = this._targetBlocks(opts.variable);
+      if (bs.length === 1) return each(bs[0]);
+    }
     const fs: (() => MaybePromise<void>)[] = [];
     // A disabled device skips its local blocks; memory blocks still see the transaction, which
     // (as rogue's Block) drops staged writes and touches no hardware while disabled.
     const on = this.enabled || opts.variable;
     for (const b of this._targetBlocks(opts.variable)) if (on || !(b instanceof LocalBlock)) fs.push(() => each(b));
-    if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
+    if (recurse) for (const d of this.deviceList) fs.push(() => child(d));
     return seq(fs);
   }
   private static txOpts(opts: BlockOpts): TransactionOptions {

@@ -177,11 +177,18 @@ function remoteGet(v: RemoteNode, opts: GetOptions): MaybePromise<PyValue> {
   // no promise, so the server answers the request inline.
   const dev = device(v);
   const check = opts.check ?? true;
-  return settle(
-    () => seq([() => dev.readBlocks({ recurse: false, variable: v, index }), () => (check ? dev.checkBlocks({ recurse: false, variable: v }) : undefined)]),
-    () => v._mem.getValue(index),
-    fail,
-  );
+  const blockOpts = { recurse: false, variable: v, index };
+  let r: MaybePromise<void>;
+  try {
+    r = dev.readBlocks(blockOpts);
+    if (!isPromiseLike(r)) {
+      if (check) r = dev.checkBlocks(blockOpts);
+      if (!isPromiseLike(r)) return v._mem.getValue(index);
+    } else if (check) r = r.then(() => dev.checkBlocks(blockOpts));
+  } catch (e) {
+    return fail(e);
+  }
+  return r.then(() => v._mem.getValue(index)).then(undefined, fail);
 }
 
 /** pyrogue RemoteVariable.set. */
