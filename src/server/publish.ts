@@ -16,10 +16,17 @@ const FRAME_CACHE_PATHS = 1024;
 const FRAME_CACHE_MAX_BYTES = 16384;
 
 export class UpdateBatcher {
-  private readonly pending = new PyDict();
-  /** The path and value of the batch's first update (the whole batch when it has one). */
+  /** Paths in the batch so far. */
+  private count = 0;
+  /** The batch's first path and its last value (the whole batch while it has one path). */
   private firstPath = '';
   private firstValue: PyValue = null;
+  /**
+   * The batch as a dict once it has a second path (first path first); null
+   * before. A batch of one path (a get, a set, one polled variable: most of
+   * them) never builds one unless it has to be encoded.
+   */
+  private multi: PyDict | null = null;
   /**
    * Per path, the frame of its last one-update batch and the value object it
    * encoded. The tree hands out the same VariableValue object only while the
@@ -37,32 +44,42 @@ export class UpdateBatcher {
 
   /** The var-listener `func`. */
   update(path: string, value: PyValue): void {
-    if (this.pending.size === 0) {
+    if (this.count === 0) {
       this.firstPath = path;
       this.firstValue = value;
+      this.count = 1;
+      return;
     }
-    this.pending.set(path, value);
+    let multi = this.multi;
+    if (multi === null) {
+      if (path === this.firstPath) {
+        this.firstValue = value;
+        return;
+      }
+      multi = this.multi = new PyDict();
+      multi.set(this.firstPath, this.firstValue);
+    }
+    multi.set(path, value);
+    this.count = multi.size;
   }
 
   /** The var-listener `done`: the frame to publish, or null when there is nothing to publish. */
   done(): Uint8Array | null {
-    const n = this.pending.size;
-    if (n === 0) return null;
-    // The dict is encoded here and emptied for the next batch: nothing keeps it.
-    const batch = this.pending;
+    if (this.count === 0) return null;
+    // The batch is taken here and the batcher emptied for the next one: nothing keeps it.
     const path = this.firstPath;
     const value = this.firstValue;
+    const multi = this.multi;
+    this.count = 0;
     this.firstValue = null;
-    const single = n === 1 && typeof value === 'object' && value !== null && batch.get(path) === value;
+    this.multi = null;
+    const single = multi === null && typeof value === 'object' && value !== null;
     if (single) {
       const hit = this.frames.get(path);
-      if (hit !== undefined && hit.value === value) {
-        batch.clear();
-        return hit.frame;
-      }
+      if (hit !== undefined && hit.value === value) return hit.frame;
     }
     try {
-      const frame = this.codec.encode(batch, 4);
+      const frame = this.codec.encode(multi ?? new PyDict([[path, value]]), 4);
       if (frame.length === 0) return null;
       if (single && frame.length <= FRAME_CACHE_MAX_BYTES) {
         if (this.frames.size >= FRAME_CACHE_PATHS && !this.frames.has(path)) this.frames.clear();
@@ -72,14 +89,12 @@ export class UpdateBatcher {
     } catch (e) {
       this.onError(`ZmqServer: could not pickle an update batch: ${wireText(e)}`);
       return null;
-    } finally {
-      batch.clear();
     }
   }
 
   /** Number of paths waiting for `done()`. */
   get size(): number {
-    return this.pending.size;
+    return this.count;
   }
 }
 
