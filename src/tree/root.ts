@@ -55,6 +55,7 @@ interface VarListenerReg {
 
 /** What a delivered batch's slot holds until the queue is trimmed (the batch itself can be collected). */
 const EMPTY_BATCH = new Map<string, BaseVariable>();
+const RESOLVED = Promise.resolve();
 
 export class Root extends Device implements RootSurface {
   static override pyModule = 'pyrogue._Root';
@@ -70,7 +71,12 @@ export class Root extends Device implements RootSurface {
   /** Batches waiting for the worker: `_batches[_batchHead]` onwards (an array with a head, so a burst is not O(n²)). */
   private readonly _batches: (Map<string, BaseVariable> | BaseVariable)[] = [];
   private _batchHead = 0;
+  /** A drain of `_batches` is queued as a microtask. */
+  private _drainQueued = false;
+  /** The delivery the drain waits for, while one is asynchronous. */
   private _worker: Promise<void> | null = null;
+  /** `waitOnUpdate` callers, told when the queue is empty. */
+  private _idleWaiters: (() => void)[] = [];
   private _heartbeat: NodeJS.Timeout | null = null;
   private _poller: NodeJS.Timeout | null = null;
   private readonly _polled = new Map<BaseVariable, number>();
@@ -385,7 +391,7 @@ export class Root extends Device implements RootSurface {
     if (this._updateDepth === 0 && this._pending.size === 0) {
       // a batch of one variable (a set or read outside a group, the common case): no Map for it
       this._batches.push(v);
-      if (!this._worker) this._worker = this._runWorker();
+      this._wakeWorker();
       return;
     }
     this._pending.set(v.path, v);
@@ -396,27 +402,54 @@ export class Root extends Device implements RootSurface {
     const batch = this._pending;
     this._pending = new Map();
     this._batches.push(batch);
-    if (!this._worker) this._worker = this._runWorker();
+    this._wakeWorker();
   }
-  private async _runWorker(): Promise<void> {
-    await Promise.resolve();
-    try {
-      while (this._batchHead < this._batches.length) {
-        const batch = this._batches[this._batchHead];
-        this._batches[this._batchHead++] = EMPTY_BATCH;
-        if (this._batchHead === this._batches.length) {
-          this._batches.length = 0;
-          this._batchHead = 0;
-        } else if (this._batchHead >= 1024 && 2 * this._batchHead >= this._batches.length) {
-          this._batches.splice(0, this._batchHead);
-          this._batchHead = 0;
-        }
-        // synchronous when every variable's update is (no promise per batch or per variable)
-        const r = this._deliver(batch);
-        if (isPromiseLike(r)) await r;
+  /**
+   * pyrogue's update worker: batches are delivered in order, after the code
+   * that queued them (a microtask), each to its end before the next starts.
+   * No promise per batch while deliveries are synchronous (the common case).
+   */
+  private _wakeWorker(): void {
+    if (this._drainQueued || this._worker !== null) return;
+    this._drainQueued = true;
+    // a resolved promise's reaction: Node's queueMicrotask makes an AsyncResource per call
+    void RESOLVED.then(this._drainTask);
+  }
+  private readonly _drainTask = (): void => {
+    this._drainQueued = false;
+    this._drain();
+  };
+  /** Delivers the queued batches; waits (in `_worker`) for a delivery that is asynchronous, then goes on. */
+  private _drain(): void {
+    while (this._batchHead < this._batches.length) {
+      const batch = this._batches[this._batchHead];
+      this._batches[this._batchHead++] = EMPTY_BATCH;
+      if (this._batchHead === this._batches.length) {
+        this._batches.length = 0;
+        this._batchHead = 0;
+      } else if (this._batchHead >= 1024 && 2 * this._batchHead >= this._batches.length) {
+        this._batches.splice(0, this._batchHead);
+        this._batchHead = 0;
       }
-    } finally {
-      this._worker = null;
+      let r: MaybePromise<void>;
+      try {
+        r = this._deliver(batch);
+      } catch {
+        continue; // a failed delivery never stops the worker
+      }
+      if (isPromiseLike(r)) {
+        const resume = (): void => {
+          this._worker = null;
+          this._drain();
+        };
+        this._worker = Promise.resolve(r).then(resume, resume);
+        return;
+      }
+    }
+    const waiters = this._idleWaiters;
+    if (waiters.length > 0) {
+      this._idleWaiters = [];
+      for (const w of waiters) w();
     }
   }
   private _deliver(batch: Map<string, BaseVariable> | BaseVariable): MaybePromise<void> {
@@ -499,9 +532,10 @@ export class Root extends Device implements RootSurface {
     }
   }
   /** Resolves when every queued update batch has been delivered (pyrogue waitOnUpdate). */
-  async waitOnUpdate(): Promise<void> {
+  waitOnUpdate(): Promise<void> {
     this._flush();
-    while (this._worker) await this._worker;
+    if (!this._drainQueued && this._worker === null) return Promise.resolve();
+    return new Promise((resolve) => this._idleWaiters.push(resolve));
   }
 
   /** `func(path, VariableValue)` for each variable of a batch passing the group filter, then `done()` once per batch. */
