@@ -268,6 +268,47 @@ describe('batching, listeners, commands', () => {
     expect(paths()).toEqual([['Root.Demo.Int', 'Root.Demo.Negative', 'Root.Demo.IntTimesTwo']]);
   });
 
+  test('batches whose delivery waits (an asynchronous LinkVariable) stay in order; waitOnUpdate waits for all of them', async () => {
+    const r = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    const a = new LocalVariable({ name: 'A', value: 0n, mode: 'RW' });
+    const b = new LocalVariable({ name: 'B', value: 0n, mode: 'RW' });
+    r.add(a);
+    r.add(b);
+    r.add(
+      new LinkVariable({
+        name: 'SlowA',
+        dependencies: [a],
+        linkedGet: async () => {
+          await new Promise((res) => setTimeout(res, 5));
+          return (a.value() as bigint) * 10n;
+        },
+      }),
+    );
+    const seen: string[] = [];
+    let ends = 0;
+    r.addVarListener(
+      (p, val) => seen.push(`${p}=${String((val as VariableValue).value)}`),
+      () => ends++,
+    );
+    await r.start();
+    try {
+      a.set(1n); // a batch of A and SlowA: SlowA's value is ready 5 ms later
+      b.set(2n); // queued behind it
+      a.set(3n);
+      await r.waitOnUpdate();
+      // values as they are when delivered (pyrogue's worker reads them then); B waits for SlowA's batch
+      expect(seen).toEqual(['Root.A=3', 'Root.SlowA=30', 'Root.B=2', 'Root.A=3', 'Root.SlowA=30']);
+      expect(ends).toBe(3);
+      await r.waitOnUpdate(); // nothing queued: resolves at once
+      b.set(4n);
+      await r.waitOnUpdate();
+      expect(seen.slice(5)).toEqual(['Root.B=4']);
+      expect(ends).toBe(4);
+    } finally {
+      await r.stop();
+    }
+  });
+
   test('variable function listeners', async () => {
     const seen: [string, PyValue][] = [];
     const f = (p: string, val: VariableValue) => seen.push([p, val.value]);
