@@ -12,10 +12,12 @@
  * the server cannot be faster than it, so the gap between the two echoes is
  * the cost of zeromq.js + node's event loop, and the gap from it to the
  * server is the server's own work.
- * Every round (--rounds, default 3) runs each workload once, request/reply
- * ones followed by their two echo baselines, and each figure is the median
- * round (loopback figures on a 2-core machine move by ±30 % from run to run:
- * CPU placement of the client and server threads). After the main table, the
+ * Every round (--rounds, default 3) runs each workload and its baselines
+ * once, and each figure is the median round (loopback figures on a 2-core
+ * machine move by ±30 % from run to run: CPU placement of the client and
+ * server threads). Within a round the figures of each issue-15 ratio are
+ * measured next to each other, in reverse order every other round (see the
+ * round loop). After the main table, the
  * issue-15 ratios (RATIO_TARGETS) between figures of the same run: each the
  * median of the ratios within each round (see roundRatios), with the ratio of
  * the two median figures beside it.
@@ -186,9 +188,16 @@ async function main() {
     const rep = srv.port + 1;
     const common = { port: rep, warmup: o.warmup, duration: o.duration, learn: true };
     try {
-      // Every round runs each workload once (TS, then its baselines), so the
-      // ratios between workloads compare figures taken minutes apart at most,
-      // under the same share of a busy machine; each figure is the median round.
+      // Every round runs each workload once, with its baselines, and each
+      // figure is the median round. The rate of this shared machine drifts
+      // by more than the gaps being measured, so within a round the figures
+      // an issue-15 ratio compares are measured next to each other (value ×1
+      // beside its zeromq.js echo, value ×8 between the RemoteVariable get and
+      // its echo, the array get and set + publish just after, the fan-out
+      // beside set + publish), and every other round runs them in the reverse
+      // order: a steady drift then favours the numerator in one round and the
+      // denominator in the next, instead of always the same side. The other
+      // baselines (C echoes, the zeromq.js echo of the get workloads) follow.
       const rrWork = [
         ['value1', 'value, LocalVariable, 1 client', files.value, 1, 0.9],
         ['value8', 'value, LocalVariable, 8 clients', files.value, 8, 0.85],
@@ -202,23 +211,40 @@ async function main() {
         ['fanout10', 10],
       ].filter(([key]) => want(key));
       const runs = {};
-      for (let r = 0; r < o.rounds; r++) {
-        for (const [key, , file, clients] of rrWork) {
-          const x = (runs[key] = runs[key] ?? { ts: [], echo: [], js: [] });
-          x.ts.push(await lib.runLoadgen({ ...common, file, clients }));
-          x.echo.push(await echoBaseline(file, clients, o));
-          x.js.push(await jsEchoBaseline(file, clients, o));
-        }
-        for (const [key, subs] of pubWork) {
-          const x = (runs[key] = runs[key] ?? { ts: [], echo: [], lost: [], fps: [] });
+      for (const [key, , , clients] of rrWork) runs[key] = { ts: [], echo: [], js: [], clients };
+      for (const [key] of pubWork) runs[key] = { ts: [], echo: [], lost: [], fps: [] };
+      const rr = Object.fromEntries(rrWork.map((w) => [w[0], w]));
+      const step = {
+        ts: (key) => async () => runs[key].ts.push(await lib.runLoadgen({ ...common, file: rr[key][2], clients: rr[key][3] })),
+        js: (key) => async () => runs[key].js.push(await jsEchoBaseline(rr[key][2], rr[key][3], o)),
+        c: (key) => async () => runs[key].echo.push(await echoBaseline(rr[key][2], rr[key][3], o)),
+        pub: (key, subs) => async () => {
+          const x = runs[key];
           const sub = await lib.startSub({ port: srv.port, subs, mark: 'Bench.Counter', maxSeconds: o.warmup + o.duration + 30, idleMs: 1500 });
           const ts = await lib.runLoadgen({ ...common, file: files.set, clients: 8 });
           const subRes = await sub.result;
           x.ts.push(ts);
           x.fps.push(subRes.subscribers.map((s) => s.fps));
           x.lost.push(subRes.subscribers.map((s) => ts.ok_total - s.frames));
-          x.echo.push(await echoBaseline(files.set, 8, o));
-        }
+        },
+        cset: (key) => async () => runs[key].echo.push(await echoBaseline(files.set, 8, o)),
+      };
+      const has = (key) => key in runs;
+      const paired = [
+        ...(has('value1') ? [step.js('value1'), step.ts('value1')] : []),
+        ...(has('remote8') ? [step.ts('remote8')] : []),
+        ...(has('value8') ? [step.ts('value8'), step.js('value8')] : []),
+        ...(has('array8') ? [step.ts('array8')] : []),
+        ...pubWork.map(([key, subs]) => step.pub(key, subs)),
+      ];
+      const others = [
+        ...rrWork.filter(([key]) => key === 'remote8' || key === 'array8').map(([key]) => step.js(key)),
+        ...rrWork.map(([key]) => step.c(key)),
+        ...pubWork.map(([key]) => step.cset(key)),
+      ];
+      for (let r = 0; r < o.rounds; r++) {
+        for (const run of r % 2 === 0 ? paired : [...paired].reverse()) await run();
+        for (const run of others) await run();
       }
       for (const [key, label, , , targetRatio] of rrWork) {
         const { ts: tsRuns, echo: echoRuns, js: jsRuns } = runs[key];
