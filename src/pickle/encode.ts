@@ -271,8 +271,10 @@ interface Stamped {
   [EPOCH]?: number;
   [INDEX]?: number;
 }
-/** Objects a call memoizes in a Map before it starts stamping them (see Pickler.unstampable). */
+/** Objects a call memoizes in a small array before it starts stamping them (see Pickler.small). */
 const SMALL_CALL_OBJECTS = 32;
+/** Value-keyed memo entries kept from call to call (beyond this, the tables are emptied after the call). */
+const VALUE_MEMO_KEEP = 4096;
 /** Incremented by every encode call (never reused, so stale stamps never match). */
 let epochCounter = 0;
 
@@ -299,17 +301,30 @@ class Pickler {
   proto = 4;
   framing = false;
   frameStart = -1;
+  /**
+   * The value-keyed tables below (`memo`, `strMemo`) hold `base + index`, and
+   * an entry counts only when it is at least this call's `base`. Each call's
+   * base is past every position of the calls before it, so the tables need
+   * no emptying between calls (emptying a Map allocates a new table, which
+   * cost as much as the rest of a small pickle) and are emptied only once
+   * they hold more than VALUE_MEMO_KEEP entries.
+   */
+  base = 0;
   /** Value keys (globals, singleton bytes, shared dtypes, numpy bools); objects too when not stamping. */
   readonly memo = new Map<MemoKey, number>();
-  /**
-   * Objects memoized by Map rather than by stamp: the first SMALL_CALL_OBJECTS
-   * of a call (a small pickle, such as an update batch or a reply, then adds
-   * no properties to fresh objects: defining two on each cost more than the
-   * rest of its encoding), and any object that cannot carry a stamp (frozen, sealed).
-   */
-  readonly unstampable = new Map<object, number>();
   /** str objects shared by value (singletons, interned names, EncodeOptions.shareStrings). */
   readonly strMemo = new Map<string, number>();
+  /**
+   * The first SMALL_CALL_OBJECTS objects a call memoizes, found by a scan
+   * rather than by stamp: a small pickle, such as an update batch or a
+   * reply, then adds no properties to fresh objects (defining two on each
+   * cost more than the rest of its encoding). Emptied after each call.
+   */
+  readonly small: (object | null)[] = new Array<object | null>(SMALL_CALL_OBJECTS).fill(null);
+  readonly smallIndex: number[] = new Array<number>(SMALL_CALL_OBJECTS).fill(0);
+  smallCount = 0;
+  /** Objects that cannot carry a stamp (frozen, sealed), past the small ones. */
+  readonly unstampable = new Map<object, number>();
   /** This call's stamp: objects memoized in this call carry it (see memoSet). */
   epoch = 0;
   /**
@@ -355,8 +370,11 @@ class Pickler {
         throw new PyError('builtins', 'RecursionError', 'maximum recursion depth exceeded while pickling an object');
       throw e;
     } finally {
-      this.memo.clear();
-      this.strMemo.clear();
+      this.base += this.memoSize + 1;
+      if (this.memo.size > VALUE_MEMO_KEEP) this.memo.clear();
+      if (this.strMemo.size > VALUE_MEMO_KEEP) this.strMemo.clear();
+      for (let i = 0; i < this.smallCount; i++) this.small[i] = null;
+      this.smallCount = 0;
       if (this.unstampable.size > 0) this.unstampable.clear();
       if (this.buf.length > KEEP_CAPACITY) this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
       this.busy = false;
@@ -464,6 +482,11 @@ class Pickler {
     if (key !== null) this.memoSet(key, idx);
     this.memoOp(idx);
   }
+  /** This call's memo index of a value-keyed entry (see `base`). */
+  valueGet<K>(table: Map<K, number>, key: K): number | undefined {
+    const v = table.get(key);
+    return v !== undefined && v >= this.base ? v - this.base : undefined;
+  }
   /**
    * Object identity memo. Rather than a Map keyed by object (hashing and
    * regrowing a table of every container on every call), a memoized object
@@ -471,18 +494,21 @@ class Pickler {
    * memoized it and its memo index. A stamp from another call never matches.
    */
   memoLookup(key: MemoKey): number | undefined {
-    if (typeof key === 'string' || !this.stamps) return this.memo.get(key);
+    if (typeof key === 'string' || !this.stamps) return this.valueGet(this.memo, key);
     const k = key as Stamped;
     if (k[EPOCH] === this.epoch) return k[INDEX];
+    const small = this.small;
+    for (let i = 0; i < this.smallCount; i++) if (small[i] === key) return this.smallIndex[i];
     return this.unstampable.size === 0 ? undefined : this.unstampable.get(key);
   }
   memoSet(key: MemoKey, idx: number): void {
     if (typeof key === 'string' || !this.stamps) {
-      this.memo.set(key, idx);
+      this.memo.set(key, this.base + idx);
       return;
     }
-    if (this.unstampable.size < SMALL_CALL_OBJECTS) {
-      this.unstampable.set(key, idx);
+    if (this.smallCount < SMALL_CALL_OBJECTS) {
+      this.small[this.smallCount] = key;
+      this.smallIndex[this.smallCount++] = idx;
       return;
     }
     const k = key as Stamped;
@@ -643,14 +669,14 @@ class Pickler {
     const n = s.length;
     const share = this.share;
     if (interned || n === 0 || (n === 1 && s.charCodeAt(0) < 256) || (share !== false && (share === true || share(s)))) {
-      const idx = this.strMemo.get(s);
+      const idx = this.valueGet(this.strMemo, s);
       if (idx !== undefined) {
         this.memoGet(idx);
         return;
       }
       this.writeStr(s);
       const i = this.memoSize++;
-      this.strMemo.set(s, i);
+      this.strMemo.set(s, this.base + i);
       this.memoOp(i);
       return;
     }
