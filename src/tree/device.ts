@@ -228,25 +228,33 @@ export class Device extends Node {
     }
     return this._blocks.filter((b) => b.bulkOpEn);
   }
+  /**
+   * The one block a variable's own transaction touches (`variable` given,
+   * `recurse` false, and the variable has exactly one block), else null:
+   * a get or set of one variable then calls its block directly, without the
+   * step list of `_fanOut`.
+   */
+  private _ownBlock(opts: BlockOpts): TreeBlock | null {
+    const v = opts.variable;
+    if (!v || (opts.recurse ?? true)) return null;
+    if (v instanceof LinkVariable) return v.depBlocks.length === 1 ? v.depBlocks[0] : null;
+    return v._block;
+  }
   private _fanOut(opts: BlockOpts, each: (b: TreeBlock) => MaybePromise<void>, child: (d: Device) => MaybePromise<void>): MaybePromise<void> {
-    const recurse = opts.recurse ?? true;
-    // One variable's one block (a variable's get/set): no list to build.
-    if (opts.variable && !recurse) {
-      const bs = this._targetBlocks(opts.variable);
-      if (bs.length === 1) return each(bs[0]);
-    }
     const fs: (() => MaybePromise<void>)[] = [];
     // A disabled device skips its local blocks; memory blocks still see the transaction, which
     // (as rogue's Block) drops staged writes and touches no hardware while disabled.
-    const on = this.enabled || opts.variable;
+    const on = opts.variable ? true : this.enabled;
     for (const b of this._targetBlocks(opts.variable)) if (on || !(b instanceof LocalBlock)) fs.push(() => each(b));
-    if (recurse) for (const d of this.deviceList) fs.push(() => child(d));
+    if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
     return seq(fs);
   }
   private static txOpts(opts: BlockOpts): TransactionOptions {
     return { force: opts.force, checkEach: opts.checkEach, variable: opts.variable ?? null, index: opts.index ?? -1 };
   }
   readBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    const own = this._ownBlock(opts);
+    if (own !== null) return own.startTransaction('read', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('read', Device.txOpts(opts)),
@@ -254,6 +262,8 @@ export class Device extends Node {
     );
   }
   writeBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    const own = this._ownBlock(opts);
+    if (own !== null) return own.startTransaction('write', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('write', Device.txOpts(opts)),
@@ -261,6 +271,8 @@ export class Device extends Node {
     );
   }
   verifyBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    const own = this._ownBlock(opts);
+    if (own !== null) return own.startTransaction('verify', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('verify', Device.txOpts(opts)),
@@ -268,6 +280,8 @@ export class Device extends Node {
     );
   }
   checkBlocks(opts: BlockOpts = {}): MaybePromise<void> {
+    const own = this._ownBlock(opts);
+    if (own !== null) return own.checkTransaction();
     return this._fanOut(
       opts,
       (b) => b.checkTransaction(),
