@@ -309,6 +309,43 @@ describe('batching, listeners, commands', () => {
     }
   });
 
+  test('an update queued by a listener during a delivery waits for the batches before it, also when one of them is asynchronous', async () => {
+    const r = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    const a = new LocalVariable({ name: 'A', value: 0n, mode: 'RW' });
+    const b = new LocalVariable({ name: 'B', value: 0n, mode: 'RW' });
+    const c = new LocalVariable({ name: 'C', value: 0n, mode: 'RW' });
+    r.add(a);
+    r.add(b);
+    r.add(c);
+    r.add(
+      new LinkVariable({
+        name: 'SlowB',
+        dependencies: [b],
+        linkedGet: async () => {
+          await new Promise((res) => setTimeout(res, 5));
+          return b.value();
+        },
+      }),
+    );
+    const seen: string[] = [];
+    r.addVarListener((p) => {
+      seen.push(p);
+      if (p === 'Root.A') b.set(1n); // queued from inside the worker, while it runs
+    });
+    await r.start();
+    try {
+      a.set(1n);
+      c.set(1n);
+      await r.waitOnUpdate();
+      expect(seen).toEqual(['Root.A', 'Root.C', 'Root.B', 'Root.SlowB']);
+      c.set(2n);
+      await r.waitOnUpdate();
+      expect(seen.slice(4)).toEqual(['Root.C']);
+    } finally {
+      await r.stop();
+    }
+  });
+
   test('variable function listeners', async () => {
     const seen: [string, PyValue][] = [];
     const f = (p: string, val: VariableValue) => seen.push([p, val.value]);

@@ -417,7 +417,8 @@ export class Root extends Device implements RootSurface {
   }
   private readonly _drainTask = (): void => {
     this._drainQueued = false;
-    this._drain();
+    // queued while a drain was running, which then went on to wait for a delivery: it resumes itself
+    if (this._worker === null) this._drain();
   };
   /** Delivers the queued batches; waits (in `_worker`) for a delivery that is asynchronous, then goes on. */
   private _drain(): void {
