@@ -12,7 +12,7 @@ import { snapshotOf } from '../src/py/snapshot';
 import { decode } from '../src/pickle/decode';
 import { encode } from '../src/pickle/encode';
 import { defaultCodec } from '../src/server/codec';
-import { BinaryPort } from '../src/server/dispatch';
+import { BinaryPort, requestHash } from '../src/server/dispatch';
 import { UpdateBatcher } from '../src/server/publish';
 import { Device, EmulatedMemory, LocalCommand, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
@@ -281,6 +281,27 @@ describe('requests sent again', () => {
       }
       expect(decodes).toBe(7);
       expect((root.getNode('Root.Cnt') as LocalVariable).value()).toBe(5n);
+    } finally {
+      await root.stop();
+    }
+  });
+
+  test('two requests whose bytes hash alike are told apart by their bytes', async () => {
+    const { root } = await makeRoot(new EmulatedMemory());
+    try {
+      // found by search: these two requests have the same requestHash
+      const a = req('Root.Cnt', 'set', [153n]);
+      const b = req('Root.Cnt', 'set', [43133n]);
+      expect(requestHash(a)).toBe(requestHash(b));
+      expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+      const port = new BinaryPort(root);
+      const cnt = root.getNode('Root.Cnt') as LocalVariable;
+      for (let i = 0; i < 2; i++) {
+        expect(isPromiseLike(port.handleBytes(a))).toBe(false);
+        expect(cnt.value()).toBe(153n);
+        expect(isPromiseLike(port.handleBytes(b))).toBe(false);
+        expect(cnt.value()).toBe(43133n);
+      }
     } finally {
       await root.stop();
     }

@@ -133,6 +133,31 @@ const REPLY_MEMO_MAX_BYTES = 2048;
 const PLAIN_MAX_BYTES = 512;
 /** Remembered requests; beyond it the cache starts over. */
 const PLAIN_MAX_ENTRIES = 4096;
+/** Remembered requests with one hash, at most: more (a client crafting collisions) are decoded every time. */
+const PLAIN_MAX_PER_HASH = 4;
+
+/**
+ * A 32-bit hash of a request's bytes, to find it among the remembered ones
+ * (FNV-1a's prime, a 32-bit word at a time, with a shift to mix the high
+ * bits down). Equal hashes are then told apart by the bytes themselves.
+ * Hashing the bytes here costs a third of making a latin1 string of them
+ * and hashing that.
+ */
+export function requestHash(d: Uint8Array): number {
+  let h = 0x811c9dc5 | 0;
+  const n = d.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h ^= d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (d[i + 3] << 24);
+    h = Math.imul(h, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < n; i++) {
+    h ^= d[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
 
 /**
  * A request in the form every client sends, `{'path': str, 'attr': str|None,
@@ -142,6 +167,8 @@ const PLAIN_MAX_ENTRIES = 4096;
  * decode of the same bytes.
  */
 interface PlainRequest {
+  /** The request's bytes (its own copy). */
+  bytes: Buffer;
   path: string;
   attr: string | null;
   args: PyTuple;
@@ -174,7 +201,7 @@ function isScalar(v: PyValue): boolean {
 }
 
 /** The PlainRequest of a decoded request, or null when it has another form. */
-function plainRequest(d: PyValue, protocol: number): PlainRequest | null {
+function plainRequest(d: PyValue, protocol: number, data: Uint8Array): PlainRequest | null {
   if (!(d instanceof PyDict) || d.size !== 4) return null;
   const path = d.get('path');
   const attr = d.get('attr');
@@ -183,15 +210,19 @@ function plainRequest(d: PyValue, protocol: number): PlainRequest | null {
   if (typeof path !== 'string' || (typeof attr !== 'string' && attr !== null)) return null;
   if (!(args instanceof PyTuple) || !args.items.every(isScalar)) return null;
   if (!(kwargs instanceof PyDict) || kwargs.size !== 0) return null;
-  return { path, attr, args, protocol };
+  // its own small buffer: the frame may be a slice of a larger one
+  const bytes = Buffer.allocUnsafeSlow(data.length);
+  bytes.set(data);
+  return { bytes, path, attr, args, protocol };
 }
 
 /** The base+1 port: request frames → reply bytes. Never throws, never returns an empty reply. */
 export class BinaryPort {
   private readonly codec: PickleCodec;
   private readonly replyProtocol: 'request' | number;
-  /** Plain requests by their bytes (latin1): a request sent again is not decoded again. */
-  private readonly plain = new Map<string, PlainRequest>();
+  /** Plain requests by the hash of their bytes (requestHash): a request sent again is not decoded again. */
+  private readonly plain = new Map<number, PlainRequest[]>();
+  private plainCount = 0;
 
   constructor(
     private readonly root: RootSurface,
@@ -215,8 +246,8 @@ export class BinaryPort {
 
   /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
   handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
-    const key = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1') : null;
-    let known = key === null ? undefined : this.plain.get(key);
+    const hash = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? requestHash(data) : null;
+    let known = hash === null ? undefined : this.findPlain(hash, data);
     if (known === undefined) {
       let request: PyValue;
       let protocol: number;
@@ -228,13 +259,31 @@ export class BinaryPort {
       } catch (e) {
         return this.exception(e, this.protocolFor(undefined));
       }
-      const plain = key === null ? null : plainRequest(request, protocol);
-      if (plain === null || key === null) return this.handleGeneral(request, protocol);
-      if (this.plain.size >= PLAIN_MAX_ENTRIES) this.plain.clear();
-      this.plain.set(key, plain);
+      const plain = hash === null ? null : plainRequest(request, protocol, data);
+      if (plain === null || hash === null) return this.handleGeneral(request, protocol);
+      this.rememberPlain(hash, plain);
       known = plain;
     }
     return this.handlePlain(known);
+  }
+
+  private findPlain(hash: number, data: Uint8Array): PlainRequest | undefined {
+    const same = this.plain.get(hash);
+    if (same === undefined) return undefined;
+    for (const p of same) if (p.bytes.equals(data)) return p;
+    return undefined;
+  }
+
+  private rememberPlain(hash: number, plain: PlainRequest): void {
+    if (this.plainCount >= PLAIN_MAX_ENTRIES) {
+      this.plain.clear();
+      this.plainCount = 0;
+    }
+    const same = this.plain.get(hash);
+    if (same === undefined) this.plain.set(hash, [plain]);
+    else if (same.length < PLAIN_MAX_PER_HASH) same.push(plain);
+    else return;
+    this.plainCount++;
   }
 
   /** A decoded request of any form: `_doOperation`, then the reply. */
