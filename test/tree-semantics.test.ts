@@ -20,6 +20,26 @@ async function pyErr(p: () => unknown): Promise<PyError> {
   throw new Error('no exception');
 }
 
+/** A root (not started) with RW LocalVariables of these names, each 0. */
+function rootOfLocals(...names: string[]): [Root, ...LocalVariable[]] {
+  const r = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+  const vars = names.map((name) => new LocalVariable({ name, value: 0n, mode: 'RW' }));
+  for (const v of vars) r.add(v);
+  return [r, ...vars];
+}
+
+/** A LinkVariable on `dep` whose value is ready 5 ms after it is asked for (an asynchronous update). */
+function slowLink(name: string, dep: LocalVariable, value: () => PyValue): LinkVariable {
+  return new LinkVariable({
+    name,
+    dependencies: [dep],
+    linkedGet: async () => {
+      await new Promise((res) => setTimeout(res, 5));
+      return value();
+    },
+  });
+}
+
 describe('paths, arrays, attributes', () => {
   const root = createReferenceRoot({ heartbeatMs: 0, withoutAxiVersion: true });
   const demo = root.getNode('Root.Demo') as Demo;
@@ -269,21 +289,8 @@ describe('batching, listeners, commands', () => {
   });
 
   test('batches whose delivery waits (an asynchronous LinkVariable) stay in order; waitOnUpdate waits for all of them', async () => {
-    const r = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
-    const a = new LocalVariable({ name: 'A', value: 0n, mode: 'RW' });
-    const b = new LocalVariable({ name: 'B', value: 0n, mode: 'RW' });
-    r.add(a);
-    r.add(b);
-    r.add(
-      new LinkVariable({
-        name: 'SlowA',
-        dependencies: [a],
-        linkedGet: async () => {
-          await new Promise((res) => setTimeout(res, 5));
-          return (a.value() as bigint) * 10n;
-        },
-      }),
-    );
+    const [r, a, b] = rootOfLocals('A', 'B');
+    r.add(slowLink('SlowA', a, () => (a.value() as bigint) * 10n));
     const seen: string[] = [];
     let ends = 0;
     r.addVarListener(
@@ -310,23 +317,8 @@ describe('batching, listeners, commands', () => {
   });
 
   test('an update queued by a listener during a delivery waits for the batches before it, also when one of them is asynchronous', async () => {
-    const r = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
-    const a = new LocalVariable({ name: 'A', value: 0n, mode: 'RW' });
-    const b = new LocalVariable({ name: 'B', value: 0n, mode: 'RW' });
-    const c = new LocalVariable({ name: 'C', value: 0n, mode: 'RW' });
-    r.add(a);
-    r.add(b);
-    r.add(c);
-    r.add(
-      new LinkVariable({
-        name: 'SlowB',
-        dependencies: [b],
-        linkedGet: async () => {
-          await new Promise((res) => setTimeout(res, 5));
-          return b.value();
-        },
-      }),
-    );
+    const [r, a, b, c] = rootOfLocals('A', 'B', 'C');
+    r.add(slowLink('SlowB', b, () => b.value()));
     const seen: string[] = [];
     r.addVarListener((p) => {
       seen.push(p);
