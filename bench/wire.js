@@ -211,7 +211,7 @@ async function main() {
         ['fanout10', 10],
       ].filter(([key]) => want(key));
       const runs = {};
-      for (const [key, , , clients] of rrWork) runs[key] = { ts: [], echo: [], js: [], clients };
+      for (const [key] of rrWork) runs[key] = { ts: [], echo: [], js: [] };
       for (const [key] of pubWork) runs[key] = { ts: [], echo: [], lost: [], fps: [] };
       const rr = Object.fromEntries(rrWork.map((w) => [w[0], w]));
       const step = {

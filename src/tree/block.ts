@@ -495,7 +495,6 @@ export class Block {
       }
       return null;
     }
-    const failed = (e: unknown) => this.failed(e);
     let p: Promise<void>;
     try {
       p = isWrite
@@ -510,7 +509,10 @@ export class Block {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows what the transaction threw, unchanged
       p = Promise.reject(e);
     }
-    return p.then(() => undefined, failed);
+    return p.then(
+      () => undefined,
+      (e: unknown) => this.failed(e),
+    );
   }
 
   /** Records a transaction's failure for `checkTransaction` to raise. */

@@ -231,8 +231,8 @@ export class Device extends Node {
   /**
    * The one block a variable's own transaction touches (`variable` given,
    * `recurse` false, and the variable has exactly one block), else null:
-   * a get or set of one variable then calls its block directly, without the
-   * step list of `_fanOut`.
+   * a get or set of one variable then calls its block directly, without a
+   * step list.
    */
   private _ownBlock(opts: BlockOpts): TreeBlock | null {
     const v = opts.variable;
@@ -241,6 +241,8 @@ export class Device extends Node {
     return v._block;
   }
   private _fanOut(opts: BlockOpts, each: (b: TreeBlock) => MaybePromise<void>, child: (d: Device) => MaybePromise<void>): MaybePromise<void> {
+    const own = this._ownBlock(opts);
+    if (own !== null) return each(own);
     const fs: (() => MaybePromise<void>)[] = [];
     // A disabled device skips its local blocks; memory blocks still see the transaction, which
     // (as rogue's Block) drops staged writes and touches no hardware while disabled.
@@ -253,8 +255,6 @@ export class Device extends Node {
     return { force: opts.force, checkEach: opts.checkEach, variable: opts.variable ?? null, index: opts.index ?? -1 };
   }
   readBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    const own = this._ownBlock(opts);
-    if (own !== null) return own.startTransaction('read', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('read', Device.txOpts(opts)),
@@ -262,8 +262,6 @@ export class Device extends Node {
     );
   }
   writeBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    const own = this._ownBlock(opts);
-    if (own !== null) return own.startTransaction('write', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('write', Device.txOpts(opts)),
@@ -271,8 +269,6 @@ export class Device extends Node {
     );
   }
   verifyBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    const own = this._ownBlock(opts);
-    if (own !== null) return own.startTransaction('verify', Device.txOpts(opts));
     return this._fanOut(
       opts,
       (b) => b.startTransaction('verify', Device.txOpts(opts)),
@@ -280,8 +276,6 @@ export class Device extends Node {
     );
   }
   checkBlocks(opts: BlockOpts = {}): MaybePromise<void> {
-    const own = this._ownBlock(opts);
-    if (own !== null) return own.checkTransaction();
     return this._fanOut(
       opts,
       (b) => b.checkTransaction(),

@@ -678,8 +678,8 @@ function voidOf(x: MaybePromise<unknown>): MaybePromise<PyValue> {
   return then(x, () => null);
 }
 
-/** time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(t)) */
 let zoneFormat: Intl.DateTimeFormat | null = null;
+/** time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(t)) */
 export function localTimeString(t: number): string {
   const d = new Date(t * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
