@@ -7,7 +7,7 @@
  * VariableValue and the server its encoded frame, changed ones never do; a
  * request sent again in the plain form is not decoded again.
  */
-import { NdArray, NpDtype, PyDict, PyTuple, PyValue } from '../src/py/values';
+import { NdArray, NpDtype, PyDict, PyObject, PyTuple, PyValue } from '../src/py/values';
 import { snapshotOf } from '../src/py/snapshot';
 import { decode } from '../src/pickle/decode';
 import { encode } from '../src/pickle/encode';
@@ -16,7 +16,7 @@ import { BinaryPort, requestHash } from '../src/server/dispatch';
 import { UpdateBatcher } from '../src/server/publish';
 import { Device, EmulatedMemory, LocalCommand, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
-import { isPromiseLike } from '../src/tree/surface';
+import { isPromiseLike, type PyCallable } from '../src/tree/surface';
 
 class Regs extends Device {
   constructor(name: string, memBase: EmulatedMemory, offset: number) {
@@ -370,6 +370,40 @@ describe('requests sent again', () => {
     } finally {
       await root.stop();
     }
+  });
+
+  test('PyCallable.prepare: arguments bound once, the call made afresh each time; null where a binding cannot be reused', () => {
+    const root = new Root({ name: 'Root', pollEn: false, heartbeatMs: 0 });
+    const dev = new Device({ name: 'Dev' });
+    const x = new LocalVariable({ name: 'X', value: 7n, mode: 'RW' });
+    dev.add(x);
+    root.add(dev);
+    const value = x.pyGetAttr('value') as PyCallable;
+    const run = value.prepare!([]);
+    expect(run).not.toBeNull();
+    expect(run!()).toBe(7n);
+    x.set(8n);
+    expect(run!()).toBe(8n);
+    // the bound arguments are the call's own: an index binds to it
+    const arr = new LocalVariable({ name: 'A', value: [1n, 2n, 3n], mode: 'RW' });
+    dev.add(arr);
+    expect((arr.pyGetAttr('value') as PyCallable).prepare!([1n])!()).toBe(2n);
+    // arguments that do not bind: the call's own TypeError
+    expect(() => value.prepare!([1n, 2n, 3n])).toThrow(/takes from 1 to 2 positional arguments but 4 were given/);
+    // a bound value that is not an immutable scalar (a list given as an argument): not reused
+    expect((x.pyGetAttr('set') as PyCallable).prepare!([[1n]])).toBeNull();
+    // through BinaryPort: a request that does not bind answers its error every time
+    const port = new BinaryPort(root);
+    const bad = req('Root.Dev.X', 'value', [1n, 2n, 3n]);
+    for (let i = 0; i < 2; i++) {
+      const e = decode(port.handleBytes(bad) as Uint8Array) as PyObject;
+      expect(e.cls.qualified).toBe('builtins.Exception');
+      expect(e.args[0]).toMatch(/^builtins\.TypeError: BaseVariable\.value\(\) takes/);
+    }
+    const good = req('Root.Dev.X', 'value', []);
+    expect(decode(port.handleBytes(good) as Uint8Array)).toBe(8n);
+    x.set(9n);
+    expect(decode(port.handleBytes(good) as Uint8Array)).toBe(9n);
   });
 
   test('a plain request keeps the method it resolved to until a node is added; paths not found, errors and commands reached as attributes are resolved every time', () => {

@@ -553,6 +553,11 @@ export class NpScalar {
 // ---------------------------------------------------------------------------
 // Helpers
 
+/** None, a bool, an int, a float or a str: a value nothing can change in place. */
+export function isImmutableScalar(v: PyValue): boolean {
+  return v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string';
+}
+
 /** Python's `type(v).__name__` (numpy types as numpy names them). */
 export function typeName(v: PyValue): string {
   if (v === null) return 'NoneType';

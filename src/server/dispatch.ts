@@ -18,7 +18,7 @@
  * falls back to a hand-built pickle.
  */
 import { PyError, PyTypeError, wireText } from '../py/errors';
-import { PyDict, PyGlobal, PyObject, PyTuple, PyValue, typeName } from '../py/values';
+import { isImmutableScalar, PyDict, PyGlobal, PyObject, PyTuple, PyValue, typeName } from '../py/values';
 import { builtinTypeCall } from '../py/builtins';
 import { snapshotOf, type ValueSnapshot } from '../py/snapshot';
 import { isPromiseLike, isPyCallable, type MaybePromise, type PyAttrSurface, type PyCallable, type RootSurface } from '../tree/surface';
@@ -127,6 +127,16 @@ export interface BinaryPortOptions {
   replyProtocol?: 'request' | 2 | 3 | 4 | 5;
 }
 
+/** The call of `fn` with these arguments, bound once (PyCallable.prepare), or null: none, or they do not bind (the call itself then raises). */
+function prepared(fn: PyCallable, positional: readonly PyValue[]): (() => MaybePromise<PyValue>) | null {
+  if (fn.prepare === undefined) return null;
+  try {
+    return fn.prepare(positional);
+  } catch {
+    return null;
+  }
+}
+
 /** Reply bytes kept per PlainRequest up to this size (a 64-element float64 array's reply is about 600). */
 const REPLY_MEMO_MAX_BYTES = 2048;
 /** Requests up to this size are remembered by their bytes (PlainRequest). */
@@ -191,13 +201,11 @@ interface PlainRequest {
    * its children change only when nodes are added), so the call is made
    * without walking the path again. Only an attribute that is itself a
    * callable (a method of the node's class) is kept; errors, values and what
-   * a value makes callable are resolved every time.
+   * a value makes callable are resolved every time. `run`: the call with its
+   * arguments already bound (PyCallable.prepare), when the binding can be
+   * reused.
    */
-  target?: { fn: PyCallable; positional: readonly PyValue[]; epoch: number };
-}
-
-function isScalar(v: PyValue): boolean {
-  return v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string';
+  target?: { fn: PyCallable; positional: readonly PyValue[]; epoch: number; run: (() => MaybePromise<PyValue>) | null };
 }
 
 /** The PlainRequest of a decoded request, or null when it has another form. */
@@ -208,7 +216,7 @@ function plainRequest(d: PyValue, protocol: number, data: Uint8Array): PlainRequ
   const args = d.get('args');
   const kwargs = d.get('kwargs');
   if (typeof path !== 'string' || (typeof attr !== 'string' && attr !== null)) return null;
-  if (!(args instanceof PyTuple) || !args.items.every(isScalar)) return null;
+  if (!(args instanceof PyTuple) || !args.items.every(isImmutableScalar)) return null;
   if (!(kwargs instanceof PyDict) || kwargs.size !== 0) return null;
   // its own small buffer: the frame may be a slice of a larger one
   const bytes = Buffer.allocUnsafeSlow(data.length);
@@ -332,12 +340,15 @@ export class BinaryPort {
   private runPlain(known: PlainRequest): MaybePromise<PyValue> {
     const epoch = this.root.structureEpoch?.();
     const target = known.target;
-    // a fresh argument list and kwargs dict per call, as a fresh decode would give
-    if (target !== undefined && target.epoch === epoch) return target.fn.call(target.positional.slice(), new PyDict());
+    if (target !== undefined && target.epoch === epoch) {
+      if (target.run !== null) return target.run();
+      // a fresh argument list and kwargs dict per call, as a fresh decode would give
+      return target.fn.call(target.positional.slice(), new PyDict());
+    }
     const fields: RequestFields = { path: known.path, attr: known.attr, args: known.args, kwargs: new PyDict() };
     if (epoch === undefined) return dispatchFields(this.root, fields);
     return dispatchFields(this.root, fields, (fn, positional) => {
-      known.target = { fn, positional: positional.slice(), epoch };
+      known.target = { fn, positional: positional.slice(), epoch, run: prepared(fn, positional) };
     });
   }
 

@@ -10,7 +10,7 @@
  *  - `isDevice` / `isVariable` / `isCommand`: kind flags (overridden by Device/BaseVariable/BaseCommand).
  */
 import { PyAttributeError, PyError, PyValueError } from '../py/errors';
-import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr } from '../py/values';
+import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr, isImmutableScalar } from '../py/values';
 import type { PyAttrSurface, PyCallable } from './surface';
 import { bindArgs } from '../py/signature';
 import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
@@ -336,6 +336,11 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
         qualname: sig.qualname,
         module: this.pyClass.funcModules.get(name),
         call: (args, kwargs) => call(self, bindArgs(sig, args, kwargs)),
+        prepare: (args) => {
+          const bound = bindArgs(sig, args);
+          for (const v of bound.values()) if (!isImmutableScalar(v)) return null;
+          return () => call(self, bound);
+        },
       } satisfies PyCallable;
     }
     const c = this._nodes.get(name);

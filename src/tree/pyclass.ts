@@ -33,7 +33,7 @@ export type PyMember<T = any> =
       /** Python signature; `qualname` is 'DefiningClass.method' as CPython reports it */
       sig: PySignature;
       /** Called with the bound arguments (bindArgs result: name → value, defaults applied). May be async. */
-      call: (self: T, a: Map<string, PyValue>) => PyValue | Promise<PyValue>;
+      call: (self: T, a: ReadonlyMap<string, PyValue>) => PyValue | Promise<PyValue>;
     };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table serves every node class: the receiver type is per class
@@ -221,7 +221,7 @@ export function func<T>(
   qualname: string,
   params: ParamSpec[],
   kwonly: ParamSpec[],
-  call: (self: T, a: Map<string, PyValue>) => PyValue | Promise<PyValue>,
+  call: (self: T, a: ReadonlyMap<string, PyValue>) => PyValue | Promise<PyValue>,
   exposed = true,
   extra: Partial<Pick<PySignature, 'varargs' | 'varkw'>> = {},
 ): PyMember<T> {

@@ -30,6 +30,15 @@ export interface PyCallable {
   readonly module?: string;
   /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
   call(args: readonly PyValue[], kwargs: PyDict): MaybePromise<PyValue>;
+  /**
+   * Binds these positional arguments (no keywords) once, for a request made
+   * again and again: the returned function makes the same call as
+   * `call(args, new PyDict())` each time, without binding again. Null (or no
+   * `prepare`) when a binding cannot be reused: when one of its values is not
+   * an immutable scalar (a `*args` tuple, a `**kwargs` dict, a mutable
+   * default). Throws what `call` would throw for arguments that do not bind.
+   */
+  prepare?(args: readonly PyValue[]): (() => MaybePromise<PyValue>) | null;
 }
 
 export function isPyCallable(v: unknown): v is PyCallable {
