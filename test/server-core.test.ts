@@ -8,7 +8,7 @@ import { PyDict, PyObject, PyTuple, type PyValue } from '../src/py/values';
 import { BinaryPort, dispatchOperation } from '../src/server/dispatch';
 import { fallbackExceptionPickle, type PickleCodec } from '../src/server/codec';
 import { PublishOutbox, UpdateBatcher } from '../src/server/publish';
-import { KeyedSerialQueue, peerKey, splitEnvelope, splitFrames } from '../src/server/router';
+import { bodyStart, KeyedSerialQueue, peerKey, splitEnvelope } from '../src/server/router';
 import { StringPort } from '../src/server/strport';
 import { requestFields } from '../src/server/pyops';
 import { FakeRoot, variableValue } from './support/fakeRoot';
@@ -306,21 +306,15 @@ describe('router helpers', () => {
     expect(splitEnvelope([B('i'), B('')])!.body).toHaveLength(0);
     expect(splitEnvelope([])).toBeNull();
   });
-  test('the [id][][body] shortcut of splitFrames splits like the general walk, into new arrays', () => {
-    const frames = [B('id1'), B(''), B('body')];
-    const m = splitFrames(frames)!;
-    expect(m.envelope).not.toBe(frames);
-    expect(m.envelope).toEqual([frames[0], frames[1]]);
-    expect(m.body).toEqual([frames[2]]);
-    m.envelope.push(B('reply'));
-    expect(frames).toHaveLength(3);
+  test('bodyStart: where the body starts, the [id][][body] shortcut as the general walk', () => {
+    expect(bodyStart([B('id1'), B(''), B('body')])).toBe(2);
+    expect(bodyStart([B('id1'), B([0, 0, 0, 7]), B(''), B('body')])).toBe(3);
     // three frames without the empty delimiter in the middle: no shortcut
-    const bare = splitFrames([B('i'), B('x'), B('y')])!;
-    expect(bare.envelope).toHaveLength(1);
-    expect(bare.body).toHaveLength(2);
-    const late = splitFrames([B('i'), B('x'), B('')])!;
-    expect(late.envelope).toHaveLength(3);
-    expect(late.body).toHaveLength(0);
+    expect(bodyStart([B('i'), B('x'), B('y')])).toBe(1);
+    expect(bodyStart([B('i'), B('x'), B('')])).toBe(3);
+    expect(bodyStart([B('i'), B('')])).toBe(2);
+    expect(bodyStart([B('i')])).toBe(1);
+    expect(bodyStart([])).toBe(-1);
     expect(peerKey(B([0, 0xff, 7]))).toBe('\u0000\u00ff\u0007');
   });
   test('KeyedSerialQueue: FIFO per key, concurrent across keys, failures do not block', async () => {

@@ -252,6 +252,12 @@ export class BinaryPort {
     return this.handleBytes(body.length === 0 ? new Uint8Array(0) : body[0]);
   }
 
+  /** `handle(frames.slice(start))` without the copy: the receive loop's form (the envelope before `start`). */
+  handleFrames(frames: readonly Uint8Array[], start: number): MaybePromise<Uint8Array> {
+    if (frames.length === start + 1) return this.handleBytes(frames[start]);
+    return this.handle(frames.slice(start));
+  }
+
   /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
   handleBytes(data: Uint8Array): MaybePromise<Uint8Array> {
     const hash = data.length > 0 && data.length <= PLAIN_MAX_BYTES ? requestHash(data) : null;

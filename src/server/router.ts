@@ -24,15 +24,16 @@ export interface SplitMessage {
   body: Uint8Array[];
 }
 
-/** `splitEnvelope` without the peer key, which the receive loop needs only when a peer has work queued. */
-export function splitFrames(frames: readonly Uint8Array[]): Omit<SplitMessage, 'peer'> | null {
-  if (frames.length === 0) return null;
-  // the shape of every REQ peer's request, without the slices
-  if (frames.length === 3 && frames[1].length === 0) return { envelope: [frames[0], frames[1]], body: [frames[2]] };
-  for (let i = 1; i < frames.length; i++) {
-    if (frames[i].length === 0) return { envelope: frames.slice(0, i + 1), body: frames.slice(i + 1) };
-  }
-  return { envelope: [frames[0]], body: frames.slice(1) };
+/**
+ * Where a received message's body starts: the envelope is `frames[0, start)`,
+ * the body `frames[start, …)` (SplitMessage). -1 for a message without frames.
+ */
+export function bodyStart(frames: readonly Uint8Array[]): number {
+  if (frames.length === 0) return -1;
+  // the shape of every REQ peer's request
+  if (frames.length === 3 && frames[1].length === 0) return 2;
+  for (let i = 1; i < frames.length; i++) if (frames[i].length === 0) return i + 1;
+  return 1;
 }
 
 /** A peer's routing key: its identity frame's bytes, one char each (latin1: faithful, and cheaper than hex). */
@@ -41,8 +42,9 @@ export function peerKey(identity: Uint8Array): string {
 }
 
 export function splitEnvelope(frames: readonly Uint8Array[]): SplitMessage | null {
-  const m = splitFrames(frames);
-  return m && { peer: peerKey(m.envelope[0]), envelope: m.envelope, body: m.body };
+  const start = bodyStart(frames);
+  if (start < 0) return null;
+  return { peer: peerKey(frames[0]), envelope: frames.slice(0, start), body: frames.slice(start) };
 }
 
 /**

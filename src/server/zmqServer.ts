@@ -27,7 +27,7 @@ import { type PickleCodec } from './codec';
 import { BinaryPort, type BinaryPortOptions } from './dispatch';
 import { isPromiseLike } from '../tree/surface';
 import { PublishOutbox, UpdateBatcher } from './publish';
-import { KeyedSerialQueue, peerKey, splitFrames } from './router';
+import { bodyStart, KeyedSerialQueue, peerKey } from './router';
 import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
 
 export interface ZmqServerLogger {
@@ -84,11 +84,22 @@ export const AUTO_PORT_FIRST = 9099;
 export const AUTO_PORT_STEP = 4;
 export const AUTO_PORT_END = 9199;
 
-/** Longest stretch the receive loops run without letting the event loop turn. */
+/** Longest stretch the receive loops run without letting the event loop turn… */
 const YIELD_EVERY_MS = 5;
+/** …checked every this many requests. */
+const CLOCK_EVERY = 4;
 
 /** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
 const ASYNC_GRACE_TICKS = 64;
+
+/** A port's request handler: the request is `frames[start, frames.length)` (normally one frame); never throws. */
+type FrameHandler = (frames: readonly Uint8Array[], start: number) => MaybePromise<Uint8Array>;
+
+/** Puts the reply in place of the request's body, `frames[start, …)`, behind the envelope `frames[0, start)`. */
+function putReply(frames: Uint8Array[], start: number, reply: Uint8Array): void {
+  if (frames.length !== start + 1) frames.length = start + 1;
+  frames[start] = reply;
+}
 
 /** A request's key in the per-peer queue: the port's tag and the peer's identity (the envelope's first frame). */
 function queueKey(tag: string, envelope: readonly Uint8Array[]): string {
@@ -222,8 +233,8 @@ export class ZmqServer implements RootInterface {
     this.sockets = sockets;
     // pyrogue sends "null\n" on the PUB here (docs/protocol.md "Ports"). We never do.
     this.loops = [
-      this.serve(sockets.bin, 'b', (body) => this.binary.handle(body)),
-      this.serve(sockets.str, 's', async (body) => encodeStringReply(await this.string.handle(body))),
+      this.serve(sockets.bin, 'b', (frames, start) => this.binary.handleFrames(frames, start)),
+      this.serve(sockets.str, 's', async (frames, start) => encodeStringReply(await this.string.handle(frames.slice(start)))),
     ];
     const p = this.basePort;
     const host = ['*', '127.0.0.1', '0.0.0.0', 'localhost'].includes(this.addr) ? 'localhost' : this.addr;
@@ -306,21 +317,26 @@ export class ZmqServer implements RootInterface {
    * synchronous (most requests: a value, a get of a local or emulated
    * variable, the tree) is answered right here, before the next receive: no
    * task, no promise chain, and the reply leaves before the socket is polled
-   * again. Anything asynchronous goes through the per-peer FIFO, and that
-   * peer's later requests queue behind it so its replies stay in order.
+   * again, in the array the request came in (the envelope stays, the reply
+   * takes the body's place). Anything asynchronous goes through the per-peer
+   * FIFO, and that peer's later requests queue behind it so its replies stay
+   * in order.
    */
-  private async serve(sock: zmq.Router, tag: string, handle: (body: Uint8Array[]) => MaybePromise<Uint8Array>): Promise<void> {
+  private async serve(sock: zmq.Router, tag: string, handle: FrameHandler): Promise<void> {
     const queue = this.queue;
     let lastTurn = Date.now();
+    let sinceCheck = 0;
     while (!sock.closed) {
       // Under saturation `receive()` resolves at once, message after message,
       // and this loop would run on microtasks only: the event loop would never
       // turn, so timers (the heartbeat) and zeromq.js's own I/O callbacks
       // (which release sent publish frames) would starve and memory would
-      // grow. Let it turn at least every few milliseconds.
-      if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
+      // grow. Let it turn every few milliseconds; the clock is read every
+      // few requests (reading it costs a tenth of a `value` request).
+      if (++sinceCheck >= CLOCK_EVERY && Date.now() - lastTurn >= YIELD_EVERY_MS) {
         await new Promise((r) => setImmediate(r));
         lastTurn = Date.now();
+        sinceCheck = 0;
       }
       let frames: Buffer[];
       try {
@@ -331,57 +347,76 @@ export class ZmqServer implements RootInterface {
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
-      const msg = splitFrames(frames);
-      if (!msg) continue;
+      const start = bodyStart(frames);
+      if (start < 0) continue;
       // The peer's key is needed only when some peer has work queued (then it may be this one) or this request must queue.
-      let key = queue.activeKeys > 0 ? queueKey(tag, msg.envelope) : null;
-      if (key === null || !queue.busy(key)) {
-        let reply: MaybePromise<Uint8Array>;
-        try {
-          reply = handle(msg.body);
-        } catch (e) {
-          // The cores never throw; stay up anyway.
-          this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
-          continue;
-        }
-        if (!isPromiseLike(reply)) {
-          msg.envelope.push(reply);
-          try {
-            // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
-            await sock.send(msg.envelope);
-          } catch {
-            void queue.run(key ?? queueKey(tag, msg.envelope), () => this.sendReply(sock, msg.envelope));
-          }
-          continue;
-        }
-        const pending = reply;
-        key ??= queueKey(tag, msg.envelope);
-        const done = queue.run(key, async () => this.finish(sock, msg.envelope, await pending));
-        // Most asynchronous operations finish without real I/O (emulated
-        // memory, a command that awaits nothing slow): give them a few
-        // microtasks, so their reply too leaves before the socket is polled
-        // again. Real I/O only costs the budget (a microsecond or two).
-        await settledWithin(done, ASYNC_GRACE_TICKS);
-      } else {
-        void queue.run(key, async () => {
-          let reply: Uint8Array;
-          try {
-            reply = await handle(msg.body);
-          } catch (e) {
-            this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
-            return;
-          }
-          await this.finish(sock, msg.envelope, reply);
-        });
+      const key = queue.activeKeys > 0 ? queueKey(tag, frames) : null;
+      if (key !== null && queue.busy(key)) {
+        this.queueRequest(sock, key, frames, start, handle);
+        if (queue.pending >= this.maxInflight) await this.belowInflightLimit(sock);
+        continue;
       }
-      // Backpressure against a peer that floods requests without reading replies.
-      while (queue.pending >= this.maxInflight && !sock.closed) await queue.anySettled();
+      let reply: MaybePromise<Uint8Array>;
+      try {
+        reply = handle(frames, start);
+      } catch (e) {
+        // The cores never throw; stay up anyway.
+        this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
+        continue;
+      }
+      if (!isPromiseLike(reply)) {
+        putReply(frames, start, reply);
+        try {
+          // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
+          await sock.send(frames);
+        } catch {
+          void queue.run(key ?? queueKey(tag, frames), this.sendReply.bind(this, sock, frames));
+        }
+        continue;
+      }
+      // Most asynchronous operations finish without real I/O (emulated
+      // memory, a command that awaits nothing slow): give them a few
+      // microtasks, so their reply too leaves before the socket is polled
+      // again. Real I/O only costs the budget (a microsecond or two).
+      await settledWithin(this.replyWhenSettled(sock, key ?? queueKey(tag, frames), frames, start, reply), ASYNC_GRACE_TICKS);
+      if (queue.pending >= this.maxInflight) await this.belowInflightLimit(sock);
     }
   }
 
-  private finish(sock: zmq.Router, envelope: Uint8Array[], reply: Uint8Array): Promise<void> {
-    envelope.push(reply);
-    return this.sendReply(sock, envelope);
+  /** Backpressure against a peer that floods requests without reading replies: resolves once fewer than maxInflight requests are pending. */
+  private async belowInflightLimit(sock: zmq.Router): Promise<void> {
+    while (this.queue.pending >= this.maxInflight && !sock.closed) await this.queue.anySettled();
+  }
+
+  /*
+   * The receive loop's other paths are methods of their own: a closure in
+   * the loop's body would make every iteration allocate the variables it
+   * captures on the heap, the hot path's too.
+   */
+
+  /** An asynchronous reply, sent once it settles, in the peer's FIFO (`key`). */
+  private replyWhenSettled(sock: zmq.Router, key: string, frames: Uint8Array[], start: number, pending: Promise<Uint8Array>): Promise<void> {
+    return this.queue.run(key, async () => this.finish(sock, frames, start, await pending));
+  }
+
+  /** A request of a peer with work queued: handled after that work, in the peer's FIFO (`key`). */
+  private queueRequest(sock: zmq.Router, key: string, frames: Uint8Array[], start: number, handle: FrameHandler): void {
+    void this.queue.run(key, async () => {
+      let reply: Uint8Array;
+      try {
+        reply = await handle(frames, start);
+      } catch (e) {
+        this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
+        return;
+      }
+      await this.finish(sock, frames, start, reply);
+    });
+  }
+
+  /** Sends the reply behind the message's envelope, `frames[0, start)`, in the same array. */
+  private finish(sock: zmq.Router, frames: Uint8Array[], start: number, reply: Uint8Array): Promise<void> {
+    putReply(frames, start, reply);
+    return this.sendReply(sock, frames);
   }
 
   /**
