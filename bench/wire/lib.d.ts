@@ -68,6 +68,8 @@ export interface LoadgenArgs {
   learn?: boolean;
   verbose?: boolean;
   extraMs?: number;
+  /** Side by side with a second server (loadgen -E): the result's `a` (this port) and `b` (pair.port). */
+  pair?: { port: number; file?: string; sliceMs?: number };
   onChild?(child: ChildProcess): void;
 }
 export interface LoopReport {
@@ -106,6 +108,16 @@ export interface OnceReport {
   latencies_us?: number[];
   exitCode: number | string;
 }
+export type SideReport = Omit<LoopReport, 'mode' | 'clients' | 'exitCode'>;
+export interface PairReport {
+  mode: 'pair';
+  clients: number;
+  slice_s: number;
+  a: SideReport;
+  b: SideReport;
+  exitCode: number | string;
+}
+export function runLoadgen(a: LoadgenArgs & { pair: NonNullable<LoadgenArgs['pair']> }): Promise<PairReport>;
 export function runLoadgen(a: LoadgenArgs): Promise<LoopReport & OnceReport>;
 
 export interface SubReport {

@@ -178,6 +178,11 @@ function runLoadgen(a) {
   if (a.max) args.push('-n', String(a.max));
   if (a.learn) args.push('-L');
   if (a.verbose) args.push('-v');
+  // side by side with a second server (loadgen -E): a.pair = {port, file?, sliceMs}; the result is {mode: 'pair', a, b}
+  if (a.pair) {
+    args.push('-E', `tcp://127.0.0.1:${a.pair.port}`, '-s', String(a.pair.sliceMs ?? 250));
+    if (a.pair.file) args.push('-R', a.pair.file);
+  }
   const limit = ((a.warmup ?? 1) + (a.duration ?? 3)) * 1000 + (a.timeoutMs ?? 5000) * 2 + (a.extraMs ?? 60000);
   return new Promise((resolve, reject) => {
     const child = execFile(tool('loadgen'), args, { timeout: limit, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
