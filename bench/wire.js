@@ -18,7 +18,7 @@
  * server threads). Within a round the figures of each issue-15 ratio are
  * measured next to each other, in reverse order every other round (see the
  * round loop); `value` ×1 and ×8 and the zeromq.js echo are measured side by
- * side, the same clients loading each in turn every quarter second
+ * side, the same clients loading each in turn every 50 ms
  * (sideBySideJsEcho; --sequential: one after the other instead). After the main table, the
  * issue-15 ratios (RATIO_TARGETS) between figures of the same run: each the
  * median of the ratios within each round (see roundRatios), with the ratio of
@@ -154,10 +154,12 @@ async function baseline(kind, file, clients, o) {
  * same clients load the server and the echo in turn, a b b a in slices of
  * PAIR_SLICE_MS, each side o.duration seconds in all. Two runs back to back
  * (--sequential) differ by the machine's drift over those seconds: on this
- * shared machine one round's ratio moved between 86 % and 108 % that way,
- * side by side within about 2 %.
+ * shared machine one round's ratio moved between 86 % and 108 % that way.
+ * Side by side, two identical echoes measured 0.976-1.042 of each other
+ * with 50 ms slices and 0.965-1.056 with 250 ms slices (eight 4 s runs each;
+ * docs/decisions/0010).
  */
-const PAIR_SLICE_MS = 250;
+const PAIR_SLICE_MS = 50;
 async function sideBySideJsEcho(port, file, clients, o) {
   const r = await lib.runLoadgen({
     port,
