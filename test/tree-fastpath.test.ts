@@ -17,6 +17,7 @@ import { UpdateBatcher } from '../src/server/publish';
 import { Device, EmulatedMemory, LocalCommand, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
 import { isPromiseLike, type PyCallable } from '../src/tree/surface';
+import type { PyMembers } from '../src/tree/pyclass';
 
 class Regs extends Device {
   constructor(name: string, memBase: EmulatedMemory, offset: number) {
@@ -392,6 +393,23 @@ describe('requests sent again', () => {
     expect(() => value.prepare!([1n, 2n, 3n])).toThrow(/takes from 1 to 2 positional arguments but 4 were given/);
     // a bound value that is not an immutable scalar (a list given as an argument): not reused
     expect((x.pyGetAttr('set') as PyCallable).prepare!([[1n]])).toBeNull();
+    // a default that a function makes afresh for each call: not reused
+    let made = 0;
+    class Fresh extends Device {
+      static override pyMembers: PyMembers = {
+        stamp: {
+          kind: 'func',
+          exposed: true,
+          sig: { qualname: 'Fresh.stamp', params: [{ name: 'n', default: () => BigInt(++made) }] },
+          call: (_s, a) => a.get('n')!,
+        },
+      };
+    }
+    const fresh = new Fresh({ name: 'Fresh' });
+    root.add(fresh);
+    const stamp = fresh.pyGetAttr('stamp') as PyCallable;
+    expect(stamp.prepare!([])).toBeNull();
+    expect([stamp.call([], new PyDict()), stamp.call([], new PyDict())]).toEqual([1n, 2n]);
     // through BinaryPort: a request that does not bind answers its error every time
     const port = new BinaryPort(root);
     const bad = req('Root.Dev.X', 'value', [1n, 2n, 3n]);

@@ -333,10 +333,12 @@ export class ZmqServer implements RootInterface {
       // (which release sent publish frames) would starve and memory would
       // grow. Let it turn every few milliseconds; the clock is read every
       // few requests (reading it costs a tenth of a `value` request).
-      if (++sinceCheck >= CLOCK_EVERY && Date.now() - lastTurn >= YIELD_EVERY_MS) {
-        await new Promise((r) => setImmediate(r));
-        lastTurn = Date.now();
+      if (++sinceCheck >= CLOCK_EVERY) {
         sinceCheck = 0;
+        if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
+          await new Promise((r) => setImmediate(r));
+          lastTurn = Date.now();
+        }
       }
       let frames: Buffer[];
       try {

@@ -12,7 +12,7 @@
 import { PyAttributeError, PyError, PyValueError } from '../py/errors';
 import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr, isImmutableScalar } from '../py/values';
 import type { PyAttrSurface, PyCallable } from './surface';
-import { bindArgs } from '../py/signature';
+import { bindArgs, type PyParam } from '../py/signature';
 import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
 import type { Root } from './root';
 import { Logger } from './log';
@@ -56,6 +56,9 @@ let structureEpoch = 0;
 export function treeStructureEpoch(): number {
   return structureEpoch;
 }
+
+/** A parameter whose default a function makes, afresh for each call. */
+const madeDefault = (p: PyParam): boolean => typeof p.default === 'function';
 
 export class Node implements PyAttrSurface, Reducible, HasPyRepr {
   static pyModule = 'pyrogue._Node';
@@ -337,6 +340,8 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
         module: this.pyClass.funcModules.get(name),
         call: (args, kwargs) => call(self, bindArgs(sig, args, kwargs)),
         prepare: (args) => {
+          // a default made by a function is made afresh for each call
+          if (sig.params.some(madeDefault) || (sig.kwonly ?? []).some(madeDefault)) return null;
           const bound = bindArgs(sig, args);
           for (const v of bound.values()) if (!isImmutableScalar(v)) return null;
           return () => call(self, bound);
