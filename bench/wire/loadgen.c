@@ -57,11 +57,15 @@ typedef struct {
   side_t side[2];
 } client_t;
 
-/* The side a request sent at time t goes to: a b b a in every four slices. */
-static int side_at(double t) {
-  if (!ep2) return 0;
-  long q = (long)((t - t_start) / slice_s) % 4;
+/* The side of slice k (0: a, 1: b): a b b a in every four slices. */
+static int slice_side(long k) {
+  long q = k % 4;
   return q == 1 || q == 2;
+}
+
+/* The side a request sent at time t goes to. */
+static int side_at(double t) {
+  return ep2 ? slice_side((long)((t - t_start) / slice_s)) : 0;
 }
 
 /* How much of [from, to) belongs to side `which`. */
@@ -72,8 +76,7 @@ static double side_time(int which, double from, double to) {
     double a = t_start + (double)k * slice_s, b = a + slice_s;
     if (a < from) a = from;
     if (b > to) b = to;
-    long q = k % 4;
-    if (b > a && (q == 1 || q == 2) == which) sum += b - a;
+    if (b > a && slice_side(k) == which) sum += b - a;
   }
   return sum;
 }

@@ -246,16 +246,14 @@ export class BinaryPort {
    * else a promise of it. The promise never rejects.
    */
   handle(body: readonly Uint8Array[]): MaybePromise<Uint8Array> {
-    if (body.length > 1) {
-      return this.exception(new PyError('builtins', 'ValueError', `a request must be a single frame, got ${body.length} frames`), 4);
-    }
-    return this.handleBytes(body.length === 0 ? new Uint8Array(0) : body[0]);
+    return this.handleFrames(body, 0);
   }
 
   /** `handle(frames.slice(start))` without the copy: the receive loop's form (the envelope before `start`). */
   handleFrames(frames: readonly Uint8Array[], start: number): MaybePromise<Uint8Array> {
-    if (frames.length === start + 1) return this.handleBytes(frames[start]);
-    return this.handle(frames.slice(start));
+    const n = frames.length - start;
+    if (n > 1) return this.exception(new PyError('builtins', 'ValueError', `a request must be a single frame, got ${n} frames`), 4);
+    return this.handleBytes(n === 1 ? frames[start] : new Uint8Array(0));
   }
 
   /** One single-frame request → the reply frame (at once, or a promise that never rejects). */
