@@ -1,0 +1,42 @@
+/**
+ * The `pyrogue-ts` program: global options and one module per group of verbs.
+ *
+ *   serve, memserve          src/cli/serve.ts
+ *   web                      src/cli/web.ts
+ *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
+ *   monitor, tree
+ */
+import { Command, CommanderError } from 'commander';
+import { explain } from './common';
+import { registerClientVerbs } from './client';
+import { registerServe } from './serve';
+import { registerWeb } from './web';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('pyrogue-ts')
+    .description("Serve a pyrogue tree from Node.js, or talk to any pyrogue server (pyrogue's client verbs).")
+    .option('--server <host:port>', "server address: 'host:port' (pyrogue's --server)", 'localhost:9099')
+    .option('--timeout <seconds>', 'seconds to wait for each reply (0 = forever)', '5')
+    .option('-q, --quiet', 'print only results (no "Connecting to" / "Ret =")')
+    .showHelpAfterError('(run pyrogue-ts --help for usage)')
+    .exitOverride(); // inherited by the subcommands created below
+  registerServe(program);
+  registerWeb(program);
+  registerClientVerbs(program);
+  return program;
+}
+
+/** Runs the program on `argv`; resolves with the exit code (0 ok, 1 an error, 2 a usage error). */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    console.error(`Error: ${explain(e)}`);
+    return 1;
+  }
+}
