@@ -33,8 +33,8 @@ export interface FpgaEmulatorOptions {
   size?: number;
   /** The registers. Default a zeroed EmulatedMemory. */
   memory?: RegisterMemory;
-  /** Packetizer v2: check the CRC of received segments. Default false. */
-  enIbCrc?: boolean;
+  /** Packetizer v2: check the CRC of received segments (see RudpLinkOptions.enIbCrc). Default 'flag'. */
+  enIbCrc?: boolean | 'flag';
   transport?: DatagramTransport;
   clock?: Clock;
   log?: (level: 'info' | 'warning', message: string) => void;
@@ -51,7 +51,7 @@ export class FpgaEmulator {
       port: opts.port ?? 8192,
       jumbo: opts.jumbo ?? true,
       packVer: opts.packVer ?? 'auto',
-      enIbCrc: opts.enIbCrc ?? false,
+      enIbCrc: opts.enIbCrc ?? 'flag',
       transport: opts.transport,
       clock: opts.clock,
       log: opts.log,

@@ -29,8 +29,12 @@ export interface RudpLinkOptions {
   packVer?: number | 'auto';
   /** SSI in the packetizer. Default true. */
   enSsi?: boolean;
-  /** Packetizer v2 inbound CRC check. Default false (pyrogue's). */
-  enIbCrc?: boolean;
+  /**
+   * Packetizer v2 inbound CRC check: 'flag' (default) checks segments whose CRC-present bit
+   * is set (rogue and SURF senders set it with a valid CRC), true always, false never
+   * (pyrogue's choice: a corrupted payload that passed the UDP checksum reaches the application).
+   */
+  enIbCrc?: boolean | 'flag';
   /** A datagram transport instead of UDP (tests: an in-memory relay). */
   transport?: DatagramTransport;
   clock?: Clock;
@@ -74,7 +78,7 @@ export class RudpLink {
       },
     );
     this.pack = new Packetizer(
-      { version: this.packVer, enSsi: opts.enSsi ?? true, enIbCrc: opts.enIbCrc ?? false, enObCrc: true },
+      { version: this.packVer, enSsi: opts.enSsi ?? true, enIbCrc: opts.enIbCrc ?? 'flag', enObCrc: true },
       {
         transmit: (buf) => {
           this.rssi.send(buf);

@@ -33,8 +33,12 @@ export interface PacketizerOptions {
   version: 1 | 2 | 'auto';
   /** SSI handling (pyrogue's `enSsi`). Default true. */
   enSsi?: boolean;
-  /** v2: check the CRC of received segments. Default false (pyrogue's `CoreV2(False, True, enSsi)`). */
-  enIbCrc?: boolean;
+  /**
+   * v2: check the CRC of received segments: true (always), false (never: pyrogue's
+   * `CoreV2(False, True, enSsi)`), or 'flag' (when the segment's CRC-present bit 0x20 is set).
+   * Default false.
+   */
+  enIbCrc?: boolean | 'flag';
   /** v2: compute the CRC of sent segments (else zero, and the CRC flag clear). Default true. */
   enObCrc?: boolean;
   /** Bytes all frames being reassembled may hold together; a segment beyond drops its frame. Default 32 MiB. */
@@ -87,7 +91,7 @@ export class Packetizer {
   /** The version frames are sent in (fixed, or in 'auto' mode the last one received). */
   version: 1 | 2;
   readonly enSsi: boolean;
-  readonly enIbCrc: boolean;
+  readonly enIbCrc: boolean | 'flag';
   readonly enObCrc: boolean;
   readonly maxBuffered: number;
   /** Segments dropped on receive (rogue getDropCount). */
@@ -285,7 +289,7 @@ export class Packetizer {
     const sof = (d[7] & 0x80) !== 0;
     const last = d[len - 6];
     let crcErr = false;
-    if (this.enIbCrc) {
+    if (this.enIbCrc === true || (this.enIbCrc === 'flag' && (d[0] & 0x20) !== 0)) {
       ctx.crc = crc32(d.subarray(0, len - 4), sof ? 0 : ctx.crc);
       const got = ((d[len - 4] << 24) | (d[len - 3] << 16) | (d[len - 2] << 8) | d[len - 1]) >>> 0;
       crcErr = got !== ctx.crc;

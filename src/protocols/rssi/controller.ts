@@ -20,7 +20,13 @@
  * first SYN at `start()`; timers are computed as deadlines instead of a 2 ms poll loop; a SYN
  * whose parameters are zero is dropped (counted) instead of adopted; at most `maxAppQueue`
  * segments wait for the application and `maxTxQueue` payloads for a free window slot (rogue
- * blocks the sender there) — beyond that a segment is dropped (counted) or `send` refuses.
+ * blocks the sender there) — beyond that a segment is dropped (counted) or `send` refuses;
+ * a data or NUL segment received again (its acknowledgement was lost) is answered with an
+ * ACK at once (rogue acknowledges only when it next transmits, so a lost last ACK on an idle
+ * link makes the peer exhaust its retransmissions and reset the link); and an acknowledgement
+ * number outside (last acknowledged, last sent] — a reordered or duplicated segment — is
+ * ignored (rogue takes any other value as progress past a wrap and frees segments the peer
+ * never received).
  */
 import { decodeHeader, FLAG_ACK, FLAG_BUSY, FLAG_NUL, FLAG_RST, FLAG_SYN, HEADER_SIZE, refreshHeader, SYN_SIZE, writeHeader, type SynParams } from './header';
 
@@ -116,6 +122,8 @@ export class RssiController {
   private stTime = -Infinity;
   private txTime = 0;
 
+  /** A segment already received came again: its ACK was probably lost; acknowledge at the next poll. */
+  private reAck = false;
   private _locBusy = false;
   private _remBusy = false;
 
@@ -308,8 +316,10 @@ export class RssiController {
       this.h.log?.('warning', `Dumping bad frame state=${this._state} server=${this.server ? 1 : 0}`);
       return;
     }
-    // Acknowledge: free every entry up to the ack number (rogue treats any different value as progress).
-    if (head.ack && head.acknowledge !== this.lastAckRx) {
+    // Acknowledge: free every entry up to the ack number. An ack outside (lastAckRx, last sent]
+    // is stale (a reordered or duplicated segment) and ignored; rogue would take it as progress
+    // past a wrap and free segments the peer never received.
+    if (head.ack && head.acknowledge !== this.lastAckRx && ((head.acknowledge - this.lastAckRx) & 0xff) <= ((this.locSequence - 1 - this.lastAckRx) & 0xff)) {
       do {
         this.lastAckRx = (this.lastAckRx + 1) & 0xff;
         if (this.txList[this.lastAckRx] !== undefined) {
@@ -403,6 +413,7 @@ export class RssiController {
       this.drain();
     } else if (this.ooo.has(seq)) {
       this.dropCount++;
+      this.reAck = true;
       this.h.log?.('warning', `Dropped duplicate frame. server=${this.server ? 1 : 0}, head->sequence=${seq}, next sequence=${this.nextSeqRx}`);
     } else {
       const ahead = (seq - this.nextSeqRx) & 0xff;
@@ -410,6 +421,7 @@ export class RssiController {
         this.ooo.set(seq, { seq, nul, payload });
       } else {
         this.dropCount++;
+        this.reAck = true;
         this.h.log?.('warning', `Dropping out of window frame. server=${this.server ? 1 : 0}, head->sequence=${seq}, nextSeqRx_=${this.nextSeqRx}`);
       }
     }
@@ -592,7 +604,8 @@ export class RssiController {
     const doNull = now >= this.txTime + nullD3;
     const ackPend = (this.ackSeqRx - this.lastAckTx) & 0xff;
     const busy = this.locBusy;
-    if (doNull || (!busy && ackPend >= c.maxCumAck) || ((ackPend > 0 || busy) && now >= this.txTime + c.cumAckTout)) {
+    if (doNull || this.reAck || (!busy && ackPend >= c.maxCumAck) || ((ackPend > 0 || busy) && now >= this.txTime + c.cumAckTout)) {
+      this.reAck = false;
       this.transportTx(new Uint8Array(HEADER_SIZE), doNull ? FLAG_ACK | FLAG_NUL : FLAG_ACK, doNull, false);
     }
     let next = this.txTime + nullD3;
