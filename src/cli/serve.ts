@@ -12,8 +12,9 @@ import { parseBridgeUrl } from '../bridge/wire';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
 import { CliError, Teardown, groupList, note, orCliError, out, portOption, runUntilSignal } from './common';
 import { startWeb, webConfig, type WebOpts } from './web';
+import { onRudpMemory, type RudpMemoryOpts } from './fpga';
 
-interface ServeCliOpts extends WebOpts {
+interface ServeCliOpts extends WebOpts, RudpMemoryOpts {
   tree: string;
   addr: string;
   port: string;
@@ -73,7 +74,8 @@ async function cmdServe(opts: ServeCliOpts): Promise<void> {
   const port = portOption(opts.port, '--port', 0, 65533, ' (0 picks a free one)');
   const teardown = new Teardown();
   let tree = await treeOption(opts.tree);
-  if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, teardown);
+  if (opts.memory?.startsWith('rudp://')) tree = onRudpMemory(tree, opts.tree, opts.memory, opts, teardown);
+  else if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, teardown);
   let h: ServeHandle;
   try {
     h = await serve({ tree, addr: opts.addr, port, incGroups: opts.incGroups ?? null, excGroups: opts.excGroups ?? ['NoServe'] });
@@ -150,7 +152,13 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
-    .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
+    .option(
+      '--memory <url>',
+      "put the tree's RemoteVariables on a rogue memory TcpServer (tcp://host:port) or on firmware over UDP + RSSI + packetizer + SRP (rudp://host:port)",
+    )
+    .option('--pack-ver <v>', 'rudp://: packetizer version 1 or 2 (pyrogue UdpRssiPack packVer)', '1')
+    .option('--jumbo', 'rudp://: 9000-byte MTU sizes')
+    .option('--srp-version <v>', 'rudp://: SRP version 3 or 0', '3')
     .option('--http <[host:]port>', 'also serve the browser view of the tree on this port (127.0.0.1 unless a host is given)')
     .option('--token <secret>', 'required by the browser view on every page load and connection (env PYROGUE_WEB_TOKEN); needed for a non-loopback --http')
     .option('--read-only', 'the browser view hides and refuses every set and command')

@@ -21,6 +21,8 @@ import type { DatagramTransport } from './udp/udp';
 export interface FpgaEmulatorOptions {
   /** UDP port to bind (0 = any free one). Default 8192. */
   port?: number;
+  /** Address to bind. Default 0.0.0.0. */
+  bindAddress?: string;
   /** Datagrams up to 8972 bytes (true, default) or 1472. */
   jumbo?: boolean;
   /** Packetizer version: 1, 2, or 'auto' (default). */
@@ -49,6 +51,7 @@ export class FpgaEmulator {
     this.link = new RudpLink({
       server: true,
       port: opts.port ?? 8192,
+      bindAddress: opts.bindAddress,
       jumbo: opts.jumbo ?? true,
       packVer: opts.packVer ?? 'auto',
       enIbCrc: opts.enIbCrc ?? 'flag',

@@ -23,6 +23,8 @@ export interface RudpLinkOptions {
   host?: string;
   /** Client: the remote port; server: the local port (0 = any free one). */
   port?: number;
+  /** Server: the address to bind. Default 0.0.0.0 (rogue binds every interface). */
+  bindAddress?: string;
   /** 9000-byte MTU sizes instead of 1500. Default false. */
   jumbo?: boolean;
   /** Packetizer version: 2 → v2, 'auto' → both received, replies in the version last received (emulators), anything else → v1 (pyrogue's `packVer`, default 1). */
@@ -64,7 +66,9 @@ export class RudpLink {
     this.packVer = opts.packVer === 2 || opts.packVer === 'auto' ? opts.packVer : 1;
     this.clock = opts.clock ?? realClock;
     const port = opts.port ?? 0;
-    this.transport = opts.transport ?? (this.server ? new UdpServer(port, this.jumbo) : new UdpClient(opts.host ?? '127.0.0.1', port, this.jumbo));
+    this.transport =
+      opts.transport ??
+      (this.server ? new UdpServer(port, this.jumbo, opts.bindAddress ?? '0.0.0.0') : new UdpClient(opts.host ?? '127.0.0.1', port, this.jumbo));
     const segSize = (opts.transport ? opts.transport.maxPayload : udpMaxPayload(this.jumbo)) - 8;
     const log = opts.log;
     this.rssi = new RssiController(

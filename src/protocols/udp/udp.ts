@@ -48,6 +48,13 @@ abstract class UdpBase implements DatagramTransport {
   readonly stats: UdpStats = { txDatagrams: 0, rxDatagrams: 0, rxDropped: 0, txDropped: 0 };
   protected readonly sock: dgram.Socket;
   private closed = false;
+  /** Sends handed to the socket and not yet done (close waits for them: the last one is often an RST). */
+  private outstanding = 0;
+  private drained: (() => void) | null = null;
+  private readonly sent = (err: Error | null) => {
+    if (err) this.stats.txDropped++;
+    if (--this.outstanding === 0 && this.drained) this.drained();
+  };
 
   constructor(jumbo: boolean) {
     this.jumbo = jumbo;
@@ -82,12 +89,19 @@ abstract class UdpBase implements DatagramTransport {
   protected sendTo(data: Uint8Array, port: number, address: string): void {
     if (this.closed) return;
     this.stats.txDatagrams++;
-    this.sock.send(data, port, address);
+    this.outstanding++;
+    this.sock.send(data, port, address, this.sent);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.outstanding > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        setTimeout(resolve, 500).unref();
+      });
+    }
     await new Promise<void>((resolve) => {
       try {
         this.sock.close(() => resolve());
