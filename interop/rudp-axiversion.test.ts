@@ -110,14 +110,17 @@ test('the same exchanges pass over SrpV3 → RudpLink → UDP → the Python sta
 });
 
 const tier = detectTier();
-(tier.ok && tier.tier === 'real' ? test : test.skip)('real tier: the same exchanges pass over SrpV3 → RudpLink → UDP → rogue udp.Server + rssi.Server + CoreV2 + SrpV3Emulation', async () => {
-  let rogue: Peer | null = null;
-  try {
-    rogue = await startRogueFpga(2, false);
-    const r = await overLink(rogue.port, 2, false, true);
-    expect(r.passed).toEqual(baseline);
-    expect(r.warnings).toEqual([]);
-  } finally {
-    await rogue?.stop();
-  }
-});
+(tier.ok && tier.tier === 'real' ? test : test.skip)(
+  'real tier: the same exchanges pass over SrpV3 → RudpLink → UDP → rogue udp.Server + rssi.Server + CoreV2 + SrpV3Emulation',
+  async () => {
+    let rogue: Peer | null = null;
+    try {
+      rogue = await startRogueFpga(2, false);
+      const r = await overLink(rogue.port, 2, false, true);
+      expect(r.passed).toEqual(baseline);
+      expect(r.warnings).toEqual([]);
+    } finally {
+      await rogue?.stop();
+    }
+  },
+);

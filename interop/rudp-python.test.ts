@@ -59,7 +59,7 @@ test('hostile datagrams at our emulator are counted, never crash it; it still se
   try {
     const send = (b: Uint8Array) => new Promise<void>((r) => sock.send(b, emu.port, '127.0.0.1', () => r()));
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 500; i++) {
       const b = Buffer.alloc(Math.floor(rand() * 64));
       for (let k = 0; k < b.length; k++) b[k] = Math.floor(rand() * 256);

@@ -26,7 +26,11 @@ if (!real) console.log(`rudp-rogue: real pyrogue not available (tier ${tier.tier
 const matrix: { direction: string; pack: number; mtu: string; ok: boolean; detail: string }[] = [];
 afterAll(() => {
   if (matrix.length === 0) return;
-  const lines = ['| direction | packetizer | MTU | result | detail |', '|---|---|---|---|---|', ...matrix.map((m) => `| ${m.direction} | v${m.pack} | ${m.mtu} | ${m.ok ? 'pass' : 'FAIL'} | ${m.detail} |`)];
+  const lines = [
+    '| direction | packetizer | MTU | result | detail |',
+    '|---|---|---|---|---|',
+    ...matrix.map((m) => `| ${m.direction} | v${m.pack} | ${m.mtu} | ${m.ok ? 'pass' : 'FAIL'} | ${m.detail} |`),
+  ];
   console.log('RUDP interop matrix with real rogue v6.15.0:\n' + lines.join('\n'));
 });
 
@@ -57,7 +61,9 @@ describe.each(CASES)('packetizer v%d, jumbo %s', (pack, jumbo) => {
         const block = Buffer.alloc(20000, 0x5a);
         await c.srp.write(0x40000, block);
         expect(Buffer.from(await c.srp.read(0x40000, 20000)).equals(block)).toBe(true);
-        const many = await Promise.all(Array.from({ length: 64 }, (_, i) => c.srp.write(0x50000 + 4 * i, Uint8Array.of(i, 1, 2, 3)).then(() => c.srp.read(0x50000 + 4 * i, 4))));
+        const many = await Promise.all(
+          Array.from({ length: 64 }, (_, i) => c.srp.write(0x50000 + 4 * i, Uint8Array.of(i, 1, 2, 3)).then(() => c.srp.read(0x50000 + 4 * i, 4))),
+        );
         expect(many.map((b) => b[0])).toEqual(Array.from({ length: 64 }, (_, i) => i));
         expect(c.link.rssi.curMaxSegment).toBe(jumbo ? 8964 : 1464);
         expect(warnings).toEqual([]);

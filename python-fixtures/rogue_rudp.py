@@ -12,6 +12,14 @@ bench (needs real pyrogue: python-fixtures/tier.py must select the real tier).
       ["write"|"post", addr, "hex"] / ["read"|"verify", addr, size] run through a
       rogue.interfaces.memory.Master (up to N at once). Prints one JSON object:
       {"open", "results": [["ok", hex] | ["error", text]], "net": {variable: value}}.
+  rogue_rudp.py bench PORT [--pack 1|2] [--seconds S]
+      rogue's C++ SrpV3 client (driven from Python through a memory Master) against
+      127.0.0.1:PORT: 4-byte reads 1 and 32 at a time, 4 KiB reads 8 at a time (each batch
+      issued, then waited for). Prints {"reads1": [per_s, median_batch_s], ...} as JSON.
+  rogue_rudp.py serve PORT ZMQPORT [--pack 1|2]
+      a real pyrogue Root ('Root') with UdpRssiPack + SrpV3 + pyrogue.examples.AxiVersion on
+      127.0.0.1:PORT, served by pyrogue's ZmqServer on ZMQPORT. Prints 'READY' once serving,
+      runs until stdin closes.
   rogue_rudp.py nodes
       the node table of a real UdpRssiPack under a Root (name, mode, typeStr, poll,
       hidden, value, class bases), as JSON.
@@ -103,6 +111,66 @@ def client(args):
     os._exit(0)
 
 
+def bench(args):
+    port = int(args[0])
+    pack_v = int(opt(args, '--pack', '2'))
+    secs = float(opt(args, '--seconds', '2'))
+    root = pyrogue.Root(name='Root', pollEn=False, timeout=5.0)
+    net = pyrogue.protocols.UdpRssiPack(name='Net', host='127.0.0.1', port=port, packVer=pack_v)
+    root.add(net)
+    srp = rogue.protocols.srp.SrpV3()
+    net.application(0) == srp
+    out = {}
+    with root:
+        m = Mem()
+        m._setSlave(srp)
+        m._setTimeout(5000000)
+
+        def run(size, k):
+            bufs = [bytearray(size) for _ in range(k)]
+            lat = []
+            n = 0
+            t0 = time.perf_counter()
+            end = t0 + secs
+            while time.perf_counter() < end:
+                t = time.perf_counter()
+                ids = [m._reqTransaction(0x1000, b, size, 0, rim.Read) for b in bufs]
+                for i in ids:
+                    m._waitTransaction(i)
+                lat.append(time.perf_counter() - t)
+                n += k
+            err = m._getError()
+            if err:
+                raise RuntimeError(err)
+            lat.sort()
+            return [n / (time.perf_counter() - t0), lat[len(lat) // 2]]
+        run(4, 1)  # warm up
+        out['reads1'] = run(4, 1)
+        out['reads32'] = run(4, 32)
+        out['block8'] = run(4096, 8)
+        print(json.dumps(out), flush=True)
+    os._exit(0)
+
+
+def serve(args):
+    port, zport = int(args[0]), int(args[1])
+    pack_v = int(opt(args, '--pack', '2'))
+    import pyrogue.examples
+    import pyrogue.interfaces
+    root = pyrogue.Root(name='Root', pollEn=False, timeout=5.0)
+    net = pyrogue.protocols.UdpRssiPack(name='Net', host='127.0.0.1', port=port, packVer=pack_v)
+    root.add(net)
+    srp = rogue.protocols.srp.SrpV3()
+    net.application(0) == srp
+    root.add(pyrogue.examples.AxiVersion(memBase=srp, offset=0))
+    root.addInterface(pyrogue.interfaces.ZmqServer(root=root, addr='127.0.0.1', port=zport))
+    with root:
+        print('READY', flush=True)
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+    os._exit(0)
+
+
 def nodes(args):
     root = pyrogue.Root(name='Root', pollEn=False)
     net = pyrogue.protocols.UdpRssiPack(name='Net', host='127.0.0.1', port=8192, wait=False)
@@ -117,4 +185,4 @@ def nodes(args):
 
 
 if __name__ == '__main__':
-    {'fpga': fpga, 'client': client, 'nodes': nodes}[sys.argv[1]](sys.argv[2:])
+    {'fpga': fpga, 'client': client, 'bench': bench, 'serve': serve, 'nodes': nodes}[sys.argv[1]](sys.argv[2:])

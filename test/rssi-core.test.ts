@@ -277,10 +277,14 @@ describe('data', () => {
     const cut = p.wire.length;
     for (let i = cut; i < cut + 1000; i++) p.lose.add(i); // everything from now on
     p.client.send(p.payload(10));
-    p.run(20 * 15 + 5);
+    // retransmissions after 20, 40, 80, 160 ms, then every 200 ms (the backoff's cap, 10 × retranTout)
+    const sent = () => p.wire.filter((w) => w.dir === 'C>S' && w.bytes.length > 8 && w.bytes[0] === 0x40).map((w) => w.at);
+    p.run(2700);
     expect(p.client.downCount).toBe(1);
     expect(p.client.retranCount).toBe(14); // 15 transmissions
     expect(p.client.open).toBe(false);
+    const t = sent();
+    expect(t.slice(1, 6).map((x, i) => x - t[i])).toEqual([20, 40, 80, 160, 200]);
   });
 
   test('the window: at most curMaxBuffers unacknowledged, the rest waits, bounded', () => {

@@ -189,9 +189,14 @@ export class RudpLink {
     this.timerAt = at;
     this.timer = this.clock.setTimer(
       () => {
-        this.timer = null;
-        this.timerAt = Infinity;
-        this.kick();
+        // One more turn of the event loop first: after a stall (a busy machine) the peer's
+        // acknowledgements wait in the socket, and I/O runs after timers in a turn; without
+        // this the retransmission timer would resend what has been acknowledged.
+        this.timer = this.clock.setTimer(() => {
+          this.timer = null;
+          this.timerAt = Infinity;
+          this.kick();
+        }, 0);
       },
       Math.max(0, at - this.clock.now()),
     );

@@ -57,12 +57,24 @@ async function spawnPeer(cmd: string, args: string[], ready: RegExp, what: strin
 
 /** The Python stand-in as an FPGA (RSSI server + packetizer + SRPv3 registers). */
 export function startPyFpga(pack: 1 | 2, jumbo: boolean): Promise<Peer> {
-  return spawnPeer(PYTHON, [path.join(FIXTURES, 'rudp_peer.py'), 'server', '0', '--pack', String(pack), ...(jumbo ? ['--jumbo'] : []), '--ib-crc'], /READY (\d+)/, 'rudp_peer.py server', true);
+  return spawnPeer(
+    PYTHON,
+    [path.join(FIXTURES, 'rudp_peer.py'), 'server', '0', '--pack', String(pack), ...(jumbo ? ['--jumbo'] : []), '--ib-crc'],
+    /READY (\d+)/,
+    'rudp_peer.py server',
+    true,
+  );
 }
 
 /** rogue's own server stack + SrpV3Emulation (real tier). */
 export function startRogueFpga(pack: 1 | 2, jumbo: boolean): Promise<Peer> {
-  return spawnPeer(PYTHON, [path.join(FIXTURES, 'rogue_rudp.py'), 'fpga', '0', '--pack', String(pack), ...(jumbo ? ['--jumbo'] : [])], /READY (\d+)/, 'rogue_rudp.py fpga', true);
+  return spawnPeer(
+    PYTHON,
+    [path.join(FIXTURES, 'rogue_rudp.py'), 'fpga', '0', '--pack', String(pack), ...(jumbo ? ['--jumbo'] : [])],
+    /READY (\d+)/,
+    'rogue_rudp.py fpga',
+    true,
+  );
 }
 
 /** `pyrogue-ts fpga-emu --port 0 …`. */
@@ -90,25 +102,59 @@ function lastJson(stdout: string): ClientRun {
 
 /** The Python stand-in as a client running `script` against 127.0.0.1:port. */
 export async function runPyClient(port: number, pack: 1 | 2, jumbo: boolean, script: Op[], inflight = 4): Promise<ClientRun> {
-  const r = await execa(PYTHON, [path.join(FIXTURES, 'rudp_peer.py'), 'client', String(port), '--pack', String(pack), ...(jumbo ? ['--jumbo'] : []), '--ib-crc', '--inflight', String(inflight), JSON.stringify(script)], {
-    timeout: 60000,
-  });
+  const r = await execa(
+    PYTHON,
+    [
+      path.join(FIXTURES, 'rudp_peer.py'),
+      'client',
+      String(port),
+      '--pack',
+      String(pack),
+      ...(jumbo ? ['--jumbo'] : []),
+      '--ib-crc',
+      '--inflight',
+      String(inflight),
+      JSON.stringify(script),
+    ],
+    {
+      timeout: 60000,
+    },
+  );
   return lastJson(r.stdout);
 }
 
 /** A real pyrogue Root with UdpRssiPack + SrpV3 running `script` against 127.0.0.1:port (real tier). */
 export async function runRogueClient(port: number, pack: 1 | 2, jumbo: boolean, script: Op[], inflight = 4): Promise<ClientRun> {
-  const r = await execa(PYTHON, [path.join(FIXTURES, 'rogue_rudp.py'), 'client', String(port), '--pack', String(pack), ...(jumbo ? ['--jumbo'] : []), '--inflight', String(inflight), JSON.stringify(script)], {
-    timeout: 90000,
-    reject: false,
-  });
+  const r = await execa(
+    PYTHON,
+    [
+      path.join(FIXTURES, 'rogue_rudp.py'),
+      'client',
+      String(port),
+      '--pack',
+      String(pack),
+      ...(jumbo ? ['--jumbo'] : []),
+      '--inflight',
+      String(inflight),
+      JSON.stringify(script),
+    ],
+    {
+      timeout: 90000,
+      reject: false,
+    },
+  );
   if (r.exitCode !== 0) throw new Error(`rogue_rudp.py client exit ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
   return lastJson(r.stdout);
 }
 
 /** Our client stack (RudpLink + SrpV3) over UDP to 127.0.0.1:port, open. */
 export async function ourClient(port: number, pack: 1 | 2, jumbo: boolean, warnings: string[] = []): Promise<{ link: RudpLink; srp: SrpV3 }> {
-  const link = new RudpLink({ port, packVer: pack, jumbo, log: (l, m) => l === 'warning' && !/Dropping out of window|Retran frame|duplicate/.test(m) && warnings.push(m) });
+  const link = new RudpLink({
+    port,
+    packVer: pack,
+    jumbo,
+    log: (l, m) => l === 'warning' && !/Dropping out of window|Retran frame|duplicate/.test(m) && warnings.push(m),
+  });
   const srp = new SrpV3({ timeout: 5, logger: { warn: (m) => warnings.push(m) } });
   connectPair(srp, link.application(0));
   await link.start(false);

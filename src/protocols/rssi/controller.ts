@@ -26,7 +26,8 @@
  * link makes the peer exhaust its retransmissions and reset the link); and an acknowledgement
  * number outside (last acknowledged, last sent] — a reordered or duplicated segment — is
  * ignored (rogue takes any other value as progress past a wrap and frees segments the peer
- * never received).
+ * never received); the retransmission timeout grows above retranTout when the measured round
+ * trip does (see `rto`).
  */
 import { decodeHeader, FLAG_ACK, FLAG_BUSY, FLAG_NUL, FLAG_RST, FLAG_SYN, HEADER_SIZE, refreshHeader, SYN_SIZE, writeHeader, type SynParams } from './header';
 
@@ -122,6 +123,11 @@ export class RssiController {
   private stTime = -Infinity;
   private txTime = 0;
 
+  /** Smoothed round trip and its variation (ms), -1 before the first sample of a connection. */
+  private srtt = -1;
+  private rttvar = 0;
+  /** Doubles with each round of retransmissions (RFC 6298 §5.5), back to 1 on a fresh sample. */
+  private backoff = 1;
   /** A segment already received came again: its ACK was probably lost; acknowledge at the next poll. */
   private reAck = false;
   private _locBusy = false;
@@ -320,13 +326,18 @@ export class RssiController {
     // is stale (a reordered or duplicated segment) and ignored; rogue would take it as progress
     // past a wrap and free segments the peer never received.
     if (head.ack && head.acknowledge !== this.lastAckRx && ((head.acknowledge - this.lastAckRx) & 0xff) <= ((this.locSequence - 1 - this.lastAckRx) & 0xff)) {
+      let newest: TxEntry | undefined;
       do {
         this.lastAckRx = (this.lastAckRx + 1) & 0xff;
-        if (this.txList[this.lastAckRx] !== undefined) {
+        const e = this.txList[this.lastAckRx];
+        if (e !== undefined) {
+          newest = e;
           this.txList[this.lastAckRx] = undefined;
           this.txCount--;
         }
       } while (this.lastAckRx !== head.acknowledge);
+      // Karn: only a segment sent once gives a round-trip sample.
+      if (newest !== undefined && newest.count === 1 && this._state === RssiState.Open) this.rttSample(this.now() - newest.time);
     }
     if (!this._remBusy && head.busy) this.remBusyCnt++;
     this._remBusy = head.busy;
@@ -384,6 +395,8 @@ export class RssiController {
       this.transportTx(new Uint8Array(HEADER_SIZE), FLAG_ACK, false, true);
     }
     this._state = RssiState.Open;
+    this.srtt = -1;
+    this.backoff = 1;
     this.h.log?.('info', `Link state is open. Server=${this.server ? 1 : 0}`);
     this.h.state?.(true);
   }
@@ -493,6 +506,31 @@ export class RssiController {
 
   // ---------------------------------------------------------------- transmit
 
+  /**
+   * The retransmission timeout in use: the negotiated retranTout, or more when the measured
+   * round trip (smoothed as RFC 6298 does) says acknowledgements take longer — a loaded host
+   * answers late, and resending every outstanding segment then only adds to its load — and
+   * doubled after each round of retransmissions until a segment sent once is acknowledged.
+   * At most ten times retranTout, so a dead peer is still found within 10 × maxRetran ×
+   * retranTout.
+   */
+  get rto(): number {
+    const base = this.cur.retranTout;
+    const measured = this.srtt < 0 ? base : Math.max(base, this.srtt + 4 * this.rttvar);
+    return Math.min(10 * base, measured * this.backoff);
+  }
+
+  private rttSample(r: number): void {
+    this.backoff = 1;
+    if (this.srtt < 0) {
+      this.srtt = r;
+      this.rttvar = r / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
+      this.srtt = 0.875 * this.srtt + 0.125 * r;
+    }
+  }
+
   /** rogue `transportTx`: sequence, optional window entry, ack/BUSY, checksum, send. */
   private transportTx(seg: Uint8Array, flags: number, seqUpdate: boolean, txReset: boolean, params?: SynParams): void {
     const sequence = this.locSequence;
@@ -526,10 +564,10 @@ export class RssiController {
   }
 
   /** rogue `retransmit`: 1 resent, 0 not due, -1 retransmission limit reached. */
-  private retransmit(id: number, now: number): number {
+  private retransmit(id: number, now: number, rto: number): number {
     const e = this.txList[id];
     if (e === undefined) return 0;
-    if (now < e.time + this.cur.retranTout) return 0;
+    if (now < e.time + rto) return 0;
     if (e.count >= this.cur.maxRetran) return -1;
     this.retranCount++;
     let ack: number;
@@ -548,7 +586,10 @@ export class RssiController {
     e.time = now;
     e.count++;
     this.txTime = now;
-    this.h.log?.('warning', `Retran frame: server=${this.server ? 1 : 0} size=${e.seg.length} seq=${e.seg[2]} recount=${this.retranCount}`);
+    this.h.log?.(
+      'warning',
+      `Retran frame: server=${this.server ? 1 : 0} size=${e.seg.length} seq=${e.seg[2]} recount=${this.retranCount} lastAckRx=${this.lastAckRx} locSequence=${this.locSequence}`,
+    );
     this.h.transmit(e.seg);
     return 1;
   }
@@ -614,16 +655,20 @@ export class RssiController {
       // Retransmission waits while the peer is busy; look again every cumAckTout/2 as rogue does.
       next = Math.min(next, now + Math.max(1, Math.floor(c.cumAckTout / 2)));
     } else if (this.txCount > 0) {
+      const rto = this.rto;
+      let resent = false;
       for (let idx = this.lastAckRx; idx !== this.locSequence; idx = (idx + 1) & 0xff) {
-        const r = this.retransmit(idx, now);
+        const r = this.retransmit(idx, now, rto);
+        if (r > 0) resent = true;
         if (r < 0) {
           this.h.log?.('warning', `Retransmission limit reached. Server=${this.server ? 1 : 0}`);
           this.enterError();
           return this.server ? Infinity : this.stTime + this._locTryPeriod;
         }
         const e = this.txList[idx];
-        if (e !== undefined) next = Math.min(next, e.time + c.retranTout);
+        if (e !== undefined) next = Math.min(next, e.time + rto);
       }
+      if (resent) this.backoff = Math.min(this.backoff * 2, 16);
     }
     this.flushTxWait();
     return next;

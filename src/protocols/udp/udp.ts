@@ -73,10 +73,14 @@ abstract class UdpBase implements DatagramTransport {
     });
   }
 
-  /** rogue `setRxBufferCount`: asks the kernel for `count` × MTU of receive buffer (it may grant less). */
+  /**
+   * rogue `setRxBufferCount`: asks the kernel for `count` × MTU of receive buffer (it may grant
+   * less). Unlike rogue, never shrinks the buffer below what the socket already has.
+   */
   setRxBufferCount(count: number): void {
     try {
-      this.sock.setRecvBufferSize(count * (this.jumbo ? JUMBO_MTU : STD_MTU));
+      const want = count * (this.jumbo ? JUMBO_MTU : STD_MTU);
+      if (want > this.sock.getRecvBufferSize()) this.sock.setRecvBufferSize(want);
     } catch {
       /* the kernel's limit (net.core.rmem_max) applies */
     }
