@@ -72,6 +72,7 @@ function stopChild(proc) {
 async function rawUdp(port, reqSize, rspSize, inflight, secs) {
   const sock = dgram.createSocket('udp4');
   await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+  await new Promise((r) => sock.connect(port, '127.0.0.1', r)); // as our client's socket
   const req = Buffer.alloc(reqSize);
   req.writeUInt32LE(rspSize, 0);
   const waiters = [];
@@ -91,7 +92,7 @@ async function rawUdp(port, reqSize, rspSize, inflight, secs) {
           clearTimeout(timer);
           resolve();
         });
-        sock.send(req, port, '127.0.0.1');
+        sock.send(req);
       });
       lat.push(Number(process.hrtime.bigint() - t) / 1e3);
       n++;
@@ -204,33 +205,45 @@ async function main(argv) {
   if (!realPyrogue()) {
     console.log('  real pyrogue not importable (python-fixtures/tier.py): the side-by-side rows against rogue are skipped');
   } else {
-    // rogue's C++ SrpV3 client against the same emulator, ours measured the same way next to it.
+    // rogue's C++ SrpV3 client against the same emulator, ours measured the same way next to
+    // it: three rounds (rogue, then ours), each figure the median round, each ratio the median
+    // of the rounds' ratios (the machine's load drifts).
     await link.close();
-    const r = spawnSync(PYTHON, [path.join(FIXTURES, 'rogue_rudp.py'), 'bench', String(emu.port), '--pack', String(pack), '--seconds', String(secs)], {
-      encoding: 'utf8',
-      timeout: 120000 + secs * 10000,
-    });
-    const line = (r.stdout || '').split('\n').find((l) => l.startsWith('{"reads1"'));
-    if (!line) throw new Error(`rogue bench failed: ${r.stdout}\n${r.stderr}`);
-    const theirs = JSON.parse(line);
-    const again = await ourLink(emu.port, pack);
-    const mine = {
-      reads1: await oursBatched(again.srp, 4, 1, secs),
-      reads32: await oursBatched(again.srp, 4, 32, secs),
-      block8: await oursBatched(again.srp, 4096, 8, secs),
-    };
-    await again.link.close();
-    console.log("  side by side with rogue's C++ SrpV3 client (batches issued then awaited), same emulator:");
+    const ROUNDS = 3;
+    const keys = ['reads1', 'reads32', 'block8'];
+    const per = { ours: {}, rogue: {}, ratio: {} };
+    for (const k of keys) for (const x of Object.values(per)) x[k] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const r = spawnSync(PYTHON, [path.join(FIXTURES, 'rogue_rudp.py'), 'bench', String(emu.port), '--pack', String(pack), '--seconds', String(secs)], {
+        encoding: 'utf8',
+        timeout: 120000 + secs * 10000,
+      });
+      const line = (r.stdout || '').split('\n').find((l) => l.startsWith('{"reads1"'));
+      if (!line) throw new Error(`rogue bench failed: ${r.stdout}\n${r.stderr}`);
+      const theirs = JSON.parse(line);
+      const again = await ourLink(emu.port, pack);
+      const mine = {
+        reads1: await oursBatched(again.srp, 4, 1, secs),
+        reads32: await oursBatched(again.srp, 4, 32, secs),
+        block8: await oursBatched(again.srp, 4096, 8, secs),
+      };
+      await again.link.close();
+      for (const k of keys) {
+        per.ours[k].push(mine[k][0]);
+        per.rogue[k].push(theirs[k][0]);
+        per.ratio[k].push(mine[k][0] / theirs[k][0]);
+      }
+    }
+    const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+    console.log(`  side by side with rogue's C++ SrpV3 client (batches issued then awaited), same emulator, median of ${ROUNDS} rounds:`);
     for (const [key, label, size] of [
       ['reads1', '4-byte reads, 1 at a time ', 4],
       ['reads32', '4-byte reads, 32 at a time', 4],
       ['block8', '4 KiB reads, 8 at a time  ', 4096],
     ]) {
-      const o = mine[key][0];
-      const t = theirs[key][0];
       const show = (x) => (size === 4 ? `${fmt(x)}/s` : `${mbs(x, size)} MB/s`);
       console.log(
-        `    ${label}: ours ${show(o).padStart(11)}   rogue C++ ${show(t).padStart(11)}   ours/rogue ${(o / t).toFixed(2)}${key === 'block8' ? '   (target ≥ 0.50)' : ''}`,
+        `    ${label}: ours ${show(median(per.ours[key])).padStart(11)}   rogue C++ ${show(median(per.rogue[key])).padStart(11)}   ours/rogue ${median(per.ratio[key]).toFixed(2)} (rounds ${per.ratio[key].map((x) => x.toFixed(2)).join(', ')})${key === 'block8' ? '   (target ≥ 0.50)' : ''}`,
       );
     }
 
@@ -265,7 +278,14 @@ async function main(argv) {
       'pyrogue serve',
     );
     const files = lib.writeRequests({ remote: [['Root.AxiVersion.ScratchPad', 'get', [], {}]] });
-    const res = await lib.runLoadgen({ port: zOurs, file: files.remote, clients: 8, warmup: 1, duration: secs * 2, pair: { port: zTheirs, sliceMs: 250 } });
+    const res = await lib.runLoadgen({
+      port: zOurs + 1,
+      file: files.remote,
+      clients: 8,
+      warmup: 1,
+      duration: secs * 2,
+      pair: { port: zTheirs + 1, sliceMs: 250 },
+    }); // requests go to base + 1
     const a = res.a ?? res;
     const b = res.b ?? {};
     console.log(

@@ -95,7 +95,9 @@ export class RudpLink {
     );
     this.transport.onMessage = (data) => {
       this.rssi.receive(data);
-      this.kick();
+      // Polled after the promise jobs this datagram started: an application that answers
+      // (a new request, a response) carries the acknowledgement, no ACK-only segment needed.
+      this.kickSoon();
     };
   }
 

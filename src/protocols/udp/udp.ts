@@ -90,6 +90,15 @@ abstract class UdpBase implements DatagramTransport {
   abstract send(data: Uint8Array): void;
   abstract open(): Promise<void>;
 
+  protected connected = false;
+
+  protected sendConnected(data: Uint8Array): void {
+    if (this.closed) return;
+    this.stats.txDatagrams++;
+    this.outstanding++;
+    this.sock.send(data, this.sent);
+  }
+
   protected sendTo(data: Uint8Array, port: number, address: string): void {
     if (this.closed) return;
     this.stats.txDatagrams++;
@@ -125,6 +134,7 @@ export class UdpClient extends UdpBase {
     jumbo = false,
   ) {
     super(jumbo);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`UDP port must be 1..65535, got ${port}`);
   }
 
   /** Resolves the host (IPv4, first address, as rogue's getaddrinfo) and binds an ephemeral port. */
@@ -138,6 +148,15 @@ export class UdpClient extends UdpBase {
         resolve();
       });
     });
+    // A connected socket: the kernel keeps other sources out, and a send needs no address lookup.
+    await new Promise<void>((resolve, reject) => {
+      this.sock.once('error', reject);
+      this.sock.connect(this.port, address, () => {
+        this.sock.off('error', reject);
+        resolve();
+      });
+    });
+    this.connected = true;
     this.setRxBufferCount(32);
   }
 
@@ -146,11 +165,11 @@ export class UdpClient extends UdpBase {
   }
 
   send(data: Uint8Array): void {
-    if (this.address === null) {
+    if (!this.connected) {
       this.stats.txDropped++;
       return;
     }
-    this.sendTo(data, this.port, this.address);
+    this.sendConnected(data);
   }
 }
 
