@@ -91,7 +91,7 @@ describe('v2', () => {
     expect(Buffer.from(s1).readUInt32BE(s1.length - 4)).toBe(crc);
     // received back: flags kept (SOF bit included), no error
     const back = rig(2, 48, { enIbCrc: true });
-    for (const s of r.out) back.p.receive(s);
+    for (const s of r.out) void back.p.receive(s);
     const f = back.got.get(5)![0];
     expect(Buffer.from(f.payload)).toEqual(Buffer.from(data));
     expect([f.flags, f.error]).toEqual([0x1342, 0x80]); // lUser 0x13 has bit 0 set: EOFE → 0x80
@@ -104,8 +104,8 @@ describe('v2', () => {
     b.p.sendFrame(5, new Frame(new Uint8Array(70).fill(5)));
     const rx = rig(2);
     for (let i = 0; i < 3; i++) {
-      rx.p.receive(a.out[i]);
-      rx.p.receive(b.out[i]);
+      void rx.p.receive(a.out[i]);
+      void rx.p.receive(b.out[i]);
     }
     expect(Buffer.from(rx.got.get(1)![0].payload)).toEqual(Buffer.alloc(70, 1));
     expect(Buffer.from(rx.got.get(5)![0].payload)).toEqual(Buffer.alloc(70, 5));
@@ -117,22 +117,22 @@ describe('v2', () => {
     tx.p.sendFrame(1, new Frame(new Uint8Array(70)));
     const [s0, s1, s2] = tx.out;
     const rx = rig(2, 1456, { enIbCrc: true });
-    rx.p.receive(new Uint8Array(16));
-    rx.p.receive(new Uint8Array(25));
-    rx.p.receive(Uint8Array.from({ length: 24 }, () => 1));
+    void rx.p.receive(new Uint8Array(16));
+    void rx.p.receive(new Uint8Array(25));
+    void rx.p.receive(Uint8Array.from({ length: 24 }, () => 1));
     expect(rx.p.dropCount).toBe(3);
-    rx.p.receive(s0);
-    rx.p.receive(s2); // s1 missing
+    void rx.p.receive(s0);
+    void rx.p.receive(s2); // s1 missing
     expect(rx.p.dropCount).toBe(4);
-    rx.p.receive(s1); // not SOF while idle
+    void rx.p.receive(s1); // not SOF while idle
     expect(rx.p.dropCount).toBe(5);
     const bad = s0.slice();
     bad[10] ^= 1;
-    rx.p.receive(bad);
+    void rx.p.receive(bad);
     expect(rx.p.dropCount).toBe(6);
     expect(rx.got.get(1)).toBeUndefined();
     // a good frame after all that
-    for (const s of [s0, s1, s2]) rx.p.receive(s);
+    for (const s of [s0, s1, s2]) void rx.p.receive(s);
     expect(rx.got.get(1)!.length).toBe(1);
   });
 
@@ -142,7 +142,7 @@ describe('v2', () => {
     const s = tx.out[0].slice();
     s[s.length - 1] ^= 0xff;
     const rx = rig(2);
-    rx.p.receive(s);
+    void rx.p.receive(s);
     expect(rx.got.get(0)!.length).toBe(1);
   });
 });
@@ -173,7 +173,7 @@ describe('v1', () => {
     for (let i = 0; i < 4200; i++) {
       tx.out.length = 0;
       tx.p.sendFrame(1, new Frame(Uint8Array.of(i & 0xff, i >> 8, 0, 0), { flags: 0x0400 }));
-      for (const s of tx.out) rx.p.receive(s);
+      for (const s of tx.out) void rx.p.receive(s);
     }
     expect(rx.got.get(1)!.length).toBe(4200);
     expect(rx.got.get(1)![4199].payload[0]).toBe(4199 & 0xff);
@@ -186,12 +186,12 @@ describe('v1', () => {
     tx.p.sendFrame(1, new Frame(new Uint8Array(70)));
     tx.p.sendFrame(1, new Frame(new Uint8Array(70)));
     const rx = rig(1);
-    rx.p.receive(tx.out[0]);
-    rx.p.receive(tx.out[4]); // frame 1 segment 1
+    void rx.p.receive(tx.out[0]);
+    void rx.p.receive(tx.out[4]); // frame 1 segment 1
     expect(rx.p.dropCount).toBe(1);
-    rx.p.receive(tx.out[3]); // frame 1 segment 0 restarts
-    rx.p.receive(tx.out[4]);
-    rx.p.receive(tx.out[5]);
+    void rx.p.receive(tx.out[3]); // frame 1 segment 0 restarts
+    void rx.p.receive(tx.out[4]);
+    void rx.p.receive(tx.out[5]);
     expect(rx.got.get(1)!.length).toBe(1);
   });
 });
@@ -201,13 +201,13 @@ describe('both', () => {
     const r = rig('auto');
     const v1 = rig(1);
     v1.p.sendFrame(0, new Frame(new Uint8Array(8)));
-    r.p.receive(v1.out[0]);
+    void r.p.receive(v1.out[0]);
     expect(r.got.get(0)!.length).toBe(1);
     r.p.sendFrame(0, new Frame(new Uint8Array(8)));
     expect(r.out[0][0] & 0xf).toBe(0);
     const v2 = rig(2);
     v2.p.sendFrame(0, new Frame(new Uint8Array(8)));
-    r.p.receive(v2.out[0]);
+    void r.p.receive(v2.out[0]);
     r.p.sendFrame(0, new Frame(new Uint8Array(8)));
     expect(r.out[1][0] & 0xf).toBe(2);
   });
@@ -225,7 +225,7 @@ describe('both', () => {
     const tx = rig(2);
     tx.p.sendFrame(7, new Frame(new Uint8Array(8)));
     const rx = rig(2);
-    rx.p.receive(tx.out[0]);
+    void rx.p.receive(tx.out[0]);
     expect(rx.p.rxFrames).toBe(1);
     expect(rx.p.dropCount).toBe(0);
   });
@@ -234,7 +234,7 @@ describe('both', () => {
     const tx = rig(2);
     tx.p.sendFrame(1, new Frame(new Uint8Array(10000)));
     const rx = rig(2, 1456, { maxBuffered: 4000 });
-    for (const s of tx.out) rx.p.receive(s);
+    for (const s of tx.out) void rx.p.receive(s);
     expect(rx.got.get(1)).toBeUndefined();
     expect(rx.p.dropCount).toBeGreaterThan(0);
   });
@@ -244,7 +244,7 @@ describe('both', () => {
       const rx = rig(v, 1456, { enIbCrc: true, maxBuffered: 100000 });
       fc.assert(
         fc.property(fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 30 }), (segs) => {
-          for (const s of segs) rx.p.receive(s);
+          for (const s of segs) void rx.p.receive(s);
         }),
         { numRuns: 300 },
       );

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { SrpV0, SrpV3, TX_POST, TX_READ, TX_VERIFY, TX_WRITE } from '../src/protocols/srp/srp';
 import { SrpV0Emulation, SrpV3Emulation } from '../src/protocols/srp/emulation';
 import { Frame } from '../src/stream/frame';
-import { connectPair, type StreamSlave } from '../src/stream/master';
+import { connectPair } from '../src/stream/master';
 import { FakeClock } from './support/fakeClock';
 
 const hex = (s: string) =>
@@ -202,8 +202,8 @@ describe('SrpV3Emulation', () => {
   test('answers as rogue: header echo + data + zero status; posted writes get nothing; bad requests ignored', () => {
     const emu = new SrpV3Emulation({ size: 0x2000 });
     const out: Uint8Array[] = [];
-    emu.addSlave({ acceptFrame: (f: Frame) => void out.push(f.payload) } as StreamSlave);
-    const send = (s: string) => emu.acceptFrame(new Frame(hex(s)));
+    emu.addSlave({ acceptFrame: (f: Frame) => void out.push(f.payload) });
+    const send = (s: string) => void emu.acceptFrame(new Frame(hex(s)));
     send('03 01 00 0a 01 00 00 00 00 01 00 00 00 00 00 00 07 00 00 00 11 22 33 44 55 66 77 88');
     send('03 00 00 0a 02 00 00 00 00 01 00 00 00 00 00 00 07 00 00 00');
     send('03 02 00 0a 03 00 00 00 04 01 00 00 00 00 00 00 03 00 00 00 aa bb cc dd');
@@ -227,7 +227,7 @@ describe('SrpV3Emulation', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 60 }), fc.integer({ min: 0, max: 3 }), (b, op) => {
         const r = b.length >= 2 ? b : Uint8Array.of(3, op);
-        emu.acceptFrame(new Frame(r));
+        void emu.acceptFrame(new Frame(r));
       }),
       { numRuns: 500 },
     );

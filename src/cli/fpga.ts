@@ -48,7 +48,7 @@ export function onRudpMemory(tree: ServeOptions['tree'], name: string, url: stri
     const srp = srpVersion === '0' ? new SrpV0() : new SrpV3();
     const rt = (root as unknown as { timeout?: number }).timeout;
     if (typeof rt === 'number' && rt > 0) srp.timeout = rt; // pyrogue: the root's timeout applies to its devices
-    const moved = rebaseMemory(root as never, srp);
+    const moved = rebaseMemory(root, srp);
     if (moved.length === 0) throw new Error(`tree '${name}' has no device with a memBase to put on ${url}`);
     const netName = root.nodes.has('Net') ? 'UdpRssiPack' : 'Net';
     const net = new UdpRssiPack({ name: netName, host, port, packVer, jumbo: opts.jumbo ?? false });
