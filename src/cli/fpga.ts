@@ -54,6 +54,13 @@ export function onRudpMemory(tree: ServeOptions['tree'], name: string, url: stri
     const net = new UdpRssiPack({ name: netName, host, port, packVer, jumbo: opts.jumbo ?? false });
     connectPair(srp, net.application(0));
     root.add(net);
+    // pyrogue prints these on the console; the tree's own log goes to its SystemLog.
+    net.link.onStateChange((open) => note(open ? `link to ${url} open` : `link to ${url} closed (reconnecting)`));
+    const waiting = setInterval(() => {
+      if (!net.link.isOpen) note(`host=${host}, port=${port} -> Establishing link ...`);
+    }, 1000);
+    waiting.unref();
+    teardown.add(() => clearInterval(waiting));
     teardown.add(() => net.link.close());
     out(
       `pyrogue-ts: ${moved.join(', ')} on SRPv${srpVersion} over ${url} (packetizer v${packVer}, ${opts.jumbo ? 'jumbo' : 'standard'} MTU; link status in ${root.name}.${netName}); waiting for the link`,

@@ -172,7 +172,7 @@ export class UdpRssiPack extends Device {
         name: 'start',
         value: 0n,
         function: () => {
-          void this.link.start(false);
+          this.link.start(false).catch((e: unknown) => this._log.error(`start: ${(e as Error).message}`));
         },
       }),
     );
