@@ -95,9 +95,10 @@ export class RudpLink {
     );
     this.transport.onMessage = (data) => {
       this.rssi.receive(data);
-      // Polled after the promise jobs this datagram started: an application that answers
-      // (a new request, a response) carries the acknowledgement, no ACK-only segment needed.
-      this.kickSoon();
+      // Polled once the datagrams that arrived together and the promise jobs they started
+      // have run: an application that answers (a new request, a response) carries the
+      // acknowledgement, and the segments of one frame get one ACK, not one per two.
+      this.kickAfterIo();
     };
   }
 
@@ -178,6 +179,18 @@ export class RudpLink {
     this.kickQueued = true;
     queueMicrotask(() => {
       this.kickQueued = false;
+      this.kick();
+    });
+  }
+
+  private ioKickQueued = false;
+
+  /** Polls RSSI in the check phase of this turn of the event loop (after its I/O). */
+  private kickAfterIo(): void {
+    if (this.ioKickQueued) return;
+    this.ioKickQueued = true;
+    setImmediate(() => {
+      this.ioKickQueued = false;
       this.kick();
     });
   }
