@@ -12,6 +12,12 @@ the CI stand-in for rogue's C++ stack; it shares no code with pyrogue-ts.
       at once. Prints one JSON object: {"open": bool, "results": [...], "counters": {...}}
       where each result is ["ok", "hex"] or ["error", text].
 
+  rudp_peer.py codec
+      one JSON request per stdin line, one JSON answer per stdout line: the bytes this peer
+      would send for {"rssi": {flags, seq, ack, params|null}} (hex), {"pack": {v, maxPayload,
+      dest, data, fuser, luser}} (a fresh packetizer's segments, hex list) and {"srp": {op,
+      id, addr, arg}} (hex) — for comparing each layer's encoding with pyrogue-ts's.
+
 Single-threaded: one select loop with timers. Python standard library only.
 """
 import json
@@ -413,8 +419,34 @@ def make_stack(server, port, pack, jumbo, ib_crc, on_frame):
     return sock, rssi, pack, rx_ready
 
 
+def codec():
+    for line in sys.stdin:
+        q = json.loads(line)
+        if 'rssi' in q:
+            r = q['rssi']
+            out = rssi_header(r['flags'], r['seq'], r['ack'], r.get('params')).hex()
+        elif 'pack' in q:
+            r = q['pack']
+            segs = []
+            p = Packetizer(r['v'], lambda: r['maxPayload'], lambda seg: segs.append(bytes(seg).hex()), None)
+            p.send(r['dest'], bytes.fromhex(r['data']), r['fuser'], r['luser'])
+            out = segs
+        else:
+            r = q['srp']
+            sent = []
+            c = SrpClient(lambda req: sent.append(req))
+            c.next_id = r['id']
+            arg = r['arg'] if r['op'] in ('read', 'verify') else bytes.fromhex(r['arg'])
+            c.start(r['op'], r['addr'], arg)
+            out = sent[0].hex()
+        print(json.dumps(out), flush=True)
+
+
 def main():
     args = sys.argv[1:]
+    if args[0] == 'codec':
+        codec()
+        return
     mode, port = args[0], int(args[1])
     opt = lambda name, d=None: args[args.index(name) + 1] if name in args else d
     pack_v = int(opt('--pack', '2'))
