@@ -28,7 +28,7 @@ import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, LocalBlock, SetOptions, toIndex } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
 import type { MemoryBackend } from './memory';
 import { isPromiseLike } from './surface';
 import { stamp, type YamlTree } from './yamlText';
@@ -93,7 +93,11 @@ export class EnableVariable extends BaseVariable {
   override set(value: PyValue, opts: SetOptions = {}): void {
     void opts;
     if (value === 'parent' || value === 'deps') return;
+    const old = this.value();
     this._value = value === true || value === 1n;
+    // pyrogue: the blocks follow a change of a device's own enable (not while a parent disables it)
+    const dev = this.parent;
+    if (old !== this._value && old !== 'parent' && old !== 'deps' && dev instanceof Device) dev._updateBlockEnable();
     const root = this.root;
     const go = () => {
       this._queueUpdate();
@@ -221,6 +225,17 @@ export class Device extends Node {
     for (const build of Device.blockBuilders) build(this);
   }
 
+  /**
+   * pyrogue Device._updateBlockEnable: every block of this device and of the
+   * devices under it is enabled when its device is (enable.value() is True).
+   * Called when an `enable` changes.
+   */
+  _updateBlockEnable(): void {
+    const on = this.enabled;
+    for (const b of this._blocks) b.enable = on;
+    for (const d of this.deviceList) d._updateBlockEnable();
+  }
+
   private _targetBlocks(variable: BaseVariable | null | undefined): TreeBlock[] {
     if (variable) {
       if (variable instanceof LinkVariable) return variable.depBlocks;
@@ -244,10 +259,9 @@ export class Device extends Node {
     const own = this._ownBlock(opts);
     if (own !== null) return each(own);
     const fs: (() => MaybePromise<void>)[] = [];
-    // A disabled device skips its local blocks; memory blocks still see the transaction, which
-    // (as rogue's Block) drops staged writes and touches no hardware while disabled.
-    const on = opts.variable ? true : this.enabled;
-    for (const b of this._targetBlocks(opts.variable)) if (on || !(b instanceof LocalBlock)) fs.push(() => each(b));
+    // A disabled device's blocks still see the transaction: a disabled local block queues no
+    // update, a memory block (as rogue's Block) drops staged writes and touches no hardware.
+    for (const b of this._targetBlocks(opts.variable)) fs.push(() => each(b));
     if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
     return seq(fs);
   }
