@@ -6,11 +6,13 @@ small tree. test/tree-hook-calls.test.ts drives pyrogue-ts's tree through the
 same operations and compares with the table this script wrote
 (test/data/hook-calls.pyrogue.json).
 
-    source /work/real-pyrogue/env.sh     # or any real pyrogue v6.15 on the path
-    /usr/bin/python3 python-fixtures/hook_calls.py test/data/hook-calls.pyrogue.json
+    PYROGUE_PYTHONPATH=… PYROGUE_LD_LIBRARY_PATH=… \
+        /usr/bin/python3 python-fixtures/hook_calls.py test/data/hook-calls.pyrogue.json
 
-It needs real pyrogue (exit 3 without it) and takes about 8 s: the poll step
-runs pyrogue's poller for 5.5 s of wall-clock time.
+It needs real pyrogue, found as the interop tests find it (tier.py, docs/interop.md;
+exit 3 without it), and takes about 8 s: the poll step runs pyrogue's poller for
+5.5 s of wall-clock time. interop/hook-calls-real.test.ts runs it when real pyrogue
+is there and checks that the committed table is still what pyrogue does.
 
 Each call is recorded as 'hook:Node[:detail]' in one of three phases, by the
 thread that made it: 'update' (Root's update worker: a variable's update and
@@ -25,11 +27,12 @@ import tempfile
 import threading
 import time
 
-try:
-    import pyrogue as pr
-except ImportError:
-    print('hook_calls.py: real pyrogue is not importable', file=sys.stderr)
+import tier  # noqa: E402  (real pyrogue from PYROGUE_PYTHONPATH, as the interop scenarios find it)
+
+if tier.TIER != 'real':
+    print('hook_calls.py: needs real pyrogue (tier.py found %s)' % tier.TIER, file=sys.stderr)
     sys.exit(3)
+import pyrogue as pr  # noqa: E402
 
 LOG = []
 STATE = {'root': None}

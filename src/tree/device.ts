@@ -21,9 +21,11 @@
  *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import * as zlib from 'zlib';
 import { PyAttributeError } from '../py/errors';
 import { PyValue, typeName } from '../py/values';
+import { writeZip } from '../py/zipfile';
 import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
@@ -336,11 +338,14 @@ export class Device extends Node {
       (y) => {
         let name: PyValue = o.name ?? null;
         if (name === null || name === '') {
-          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
-          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
+          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed
+          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.zip' : ''}`;
         }
         if (typeof name !== 'string') throw new PyAttributeError(`'${typeName(name)}' object has no attribute 'split'`);
-        if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
+        // pyrogue: a name ending in .zip is a zip archive of one member, the name without '.zip' and
+        // its folder (cfg.yml.zip holds cfg.yml: LoadConfig('cfg.yml.zip/cfg.yml') reads it back)
+        if (name.split('.').pop() === 'zip') fs.writeFileSync(name, writeZip([{ name: path.basename(name.slice(0, -4)), data: Buffer.from(y, 'utf8') }]));
+        else if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
         else fs.writeFileSync(name, y);
         return true;
       },
