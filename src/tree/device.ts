@@ -23,14 +23,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { PyAttributeError } from '../py/errors';
+import { PyAttributeError, PyError, PyKeyError, PyTypeError } from '../py/errors';
+import { strRepr } from '../py/repr';
 import { PyValue, typeName } from '../py/values';
 import { writeZip } from '../py/zipfile';
 import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, SetOptions, toIndex } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, VariableError, toIndex } from './variable';
+import type { RemoteVariableOptions } from './remote';
 import type { MemoryBackend } from './memory';
 import { isPromiseLike } from './surface';
 import { stamp, type YamlTree } from './yamlText';
@@ -196,6 +198,82 @@ export class Device extends Node {
   get commandList(): BaseCommand[] {
     return [...this.nodes.values()].filter((n): n is BaseCommand => n instanceof BaseCommand);
   }
+
+  /**
+   * pyrogue Device.hideVariables: puts the given variables (nodes, or names of this device's
+   * variables) in the Hidden group, or takes them out; without a list, every variable of this device.
+   */
+  hideVariables(hidden: boolean, variables?: readonly (BaseVariable | string)[]): void {
+    const vs = variables ?? this.variableList;
+    for (const v of vs) {
+      if (v instanceof BaseVariable) v.hidden = hidden;
+      else {
+        const n = this.child(v);
+        if (!(n instanceof BaseVariable) || n instanceof BaseCommand) throw new PyKeyError(strRepr(v));
+        n.hidden = hidden;
+      }
+    }
+  }
+
+  /**
+   * pyrogue Device.addRemoteVariables: a register array, `number` RemoteVariables named
+   * `name[0]`…`name[number-1]`, the i-th at `offset + i * stride` bytes (the other options as
+   * given). With `pack: true` the elements are hidden and a LinkVariable `name_All` joins their
+   * display values, last element first, with '_' (setting it splits the same way):
+   *   dev.addRemoteVariables(4, 4, { name: 'Threshold', offset: 0x100, bitSize: 16, mode: 'RW' })
+   */
+  addRemoteVariables(number: number, stride: number | bigint, opts: RemoteVariableOptions & { pack?: boolean }): void {
+    const Remote = Device.remoteVariableClass;
+    if (Remote === null) throw new PyError('builtins', 'RuntimeError', 'RemoteVariable is not loaded');
+    const { pack = false, ...rest } = opts;
+    const hidden = pack ? true : (rest.hidden ?? false);
+    const offset = rest.offset;
+    // pyrogue adds i * stride to the offset: a list of offsets (one per bit range) is Python's TypeError
+    if (Array.isArray(offset)) throw new PyTypeError('can only concatenate list (not "int") to list');
+    this.addNodes(Remote, number, stride, { ...rest, offset, hidden });
+    if (!pack) return;
+    const varList = this.nodeList(rest.name).filter((n): n is BaseVariable => n instanceof BaseVariable);
+    const {
+      name,
+      value: _value,
+      base: _base,
+      offset: _offset,
+      bitSize: _bitSize,
+      bitOffset: _bitOffset,
+      numValues: _numValues,
+      valueBits: _valueBits,
+      valueStride: _valueStride,
+      overlapEn: _overlapEn,
+      verify: _verify,
+      retryCount: _retryCount,
+      minimum,
+      maximum,
+      ...linkOpts
+    } = rest;
+    // pyrogue hands the rest of its arguments to the LinkVariable, which refuses a minimum or maximum
+    if ((minimum ?? null) !== null || (maximum ?? null) !== null) throw new VariableError('Invalid use of min or max values with LinkVariable');
+    this.add(
+      new LinkVariable({
+        ...linkOpts,
+        name: `${name}_All`,
+        value: '',
+        dependencies: varList,
+        linkedGet: ({ read }) =>
+          seqValues(
+            varList.map((v) => () => v.getDisp(read)),
+            (ds) => ds.reverse().join('_'),
+          ),
+        linkedSet: ({ value, write }) => {
+          if (value === '') return;
+          const items = String(value).split('_').reverse();
+          const n = Math.min(items.length, varList.length);
+          return seq(Array.from({ length: n }, (_, i) => () => varList[i].setDisp(items[i], write)));
+        },
+      }),
+    );
+  }
+  /** The RemoteVariable class (src/tree/remote.ts registers it: it imports this module). */
+  static remoteVariableClass: (new (opts: RemoteVariableOptions) => BaseVariable) | null = null;
 
   /** Is the device enabled (enable.value() === true)? */
   get enabled(): boolean {
@@ -417,4 +495,22 @@ export interface SaveYamlOptions {
   excGroups?: string | string[] | null;
   autoPrefix?: string;
   autoCompress?: boolean;
+}
+
+/** The values of `fs` in order (staying synchronous while they are), handed to `f`. */
+function seqValues<T, U>(fs: (() => MaybePromise<T>)[], f: (values: T[]) => U): MaybePromise<U> {
+  const out: T[] = [];
+  const step = (i: number): MaybePromise<U> => {
+    for (; i < fs.length; i++) {
+      const r = fs[i]();
+      if (isPromiseLike(r))
+        return r.then((v) => {
+          out.push(v);
+          return step(i + 1);
+        });
+      out.push(r);
+    }
+    return f(out);
+  };
+  return step(0);
 }
