@@ -35,11 +35,19 @@ function choice(text: string | undefined, name: string, allowed: string[], dflt:
 }
 
 /**
- * --memory rudp://host:port: the tree's devices with a memBase moved onto SRP over a
- * UdpRssiPack link, which joins the tree as `Net` (its rssiOpen and counters are served).
+ * --memory rudp://host:port: the tree's devices with a memBase (all, or those --memory-devices
+ * names) moved onto SRP over a UdpRssiPack link, which joins the tree as `Net` (its rssiOpen
+ * and counters are served).
  * The tree starts once the link is open.
  */
-export function onRudpMemory(tree: ServeOptions['tree'], name: string, url: string, opts: RudpMemoryOpts, teardown: Teardown): ServeOptions['tree'] {
+export function onRudpMemory(
+  tree: ServeOptions['tree'],
+  name: string,
+  url: string,
+  opts: RudpMemoryOpts,
+  only: string[] | null,
+  teardown: Teardown,
+): ServeOptions['tree'] {
   const { host, port } = parseRudpUrl(url);
   const packVer = Number(choice(opts.packVer, '--pack-ver', ['1', '2'], '1'));
   const srpVersion = choice(opts.srpVersion, '--srp-version', ['3', '0'], '3');
@@ -48,8 +56,12 @@ export function onRudpMemory(tree: ServeOptions['tree'], name: string, url: stri
     const srp = srpVersion === '0' ? new SrpV0() : new SrpV3();
     const rt = (root as unknown as { timeout?: number }).timeout;
     if (typeof rt === 'number' && rt > 0) srp.timeout = rt; // pyrogue: the root's timeout applies to its devices
-    const moved = rebaseMemory(root, srp);
-    if (moved.length === 0) throw new Error(`tree '${name}' has no device with a memBase to put on ${url}`);
+    const moved = orCliError(() => rebaseMemory(root, srp, only));
+    if (moved.length === 0)
+      throw new CliError(
+        `--memory ${url}: tree '${name}' has no device with a memBase, so nothing would use the firmware link ` +
+          `(give a Device its memory with \`new MyDevice({ memBase, offset })\`; --memory replaces that memBase)`,
+      );
     const netName = root.nodes.has('Net') ? 'UdpRssiPack' : 'Net';
     const net = new UdpRssiPack({ name: netName, host, port, packVer, jumbo: opts.jumbo ?? false });
     connectPair(srp, net.application(0));
