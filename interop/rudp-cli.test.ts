@@ -3,6 +3,7 @@
  * --memory rudp://…` whose RemoteVariables (and the UdpRssiPack device it adds) are read and
  * written through the ZmqServer by the CLI client verbs.
  */
+import { FpgaEmulator } from '../src/protocols/emulator';
 import { cli, ensureBuilt, startServe } from '../test/support/cliRun';
 import { startFpgaEmuCli } from '../test/support/rudpPeers';
 
@@ -46,4 +47,16 @@ test('bad rudp:// options are refused before anything starts', async () => {
   const emu = await cli(['fpga-emu', '--pack-ver', 'x']);
   expect(emu.exitCode).toBe(1);
   expect(emu.stderr).toContain("bad --pack-ver 'x' (auto, 1, 2)");
+});
+
+test('examples/firmware-link.ts (docs/rudp.md): a register written and read back over the link, against FpgaEmulator', async () => {
+  const emu = new FpgaEmulator({ port: 0, bindAddress: '127.0.0.1' });
+  await emu.start();
+  try {
+    const { main } = await import('../examples/firmware-link');
+    expect(await main('127.0.0.1', emu.port)).toBe(0x1234n);
+    expect(Buffer.from(emu.memory.peek(4, 4)).readUInt32LE(0)).toBe(0x1234);
+  } finally {
+    await emu.close();
+  }
 });
