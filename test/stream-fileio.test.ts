@@ -191,7 +191,13 @@ describe('FileReader', () => {
         w.open(f);
         for (const fr of frames) w.getChannel(0).acceptFrame(new Frame(fr.payload, fr));
         w.close();
-        const got = [...new FileReader(f, { bufferSize: readBuf }).records()].map(([h, p]) => ({ payload: p, flags: h.flags, error: h.error, channel: h.channel, size: h.size }));
+        const got = [...new FileReader(f, { bufferSize: readBuf }).records()].map(([h, p]) => ({
+          payload: p,
+          flags: h.flags,
+          error: h.error,
+          channel: h.channel,
+          size: h.size,
+        }));
         expect(got).toEqual(frames.map((fr) => ({ ...fr, size: fr.payload.length })));
         fs.unlinkSync(f);
       }),
@@ -327,7 +333,7 @@ describe('flat memory and back-pressure', () => {
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     for (let i = 0; i < 128; i++) {
-      tx.genFrame(1 << 20);
+      void tx.genFrame(1 << 20);
       if ((i & 7) === 0) peak = Math.max(peak, process.memoryUsage().rss);
     }
     w.close();

@@ -3,7 +3,7 @@
  * to send (../shared/spec/RUDP-SRP-STREAMS.md §7.2), the checker's rules (§7.3), and the
  * generator loop driven by a scheduler the test controls.
  */
-import { Frame, Prbs, PrbsError, connectStream, type PrbsScheduler, type StreamSlave } from '../src/stream';
+import { Frame, Prbs, PrbsError, connectStream, type PrbsScheduler } from '../src/stream';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -99,12 +99,12 @@ describe('generator frames as rogue sends them', () => {
     const tx = new Prbs();
     const got: number[] = [];
     connectStream(tx, { acceptFrame: (f: Frame) => void got.push(f.payload[0]) });
-    for (let i = 0; i < 3; i++) tx.genFrame(16);
+    for (let i = 0; i < 3; i++) void tx.genFrame(16);
     expect(got).toEqual([0, 1, 2]);
     expect([tx.txCount, tx.txBytes, tx.txErrors]).toEqual([3, 48, 0]);
     tx.resetCount();
     expect([tx.txCount, tx.txBytes]).toEqual([0, 0]);
-    tx.genFrame(16);
+    void tx.genFrame(16);
     expect(got[3]).toBe(3);
   });
 });
@@ -120,7 +120,7 @@ describe('checker', () => {
   test('a generator and a checker agree, any width', () => {
     for (const w of [32, 64, 96, 512]) {
       const { tx, rx } = pair(w);
-      for (let i = 0; i < 20; i++) tx.genFrame((w / 8) * (3 + i));
+      for (let i = 0; i < 20; i++) void tx.genFrame((w / 8) * (3 + i));
       expect([rx.rxCount, rx.rxErrors]).toEqual([20, 0]);
       expect(rx.rxBytes).toBe(tx.txBytes);
     }
@@ -131,17 +131,17 @@ describe('checker', () => {
     const gen = new Prbs();
     const rx = new Prbs({ onWarning: (m) => warnings.push(m) });
     const f = (seq: number) => gen.makeFrame(40, seq);
-    rx.acceptFrame(f(1));
+    void rx.acceptFrame(f(1));
     const flipped = f(2);
     flipped.payload[33] ^= 0x10;
-    rx.acceptFrame(flipped);
+    void rx.acceptFrame(flipped);
     const badSize = f(3);
     badSize.payload[4] = 3;
-    rx.acceptFrame(badSize);
+    void rx.acceptFrame(badSize);
     const errored = f(4);
     errored.error = 0x80;
-    rx.acceptFrame(errored);
-    rx.acceptFrame(new Frame(new Uint8Array(8)));
+    void rx.acceptFrame(errored);
+    void rx.acceptFrame(new Frame(new Uint8Array(8)));
     expect([rx.rxCount, rx.rxErrors]).toEqual([1, 4]);
     expect(warnings[0]).toBe('Bad value at index 6. count=1, size=9');
     expect(warnings[1]).toMatch(/^Bad header\. expSize=16 gotSize=40/);
@@ -152,11 +152,11 @@ describe('checker', () => {
   test('sequence: a gap is an error, seq 0 restarts, a fresh checker takes any seq', () => {
     const gen = new Prbs();
     const rx = new Prbs();
-    rx.acceptFrame(gen.makeFrame(16, 7));
-    rx.acceptFrame(gen.makeFrame(16, 8));
-    rx.acceptFrame(gen.makeFrame(16, 10));
-    rx.acceptFrame(gen.makeFrame(16, 0));
-    rx.acceptFrame(gen.makeFrame(16, 1));
+    void rx.acceptFrame(gen.makeFrame(16, 7));
+    void rx.acceptFrame(gen.makeFrame(16, 8));
+    void rx.acceptFrame(gen.makeFrame(16, 10));
+    void rx.acceptFrame(gen.makeFrame(16, 0));
+    void rx.acceptFrame(gen.makeFrame(16, 1));
     expect([rx.rxCount, rx.rxErrors]).toEqual([4, 1]);
   });
 
@@ -164,9 +164,9 @@ describe('checker', () => {
     const gen = new Prbs();
     gen.sendCount(true);
     const rx = new Prbs();
-    rx.acceptFrame(gen.makeFrame(32, 1));
+    void rx.acceptFrame(gen.makeFrame(32, 1));
     rx.checkPayload(false);
-    rx.acceptFrame(gen.makeFrame(32, 2));
+    void rx.acceptFrame(gen.makeFrame(32, 2));
     expect([rx.rxCount, rx.rxErrors]).toEqual([1, 1]);
   });
 
@@ -175,7 +175,7 @@ describe('checker', () => {
     rx.setRxEnable(false);
     const p = tx.genFrame(16);
     expect(p).toBeInstanceOf(Promise);
-    tx.genFrame(16);
+    void tx.genFrame(16);
     expect(tx.pending).toBe(1);
     expect(rx.rxCount).toBe(0);
     rx.setRxEnable(true);
@@ -189,10 +189,10 @@ describe('checker', () => {
     const tx = new Prbs({ scheduler: m.sched });
     const rx = new Prbs({ scheduler: m.sched });
     connectStream(tx, rx);
-    for (let i = 0; i < 9; i++) tx.genFrame(100);
+    for (let i = 0; i < 9; i++) void tx.genFrame(100);
     expect(rx.rxRate).toBe(0);
     m.advance(2000);
-    tx.genFrame(100);
+    void tx.genFrame(100);
     expect([tx.txRate, tx.txBw, rx.rxRate, rx.rxBw]).toEqual([5, 500, 5, 500]);
   });
 });

@@ -5,10 +5,12 @@
  *   web                      src/cli/web.ts
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, tree
+ *   datafile                 src/cli/datafile.ts
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
+import { registerDatafile } from './datafile';
 import { registerServe } from './serve';
 import { registerWeb } from './web';
 
@@ -25,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerWeb(program);
   registerClientVerbs(program);
+  registerDatafile(program);
   return program;
 }
 

@@ -454,6 +454,11 @@ export class RecordScanner {
     this.buf = new Uint8Array(Math.max(64, bufferSize));
   }
 
+  /** The file's size in bytes. */
+  get size(): number {
+    return this.fileSize;
+  }
+
   close(): void {
     try {
       fs.closeSync(this.fd);

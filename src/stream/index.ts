@@ -23,3 +23,5 @@ export type {
   ScannedRecord,
   ScanEnd,
 } from './fileio';
+export { summarizeDataFiles } from './summary';
+export type { DataFileSummary, ChannelSummary, FileSummary, SummaryOptions } from './summary';

@@ -315,21 +315,25 @@ export class Prbs extends StreamMaster implements StreamSlave {
   private async runLoop(): Promise<void> {
     const s = this._sched;
     while (this._threadEn) {
-      let pending: void | Promise<void> = undefined;
+      const held: { by: Promise<void> | null } = { by: null };
       this._burst(() => {
         const end = s.now() + this._sliceMs;
         let n = 0;
         while (this._threadEn) {
-          pending = this.genFrame(this._txSize);
-          if (pending !== undefined || this._txPeriod > 0) break;
+          const r = this.genFrame(this._txSize);
+          if (r !== undefined) {
+            held.by = r;
+            break;
+          }
+          if (this._txPeriod > 0) break;
           // the clock is read every 16 frames
           if ((++n & 15) === 0 && s.now() >= end) break;
         }
       });
-      if (pending !== undefined) await pending;
+      if (held.by !== null) await held.by;
       if (!this._threadEn) break;
       if (this._txPeriod > 0) await s.sleep(this._txPeriod);
-      else if (pending === undefined) await s.yieldTurn();
+      else if (held.by === null) await s.yieldTurn();
     }
   }
 
