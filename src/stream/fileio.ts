@@ -38,8 +38,12 @@ const stderrLog = (name: string): FileIoLog => ({
 
 /** rogue's GeneralError of the file classes ("Failed to open data file: …", "Frame size is larger than file size limit"). */
 export class FileIoError extends Error {
-  constructor(where: string, message: string) {
-    super(`${where}: ${message}`);
+  constructor(
+    readonly where: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}: ${detail}`, options);
     this.name = 'FileIoError';
   }
 }
@@ -107,7 +111,7 @@ export class StreamWriter {
     try {
       this.fd = fs.openSync(name, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o666);
     } catch (e) {
-      throw new FileIoError('StreamWriter::open', `Failed to open data file: ${name} (${(e as Error).message})`);
+      throw new FileIoError('StreamWriter::open', `Failed to open data file: ${name}`, { cause: e });
     }
     this.totSize = this.currSize = this._frameCount = 0;
     this.bwHistory = [];
@@ -289,7 +293,7 @@ export class StreamWriter {
       try {
         this.fd = fs.openSync(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_APPEND, 0o666);
       } catch (e) {
-        throw new FileIoError('StreamWriter::checkSize', `Failed to open file ${name} (${(e as Error).message})`);
+        throw new FileIoError('StreamWriter::checkSize', `Failed to open file ${name}`, { cause: e });
       }
       this.currSize = 0;
     }

@@ -61,8 +61,11 @@ export interface PrbsOptions extends StreamMasterOptions {
 
 /** rogue's GeneralError text for PRBS misuse ("Invalid width.", "Invalid frame size"). */
 export class PrbsError extends Error {
-  constructor(where: string, message: string) {
-    super(`${where}: ${message}`);
+  constructor(
+    readonly where: string,
+    readonly detail: string,
+  ) {
+    super(`${where}: ${detail}`);
     this.name = 'PrbsError';
   }
 }

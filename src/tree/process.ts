@@ -2,17 +2,37 @@
  * pyrogue's Process device (Start/Stop/Running/Progress/Message/Step/TotalSteps/UpdatePeriod)
  * and the Root's LoadConfigProcess / SaveConfigProcess.
  *
- * A Process runs `_process()` (override it, may be async) when Start is called.
+ * Start runs `_process()` (override it, may be async) unless it is running. pyrogue's
+ * default `_process`: with a `function` it sets Message 'Running', calls the function
+ * ({root, dev, arg}: arg from `argVariable`, the return value into `returnVariable`) and
+ * ends with 'Done' and Progress 1.0; without one it counts 100 steps of one second
+ * ("Running for i seconds.") until Stop. Stop ends the loop and waits for it (pyrogue
+ * joins the thread). An exception is logged and leaves Message 'Stopped after error!'.
  */
-import * as fs from 'fs';
+import type { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
-import { LocalVariable } from './variable';
+import type { Root } from './root';
+import { then, type MaybePromise } from './txn';
+import { BaseVariable, LocalVariable } from './variable';
+
+export interface ProcessArgs {
+  root: Root | null;
+  dev: Process;
+  arg: PyValue;
+}
 
 export interface ProcessOptions extends DeviceOptions {
-  /** Optional work function (instead of overriding _process). */
-  function?: ((proc: Process) => unknown) | null;
+  /** The work (pyrogue `function`): called with {root, dev, arg}; may be async. */
+  function?: ((args: ProcessArgs) => unknown) | null;
+  /** A variable holding the function's argument (added to the device if it has no parent). */
+  argVariable?: BaseVariable | null;
+  /** A variable receiving the function's return value (added to the device if it has no parent). */
+  returnVariable?: BaseVariable | null;
 }
+
+/** One second of the default process, or less for tests (`Process.stepMs`). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Process extends Device {
   static override pyModule = 'pyrogue._Process';
@@ -24,13 +44,21 @@ export class Process extends Device {
   readonly Step: LocalVariable;
   readonly TotalSteps: LocalVariable;
   readonly UpdatePeriod: LocalVariable;
-  protected _stopRequested = false;
+  /** pyrogue `_runEn`: false asks the running process to stop. */
+  protected _runEn = false;
   private _task: Promise<void> | null = null;
-  private readonly _fn: ((proc: Process) => unknown) | null;
+  private readonly _fn: ((args: ProcessArgs) => unknown) | null;
+  protected readonly _argVar: BaseVariable | null;
+  protected readonly _retVar: BaseVariable | null;
+  /** Milliseconds of one step of the default process (pyrogue: 1 s). */
+  stepMs = 1000;
 
   constructor(opts: ProcessOptions = {}) {
-    super(opts);
-    this._fn = opts.function ?? null;
+    const { function: fn, argVariable, returnVariable, ...rest } = opts;
+    super(rest);
+    this._fn = fn ?? null;
+    this._argVar = argVariable ?? null;
+    this._retVar = returnVariable ?? null;
     this.add(
       new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() }),
       new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() }),
@@ -42,6 +70,7 @@ export class Process extends Device {
       pollInterval: 1.0,
       description: 'Status values indicating if operation is running.',
     });
+    // pyrogue starts Progress at 0.0, and its start-up default of Step (1 of 1) makes it 1.0
     this.Progress = new LocalVariable({
       name: 'Progress',
       mode: 'RO',
@@ -63,6 +92,7 @@ export class Process extends Device {
       mode: 'RO',
       value: 1n,
       pollInterval: 1.0,
+      localSet: () => this._updateProgress(),
       description: 'Current number of completed steps. Prefer setStep() or incrementSteps().',
     });
     this.TotalSteps = new LocalVariable({
@@ -70,19 +100,24 @@ export class Process extends Device {
       mode: 'RO',
       value: 1n,
       pollInterval: 1.0,
+      localSet: () => this._updateProgress(),
       description: 'Total number of process steps. Prefer setTotalSteps().',
     });
     this.UpdatePeriod = new LocalVariable({
       name: 'UpdatePeriod',
       mode: 'RW',
       value: 1.0,
+      typeStr: 'float',
       units: 's',
       groups: ['Hidden'],
       description: 'updateGroup leak period in seconds.',
     });
     this.add(this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
+    if (this._argVar && this._argVar.parent === null) this.add(this._argVar);
+    if (this._retVar && this._retVar.parent === null) this.add(this._retVar);
   }
 
+  /** Whether the process runs. */
   get processRunning(): boolean {
     return this._task !== null;
   }
@@ -91,39 +126,81 @@ export class Process extends Device {
     if (this._task) await this._task;
   }
 
-  private _startProcess(): void {
-    if (this._task) return;
-    this._stopRequested = false;
-    this.Running.set(true);
-    this.Message.set('');
-    this.Progress.set(0.0);
-    this._task = (async () => {
-      try {
-        await this._process();
-        if (!this.Message.value()) this.Message.set(this._stopRequested ? 'Stopped by user' : 'Done');
-      } catch (e) {
-        this.Message.set('Error: ' + (e instanceof Error ? e.message : String(e)));
-      } finally {
-        this.Progress.set(1.0);
-        this.Running.set(false);
-        this._task = null;
-      }
-    })();
+  /** pyrogue `_startProcess`: runs the process unless it runs ("Process already running!"). */
+  protected _startProcess(): void {
+    if (this.Running.value() !== false || this._task !== null) {
+      this._log.warning('Process already running!');
+      return;
+    }
+    this._runEn = true;
+    const t = this._run().finally(() => {
+      if (this._task === t) this._task = null;
+    });
+    this._task = t;
   }
-  private _stopProcess(): void {
-    this._stopRequested = true;
+  /** pyrogue `_stopProcess`: asks the process to stop and waits for it. */
+  protected _stopProcess(): MaybePromise<void> {
+    this._runEn = false;
+    return this._task ?? undefined;
+  }
+  private async _run(): Promise<void> {
+    this.Running.set(true);
+    try {
+      await this._process();
+    } catch (e) {
+      this._log.exception(e);
+      this.Message.setDisp('Stopped after error!');
+    }
+    this.Running.set(false);
+  }
+
+  /** The work (override). Default: pyrogue's (the function, or 100 one-second steps). */
+  protected async _process(): Promise<void> {
+    if (this._fn) {
+      this.Message.setDisp('Running');
+      this.setStep(0);
+      this.setProgress(0.0);
+      const arg = this._argVar ? await this._argVar.get() : null;
+      const ret = (await this._fn({ root: this.root, dev: this, arg })) as PyValue | undefined;
+      if (this._retVar) await this._retVar.set(ret ?? null);
+      this.Message.setDisp('Done');
+      this.setProgress(1.0);
+    } else {
+      this.Message.setDisp('Started');
+      this.setStep(0);
+      this.setTotalSteps(100);
+      for (let i = 0; i < 100; i++) {
+        if (!this._runEn) break;
+        await sleep(this.stepMs);
+        this.setStep(i + 1);
+        this.Message.setDisp(`Running for ${i} seconds.`);
+      }
+      this.Message.setDisp('Done');
+    }
+  }
+
+  private _updateProgress(): void {
+    const total = Number(this.TotalSteps.value());
+    this.setProgress(total <= 0 ? 0.0 : Number(this.Step.value()) / total);
+  }
+  /** pyrogue `setProgress`: a fraction, clamped to 0..1. */
+  setProgress(value: number): void {
+    this.Progress.set(Math.max(0.0, Math.min(value, 1.0)));
   }
   setStep(n: number | bigint): void {
     this.Step.set(BigInt(n));
-    const tot = Number(this.TotalSteps.value());
-    if (tot > 0) this.Progress.set(Number(n) / tot);
   }
   setTotalSteps(n: number | bigint): void {
     this.TotalSteps.set(BigInt(n));
   }
-  /** The work (override). Default: the `function` option, or nothing. */
-  protected async _process(): Promise<void> {
-    if (this._fn) await this._fn(this);
+  /** pyrogue `incrementSteps`. */
+  incrementSteps(incr: number | bigint = 1): void {
+    this.Step.set((this.Step.value() as bigint) + BigInt(incr));
+  }
+
+  /** pyrogue `_stop`: the process stops (and is waited for). */
+  override _stop(): MaybePromise<void> {
+    return then(this._stopProcess(), () => super._stop());
   }
 }
 
@@ -160,11 +237,33 @@ export class LoadConfigProcess extends Process {
     });
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
+  protected override _stopProcess(): void {
+    this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
+  }
   protected override async _process(): Promise<void> {
-    const root = this.root;
-    if (!root) return;
-    if (this.LoadMode.value() === 1n) await root.setYaml(this.YamlString.value() as string);
-    else await root.loadYaml(this.ConfigFile.value() as string);
+    this.Message.setDisp('Running');
+    this.setProgress(0.0);
+    try {
+      const root = this.root;
+      if (!root) return;
+      if (this.LoadMode.value() === 0n) {
+        const cfg = String(this.ConfigFile.value()).trim();
+        if (!cfg) throw new Error('ConfigFile is empty');
+        await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: 'NoConfig' });
+      } else {
+        const yml = String(this.YamlString.value());
+        if (!yml.trim()) throw new Error('YamlString is empty');
+        await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: 'NoConfig' });
+      }
+      this.Message.setDisp('Done');
+      this.setProgress(1.0);
+    } catch (e) {
+      this.Message.setDisp(`Error: ${e instanceof Error ? e.message : String(e)}`);
+      this.setProgress(1.0);
+    }
   }
 }
 
@@ -207,22 +306,40 @@ export class SaveConfigProcess extends Process {
     this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RO', value: '', description: 'Captured YAML output. Populated when SaveMode is String.' });
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
+  protected override _stopProcess(): void {
+    this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
+  }
   protected override async _process(): Promise<void> {
-    const root = this.root;
-    if (!root) return;
-    const status = this.DataType.value() === 1n;
-    const y = await root.getYaml({
-      readFirst: true,
-      modes: status ? ['RW', 'RO', 'WO'] : ['RW', 'WO'],
-      incGroups: null,
-      excGroups: status ? ['NoState'] : ['NoConfig'],
-      recurse: true,
-    });
-    if (this.SaveMode.value() === 1n) this.YamlString.set(y);
-    else {
-      let f = this.ConfigFile.value() as string;
-      if (!f) f = `${status ? 'state' : 'config'}_${new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}.yml`;
-      fs.writeFileSync(f, y);
+    this.Message.setDisp('Running');
+    this.setProgress(0.0);
+    try {
+      const root = this.root;
+      if (!root) return;
+      const status = this.DataType.value() === 1n;
+      const modes = status ? ['RW', 'RO', 'WO'] : ['RW', 'WO'];
+      const excGroups = status ? 'NoState' : 'NoConfig';
+      if (this.SaveMode.value() === 0n) {
+        await root.saveYaml({
+          name: this.ConfigFile.value() as string,
+          readFirst: true,
+          modes,
+          incGroups: null,
+          excGroups,
+          autoPrefix: status ? 'state' : 'config',
+          autoCompress: status,
+        });
+      } else {
+        const y = await root.getYaml({ readFirst: true, modes, incGroups: null, excGroups, recurse: true });
+        this.YamlString.set(y);
+      }
+      this.Message.setDisp('Done');
+      this.setProgress(1.0);
+    } catch (e) {
+      this.Message.setDisp(`Error: ${e instanceof Error ? e.message : String(e)}`);
+      this.setProgress(1.0);
     }
   }
 }
