@@ -13,7 +13,7 @@
  */
 import type { PyValue } from '../py/values';
 import { Device, type DeviceOptions } from '../tree/device';
-import { then, type MaybePromise } from '../tree/txn';
+import type { MaybePromise } from '../tree/txn';
 import { LocalVariable, type EnumInput } from '../tree/variable';
 
 /** What the run loop waits on. */
@@ -170,12 +170,12 @@ export class RunControl extends Device {
     }
   }
 
-  /** Ends the run loop when the root stops. */
+  /** Asks the run loop to end after its current iteration when the root stops (not waited for: `waitStopped`). */
   override _stop(): MaybePromise<void> {
     if (this.worker !== null) {
       this.stopping = true;
       this.restart = false;
     }
-    return then(this.waitStopped(), () => super._stop());
+    return super._stop();
   }
 }
