@@ -138,3 +138,40 @@ realTest('the DAQ devices driven through the VirtualClient behave the same', asy
     await Promise.all([ours?.stop(), real?.stop()]);
   }
 });
+
+/** PyDM and a display server for it (xvfb-run), with the real tier. */
+function pydmAvailable(env: NodeJS.ProcessEnv): boolean {
+  if (!fs.existsSync('/usr/bin/xvfb-run')) return false;
+  return execa.sync(PYTHON, ['-c', 'import pydm, pyrogue.pydm'], { env, reject: false, timeout: 60000 }).exitCode === 0;
+}
+
+realTest("pyrogue's PyDM GUI against pyrogue-ts: Run Control runs, the Data Writer opens and closes, a Process panel runs", async (env) => {
+  if (!pydmAvailable(env)) {
+    console.warn('PyDM or xvfb-run not found: the GUI part is not run');
+    return;
+  }
+  const ours = await startServe('pyrogue-example');
+  try {
+    const out = path.join(dir, 'pydm');
+    const r = await execa('xvfb-run', ['-a', PYTHON, path.join(FIX, 'pydm_drive.py'), `127.0.0.1:${ours.port}`, out, path.join(dir, 'pydm.dat')], {
+      env: { ...env, QT_QPA_PLATFORM: 'xcb' },
+      timeout: 240000,
+      reject: false,
+    });
+    const steps = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(steps).toEqual([
+      { step: 'pydm:run control running', state: 'Running', rate: '10 Hz', counts_rise: true },
+      { step: 'pydm:data writer open', isOpen: 'True', close_enabled: true, open_enabled: false, frames_rise: true, size_nonzero: true },
+      { step: 'pydm:run control stopped', state: 'Stopped', count_still: true, count_nonzero: true },
+      { step: 'pydm:data writer closed', isOpen: 'False', frames_still: true, file_size_shown: true },
+      { step: 'pydm:process running', running: 'True', message: 'Running for ' },
+      { step: 'pydm:process stopped', running: 'False', message: 'Done' },
+    ]);
+    expect(fs.existsSync(path.join(out, 'system-running.png'))).toBe(true);
+  } finally {
+    await ours.stop();
+  }
+});
