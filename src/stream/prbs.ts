@@ -75,8 +75,8 @@ export class Prbs extends StreamMaster implements StreamSlave {
   private _byteWidth = 4;
   private _minSize = 12;
   private _taps: Uint8Array = Uint8Array.from([1, 2, 6, 31]);
-  /** Bits of the taps below 32 (the W = 32 fast path). */
-  private _tapMask = tapMask(this._taps);
+  /** The W = 32 generator for the current taps. */
+  private _lfsr32 = Lfsr32.of(this._taps);
   private _sendCount = false;
   private _genPayload = true;
   private _checkPayload = true;
@@ -144,7 +144,7 @@ export class Prbs extends StreamMaster implements StreamSlave {
       if (taps[i] !== t[i] || t[i] >= this._width) throw new PrbsError('Prbs::setTaps', `tap ${taps[i]} is outside the ${this._width}-bit state`);
     }
     this._taps = t;
-    this._tapMask = tapMask(t);
+    this._lfsr32 = Lfsr32.of(t);
   }
   get taps(): number[] {
     return Array.from(this._taps);
@@ -219,7 +219,10 @@ export class Prbs extends StreamMaster implements StreamSlave {
   /** The frame `genFrame` would send with sequence number `seq` (nothing is counted or sent). */
   makeFrame(size: number, seq: number): Frame {
     this.checkSize(size, 'Prbs::genFrame');
-    const buf = new Uint8Array(size);
+    // every byte is written below when the LFSR fills the payload: no need to zero it first
+    const lfsr = this._genPayload && !this._sendCount;
+    const buf: Uint8Array = lfsr ? Buffer.allocUnsafe(size) : new Uint8Array(size);
+    if (lfsr) buf.fill(0, 0, 2 * this._byteWidth);
     writeWord(buf, 0, seq >>> 0);
     writeWord(buf, this._byteWidth, size / this._byteWidth - 1);
     if (this._genPayload) {
@@ -253,20 +256,12 @@ export class Prbs extends StreamMaster implements StreamSlave {
     const B = this._byteWidth;
     if (B === 4) {
       const n = buf.length / 4;
-      const mask = this._tapMask;
-      let s = seq;
-      if (LITTLE_ENDIAN) {
-        const w = new Uint32Array(buf.buffer, buf.byteOffset, n);
-        for (let i = 2; i < n; i++) {
-          s = ((s << 1) | parity(s & mask)) >>> 0;
-          w[i] = s;
-        }
-      } else {
+      if (LITTLE_ENDIAN) this._lfsr32.fill(new Uint32Array(buf.buffer, buf.byteOffset, n), 2, n, seq);
+      else {
+        const w = new Uint32Array(n);
+        this._lfsr32.fill(w, 2, n, seq);
         const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-        for (let i = 2; i < n; i++) {
-          s = ((s << 1) | parity(s & mask)) >>> 0;
-          dv.setUint32(4 * i, s, true);
-        }
+        for (let i = 2; i < n; i++) dv.setUint32(4 * i, w[i], true);
       }
       return;
     }
@@ -412,14 +407,17 @@ export class Prbs extends StreamMaster implements StreamSlave {
   private firstBadWord(buf: Uint8Array): number {
     const B = this._byteWidth;
     if (B === 4) {
-      const mask = this._tapMask;
-      let s = readU32(buf, 0);
       const n = buf.length / 4;
       const aligned = LITTLE_ENDIAN && (buf.byteOffset & 3) === 0;
       const w = aligned ? new Uint32Array(buf.buffer, buf.byteOffset, n) : null;
-      for (let i = 2; i < n; i++) {
-        s = ((s << 1) | parity(s & mask)) >>> 0;
-        if ((w !== null ? w[i] : readU32(buf, 4 * i)) !== s) return i - 2;
+      // the expected words, a chunk at a time, each chunk seeded with the last word of the one before
+      const chunk = this._scratch;
+      let s = readU32(buf, 0);
+      for (let i = 2; i < n; i += chunk.length) {
+        const m = Math.min(chunk.length, n - i);
+        this._lfsr32.fill(chunk, 0, m, s);
+        for (let k = 0; k < m; k++) if ((w !== null ? w[i + k] : readU32(buf, 4 * (i + k))) !== chunk[k]) return i + k - 2;
+        s = chunk[m - 1];
       }
       return -1;
     }
@@ -430,6 +428,8 @@ export class Prbs extends StreamMaster implements StreamSlave {
     }
     return -1;
   }
+  /** Expected words of the W = 32 checker, a chunk at a time. */
+  private readonly _scratch = new Uint32Array(1024);
 }
 
 interface RateMark {
@@ -438,10 +438,72 @@ interface RateMark {
   bytes: number;
 }
 
-function tapMask(taps: Uint8Array): number {
-  let m = 0;
-  for (const t of taps) if (t < 32) m ^= 1 << t;
-  return m;
+/**
+ * The W = 32 LFSR, eight steps at a time. A step is linear over GF(2): the eight bits that
+ * enter in eight steps are the XOR of four table entries, one per byte of the state (each
+ * table entry is what that byte alone would feed in). The eight words emitted meanwhile are
+ * the state shifted left by 1…8 with the top 1…8 of those bits below.
+ */
+class Lfsr32 {
+  private static readonly cache = new Map<string, Lfsr32>();
+  private readonly t0 = new Uint8Array(256);
+  private readonly t1 = new Uint8Array(256);
+  private readonly t2 = new Uint8Array(256);
+  private readonly t3 = new Uint8Array(256);
+
+  static of(taps: Uint8Array): Lfsr32 {
+    const key = Array.from(taps).join(',');
+    let l = Lfsr32.cache.get(key);
+    if (!l) {
+      l = new Lfsr32(taps);
+      if (Lfsr32.cache.size < 64) Lfsr32.cache.set(key, l);
+    }
+    return l;
+  }
+
+  /** One step: the feedback (XOR of the tap bits) enters at bit 0. */
+  readonly mask: number;
+  private constructor(taps: Uint8Array) {
+    let m = 0;
+    for (const t of taps) if (t < 32) m ^= 1 << t;
+    this.mask = m;
+    const tables = [this.t0, this.t1, this.t2, this.t3];
+    for (let k = 0; k < 4; k++) {
+      for (let v = 0; v < 256; v++) {
+        let s = (v << (8 * k)) >>> 0;
+        let bits = 0;
+        for (let j = 0; j < 8; j++) {
+          const fb = parity(s & m);
+          s = ((s << 1) | fb) >>> 0;
+          bits = (bits << 1) | fb;
+        }
+        tables[k][v] = bits;
+      }
+    }
+  }
+
+  /** out[from..to) = the states after 1, 2, … steps from `seed`. */
+  fill(out: Uint32Array, from: number, to: number, seed: number): void {
+    const { t0, t1, t2, t3, mask } = this;
+    let s = seed >>> 0;
+    let i = from;
+    for (; i + 8 <= to; i += 8) {
+      const b = t0[s & 255] ^ t1[(s >>> 8) & 255] ^ t2[(s >>> 16) & 255] ^ t3[s >>> 24];
+      out[i] = (s << 1) | (b >>> 7);
+      out[i + 1] = (s << 2) | (b >>> 6);
+      out[i + 2] = (s << 3) | (b >>> 5);
+      out[i + 3] = (s << 4) | (b >>> 4);
+      out[i + 4] = (s << 5) | (b >>> 3);
+      out[i + 5] = (s << 6) | (b >>> 2);
+      out[i + 6] = (s << 7) | (b >>> 1);
+      s = ((s << 8) | b) >>> 0;
+      out[i + 7] = s;
+    }
+    for (; i < to; i++) {
+      s = ((s << 1) | parity(s & mask)) >>> 0;
+      out[i] = s;
+    }
+  }
 }
 
 /** Parity of a 32-bit value (0 or 1). */
