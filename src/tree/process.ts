@@ -2,67 +2,64 @@
  * pyrogue's Process device (Start/Stop/Running/Progress/Message/Step/TotalSteps/UpdatePeriod)
  * and the Root's LoadConfigProcess / SaveConfigProcess.
  *
- * Start runs `_process()` (override it, may be async) unless it is running. pyrogue's
- * default `_process`: with a `function` it sets Message 'Running', calls the function
- * ({root, dev, arg}: arg from `argVariable`, the return value into `returnVariable`) and
- * ends with 'Done' and Progress 1.0; without one it counts 100 steps of one second
- * ("Running for i seconds.") until Stop. Stop ends the loop and waits for it (pyrogue
- * joins the thread). An exception is logged and leaves Message 'Stopped after error!'.
+ *   new Process({ name: 'Scan', argVariable: steps, function: async ({ dev, arg }) => { ... } })
+ *
+ * Start runs `_process()` (override it, may be async): with a `function`, pyrogue's order —
+ * Message 'Running', Step 0, Progress 0, the argument variable's get(), the function once
+ * ({root, dev, arg}), the return variable's set(), Message 'Done', Progress 1 — and without one
+ * pyrogue's demo (100 steps, one a second, until Stop).
  */
-import type { PyValue } from '../py/values';
+import { PyValueError } from '../py/errors';
+import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import type { Root } from './root';
-import { then, type MaybePromise } from './txn';
+import { MaybePromise, then } from './txn';
 import { BaseVariable, LocalVariable } from './variable';
+import { excStr } from './variable/base';
 
-export interface ProcessArgs {
+export interface ProcessFunctionArgs {
   root: Root | null;
   dev: Process;
+  /** The argument variable's value (its get()), or null without one. */
   arg: PyValue;
 }
 
 export interface ProcessOptions extends DeviceOptions {
-  /** The work (pyrogue `function`): called with {root, dev, arg}; may be async. */
-  function?: ((args: ProcessArgs) => unknown) | null;
-  /** A variable holding the function's argument (added to the device if it has no parent). */
+  /** The work, called once per Start with {root, dev, arg} (pyrogue passes the names it declares). May be async. */
+  function?: ((args: ProcessFunctionArgs) => MaybePromise<PyValue | void>) | null;
+  /** A variable whose value is the function's `arg` (added to the process unless it already has a parent). */
   argVariable?: BaseVariable | null;
-  /** A variable receiving the function's return value (added to the device if it has no parent). */
+  /** A variable set to the function's return value (added to the process unless it already has a parent). */
   returnVariable?: BaseVariable | null;
 }
-
-/** One second of the default process, or less for tests (`Process.stepMs`). */
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Process extends Device {
   static override pyModule = 'pyrogue._Process';
   static override pyName = 'Process';
 
+  readonly Start: BaseCommand;
+  readonly Stop: BaseCommand;
   readonly Running: LocalVariable;
   readonly Progress: LocalVariable;
   readonly Message: LocalVariable;
   readonly Step: LocalVariable;
   readonly TotalSteps: LocalVariable;
   readonly UpdatePeriod: LocalVariable;
-  /** pyrogue `_runEn`: false asks the running process to stop. */
+  /** false once Stop was called (pyrogue `_runEn`): a long `_process` checks it. */
   protected _runEn = false;
   private _task: Promise<void> | null = null;
-  private readonly _fn: ((args: ProcessArgs) => unknown) | null;
+  private readonly _fn: ProcessOptions['function'];
   protected readonly _argVar: BaseVariable | null;
   protected readonly _retVar: BaseVariable | null;
-  /** Milliseconds of one step of the default process (pyrogue: 1 s). */
-  stepMs = 1000;
 
   constructor(opts: ProcessOptions = {}) {
-    const { function: fn, argVariable, returnVariable, ...rest } = opts;
-    super(rest);
-    this._fn = fn ?? null;
-    this._argVar = argVariable ?? null;
-    this._retVar = returnVariable ?? null;
-    this.add(
-      new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() }),
-      new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() }),
-    );
+    super(opts);
+    this._fn = opts.function ?? null;
+    this._argVar = opts.argVariable ?? null;
+    this._retVar = opts.returnVariable ?? null;
+    this.Start = new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() });
+    this.Stop = new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() });
     this.Running = new LocalVariable({
       name: 'Running',
       mode: 'RO',
@@ -70,12 +67,11 @@ export class Process extends Device {
       pollInterval: 1.0,
       description: 'Status values indicating if operation is running.',
     });
-    // pyrogue starts Progress at 0.0, and its start-up default of Step (1 of 1) makes it 1.0
     this.Progress = new LocalVariable({
       name: 'Progress',
       mode: 'RO',
       units: 'Pct',
-      value: 1.0,
+      value: 0.0,
       disp: '{:1.2f}',
       pollInterval: 1.0,
       description: 'Percent complete: 0 - 100 %.',
@@ -87,6 +83,7 @@ export class Process extends Device {
       pollInterval: 1.0,
       description: "Process status message. Prefixed with 'Error:' if an error occurred.",
     });
+    // pyrogue: Step and TotalSteps recompute Progress whenever they are set (at start too: Progress 1.0)
     this.Step = new LocalVariable({
       name: 'Step',
       mode: 'RO',
@@ -112,12 +109,11 @@ export class Process extends Device {
       groups: ['Hidden'],
       description: 'updateGroup leak period in seconds.',
     });
-    this.add(this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
+    this.add(this.Start, this.Stop, this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
     if (this._argVar && this._argVar.parent === null) this.add(this._argVar);
     if (this._retVar && this._retVar.parent === null) this.add(this._retVar);
   }
 
-  /** Whether the process runs. */
   get processRunning(): boolean {
     return this._task !== null;
   }
@@ -126,23 +122,42 @@ export class Process extends Device {
     if (this._task) await this._task;
   }
 
-  /** pyrogue `_startProcess`: runs the process unless it runs ("Process already running!"). */
-  protected _startProcess(): void {
-    if (this.Running.value() !== false || this._task !== null) {
+  private _updateProgress(): void {
+    const total = Number(this.TotalSteps.value());
+    this.setProgress(total <= 0 ? 0.0 : Number(this.Step.value()) / total);
+  }
+  /** Fractional progress, clamped to 0.0–1.0. */
+  setProgress(value: number): void {
+    this.Progress.set(Math.max(0.0, Math.min(value, 1.0)));
+  }
+  setTotalSteps(n: number | bigint): void {
+    this.TotalSteps.set(BigInt(n));
+  }
+  setStep(n: number | bigint): void {
+    this.Step.set(BigInt(n));
+  }
+  incrementSteps(incr: number | bigint = 1n): void {
+    this.Step.set((this.Step.value() as bigint) + BigInt(incr));
+  }
+
+  /** pyrogue `_startProcess` (and `proc(arg)` with an argument for the argument variable). */
+  protected _startProcess(arg: PyValue = null): void {
+    if (this.Running.value() !== false || this._task) {
       this._log.warning('Process already running!');
       return;
     }
+    if (arg !== null && this._argVar) void this._argVar.setDisp(arg);
     this._runEn = true;
-    const t = this._run().finally(() => {
-      if (this._task === t) this._task = null;
+    this._task = this._run().finally(() => {
+      this._task = null;
     });
-    this._task = t;
   }
-  /** pyrogue `_stopProcess`: asks the process to stop and waits for it. */
+  /** pyrogue `_stopProcess`: asks the process to stop and waits for it to end. */
   protected _stopProcess(): MaybePromise<void> {
     this._runEn = false;
     return this._task ?? undefined;
   }
+  /** pyrogue `_run`. Updates are delivered as they happen (pyrogue batches them every UpdatePeriod seconds). */
   private async _run(): Promise<void> {
     this.Running.set(true);
     try {
@@ -153,54 +168,34 @@ export class Process extends Device {
     }
     this.Running.set(false);
   }
-
-  /** The work (override). Default: pyrogue's (the function, or 100 one-second steps). */
+  /** pyrogue `_stop` (Root.stop): the process is asked to stop and waited for. */
+  override _stop(): MaybePromise<void> {
+    return then(this._stopProcess(), () => super._stop());
+  }
+  /** The work (override). Default: pyrogue's — the `function` option, or the 100-step demo. */
   protected async _process(): Promise<void> {
-    if (this._fn) {
+    const fn = this._fn;
+    if (fn) {
       this.Message.setDisp('Running');
       this.setStep(0);
       this.setProgress(0.0);
       const arg = this._argVar ? await this._argVar.get() : null;
-      const ret = (await this._fn({ root: this.root, dev: this, arg })) as PyValue | undefined;
-      if (this._retVar) await this._retVar.set(ret ?? null);
+      const ret = await fn({ root: this.root, dev: this, arg });
+      if (this._retVar) await this._retVar.set(ret === undefined ? null : ret);
       this.Message.setDisp('Done');
       this.setProgress(1.0);
-    } else {
-      this.Message.setDisp('Started');
-      this.setStep(0);
-      this.setTotalSteps(100);
-      for (let i = 0; i < 100; i++) {
-        if (!this._runEn) break;
-        await sleep(this.stepMs);
-        this.setStep(i + 1);
-        this.Message.setDisp(`Running for ${i} seconds.`);
-      }
-      this.Message.setDisp('Done');
+      return;
     }
-  }
-
-  private _updateProgress(): void {
-    const total = Number(this.TotalSteps.value());
-    this.setProgress(total <= 0 ? 0.0 : Number(this.Step.value()) / total);
-  }
-  /** pyrogue `setProgress`: a fraction, clamped to 0..1. */
-  setProgress(value: number): void {
-    this.Progress.set(Math.max(0.0, Math.min(value, 1.0)));
-  }
-  setStep(n: number | bigint): void {
-    this.Step.set(BigInt(n));
-  }
-  setTotalSteps(n: number | bigint): void {
-    this.TotalSteps.set(BigInt(n));
-  }
-  /** pyrogue `incrementSteps`. */
-  incrementSteps(incr: number | bigint = 1): void {
-    this.Step.set((this.Step.value() as bigint) + BigInt(incr));
-  }
-
-  /** pyrogue `_stop`: the process stops (and is waited for). */
-  override _stop(): MaybePromise<void> {
-    return then(this._stopProcess(), () => super._stop());
+    this.Message.setDisp('Started');
+    this.setStep(0);
+    this.setTotalSteps(100);
+    for (let i = 0; i < 100; i++) {
+      if (!this._runEn) break;
+      await new Promise((r) => setTimeout(r, 1000));
+      this.setStep(i + 1);
+      this.Message.setDisp(`Running for ${i} seconds.`);
+    }
+    this.Message.setDisp('Done');
   }
 }
 
@@ -237,9 +232,11 @@ export class LoadConfigProcess extends Process {
     });
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
+  /** pyrogue: Stop is not supported; the load runs to completion. */
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
   }
+  /** pyrogue `_stop`: waits for a load in progress. */
   override _stop(): MaybePromise<void> {
     return then(this.waitDone(), () => Device.prototype._stop.call(this));
   }
@@ -248,22 +245,21 @@ export class LoadConfigProcess extends Process {
     this.setProgress(0.0);
     try {
       const root = this.root;
-      if (!root) return;
+      if (!root) throw new Error('no root');
       if (this.LoadMode.value() === 0n) {
         const cfg = String(this.ConfigFile.value()).trim();
-        if (!cfg) throw new Error('ConfigFile is empty');
-        await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: 'NoConfig' });
+        if (!cfg) throw new PyValueError('ConfigFile is empty');
+        await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       } else {
         const yml = String(this.YamlString.value());
-        if (!yml.trim()) throw new Error('YamlString is empty');
-        await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: 'NoConfig' });
+        if (!yml.trim()) throw new PyValueError('YamlString is empty');
+        await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       }
       this.Message.setDisp('Done');
-      this.setProgress(1.0);
     } catch (e) {
-      this.Message.setDisp(`Error: ${e instanceof Error ? e.message : String(e)}`);
-      this.setProgress(1.0);
+      this.Message.setDisp(`Error: ${excStr(e)}`);
     }
+    this.setProgress(1.0);
   }
 }
 
@@ -306,9 +302,11 @@ export class SaveConfigProcess extends Process {
     this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RO', value: '', description: 'Captured YAML output. Populated when SaveMode is String.' });
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
+  /** pyrogue: Stop is not supported; the save runs to completion. */
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
   }
+  /** pyrogue `_stop`: waits for a save in progress. */
   override _stop(): MaybePromise<void> {
     return then(this.waitDone(), () => Device.prototype._stop.call(this));
   }
@@ -317,10 +315,10 @@ export class SaveConfigProcess extends Process {
     this.setProgress(0.0);
     try {
       const root = this.root;
-      if (!root) return;
+      if (!root) throw new Error('no root');
       const status = this.DataType.value() === 1n;
       const modes = status ? ['RW', 'RO', 'WO'] : ['RW', 'WO'];
-      const excGroups = status ? 'NoState' : 'NoConfig';
+      const excGroups = status ? ['NoState'] : ['NoConfig'];
       if (this.SaveMode.value() === 0n) {
         await root.saveYaml({
           name: this.ConfigFile.value() as string,
@@ -332,14 +330,12 @@ export class SaveConfigProcess extends Process {
           autoCompress: status,
         });
       } else {
-        const y = await root.getYaml({ readFirst: true, modes, incGroups: null, excGroups, recurse: true });
-        this.YamlString.set(y);
+        this.YamlString.set(await root.getYaml({ readFirst: true, modes, incGroups: null, excGroups, recurse: true }));
       }
       this.Message.setDisp('Done');
-      this.setProgress(1.0);
     } catch (e) {
-      this.Message.setDisp(`Error: ${e instanceof Error ? e.message : String(e)}`);
-      this.setProgress(1.0);
+      this.Message.setDisp(`Error: ${excStr(e)}`);
     }
+    this.setProgress(1.0);
   }
 }
