@@ -107,7 +107,8 @@ obs('proc:Test1', value=p.Test1.get())
 
 # --- polled plot variables
 x0 = r.TestXAxis.get()
-time.sleep(2.2)
-obs('plot:polled', advanced=r.TestXAxis.get() > x0, inRange=-1.0 <= r.TestPlot.value() <= 1.0,
+# TestPlot's poll (once a second) adds a sample; a busy pyrogue server may poll late
+advanced = wait_until(lambda: r.TestXAxis.get() > x0, 15)
+obs('plot:polled', advanced=advanced, inRange=-1.0 <= r.TestPlot.value() <= 1.0,
     arrayType=r.TestArray.value().dtype.name)
 os._exit(0)
