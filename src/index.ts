@@ -73,6 +73,16 @@ export * as models from './tree/model';
 export { prop, func, PyClassRef, RIM_HUB, RIM_MASTER, RIM_SLAVE, RIM_VARIABLE, BOOST_INSTANCE } from './tree/pyclass';
 export type { MaybePromise, VarListener, VarListenerOptions } from './tree/surface';
 
+// ---- DAQ (src/stream, src/devices; docs/daq.md), named as pyrogue names them: pyrogue.DataWriter,
+// DataReceiver, RunControl, ArrayDevice; pyrogue.utilities.fileio (StreamWriter, StreamReader,
+// FileReader) and .prbs (PrbsTx, PrbsRx, PrbsPair); rogue/pyrogue.interfaces.stream (Frame,
+// StreamMaster, connectStream, connectPair, Variable).
+export { DataWriter, DataReceiver, RunControl, ArrayDevice } from './devices';
+export type { DataReceiverOptions, RunControlOptions, RunClock, ArrayDeviceOptions } from './devices';
+export * as fileio from './devices/fileio';
+export * as prbs from './devices/prbs';
+export * as stream from './devices/streamNs';
+
 // ---- Serving (src/server).
 export { ZmqServer, consoleLogger, silentLogger } from './server/zmqServer';
 export type { ZmqServerOptions, ZmqServerLogger } from './server/zmqServer';

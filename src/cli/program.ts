@@ -6,10 +6,12 @@
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, syslog, path,
  *   tree
+ *   datafile                 src/cli/datafile.ts
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
+import { registerDatafile } from './datafile';
 import { registerServe } from './serve';
 import { registerWeb } from './web';
 
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerWeb(program);
   registerClientVerbs(program);
+  registerDatafile(program);
   return program;
 }
 

@@ -14,7 +14,7 @@ import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import type { Root } from './root';
-import { MaybePromise } from './txn';
+import { MaybePromise, then } from './txn';
 import { BaseVariable, LocalVariable } from './variable';
 import { excStr } from './variable/base';
 
@@ -168,6 +168,10 @@ export class Process extends Device {
     }
     this.Running.set(false);
   }
+  /** pyrogue `_stop` (Root.stop): the process is asked to stop and waited for. */
+  override _stop(): MaybePromise<void> {
+    return then(this._stopProcess(), () => super._stop());
+  }
   /** The work (override). Default: pyrogue's — the `function` option, or the 100-step demo. */
   protected async _process(): Promise<void> {
     const fn = this._fn;
@@ -231,6 +235,10 @@ export class LoadConfigProcess extends Process {
   /** pyrogue: Stop is not supported; the load runs to completion. */
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
+  /** pyrogue `_stop`: waits for a load in progress. */
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
   }
   protected override async _process(): Promise<void> {
     this.Message.setDisp('Running');
@@ -297,6 +305,10 @@ export class SaveConfigProcess extends Process {
   /** pyrogue: Stop is not supported; the save runs to completion. */
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
+  /** pyrogue `_stop`: waits for a save in progress. */
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
   }
   protected override async _process(): Promise<void> {
     this.Message.setDisp('Running');
