@@ -33,7 +33,8 @@
 import { PyAttributeError, PyError } from '../py/errors';
 import { pyRepr } from '../py/repr';
 import { PyValue, PY_REPR } from '../py/values';
-import { Block, MemVariable, TxType, buildBlocks, VarMode } from './block';
+import { Block, TxType, buildBlocks } from './block';
+import { MemVariable, VarMode } from './memVariable';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
 import { Model, ModelFactory, UInt, isModel } from './model';
