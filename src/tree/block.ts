@@ -23,20 +23,19 @@
  * The memory layer's names (the variable, its conversions' `cFormatF`, the
  * error) are exported from here too, so one module gives all of them.
  */
-import { MemoryBackend } from './memory';
-import type { MaybePromise } from './surface';
+import { MemoryBackend, TxType } from './memory';
+import { MaybePromise, isPromiseLike } from './surface';
 import { GeneralError } from './generalError';
 import type { MemVariable, VarMode } from './memVariable';
 import { copyBits, setBits, anyBits, bytesToBigInt } from './model';
 
+// Re-exports compile to accessors, which put this module's CommonJS exports object in
+// dictionary mode: the code here reads nothing through it (TxType is ./memory's).
+export { TxType } from './memory';
 export { GeneralError } from './generalError';
 export { MemVariable } from './memVariable';
 export type { MemVariableOptions, VarMode } from './memVariable';
 export { cFormatF } from './convert';
-
-/** rogue.interfaces.memory transaction types. */
-export const TxType = { Read: 1, Write: 2, Post: 3, Verify: 4 } as const;
-export type TxType = (typeof TxType)[keyof typeof TxType];
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
@@ -333,23 +332,29 @@ export class Block {
   private checkDone(): boolean {
     const err = this.error;
     this.error = '';
-    if (err !== '')
-      throw new GeneralError('Block::checkTransaction', `Transaction error for block ${this.path} with address 0x${hex8(this.address)}. Error ${err}`);
+    if (err !== '') throw this.transactionError(err);
     if (!this.enable) return false;
-    if (this.verifyInp) {
-      this.verifyReq = false;
-      this.verifyInp = false;
-      for (let x = this.verifyBase; x < this.verifyBase + this.verifySize; x++) {
-        if ((this.verifyData[x] & this.verifyMask[x]) !== (this.expectedData[x] & this.verifyMask[x]))
-          throw new GeneralError(
-            'Block::checkTransaction',
-            `Verify error for block ${this.path} with address 0x${hex8(this.address)}. Byte: ${x}. Got: 0x${hex2(this.verifyData[x])}, Exp: 0x${hex2(this.expectedData[x])}, Mask: 0x${hex2(this.verifyMask[x])}`,
-          );
-      }
-    }
+    if (this.verifyInp) this.compareVerify();
     const upd = this.doUpdate;
     this.doUpdate = false;
     return upd;
+  }
+
+  private transactionError(err: string): GeneralError {
+    return new GeneralError('Block::checkTransaction', `Transaction error for block ${this.path} with address 0x${hex8(this.address)}. Error ${err}`);
+  }
+
+  /** The verify check: the bytes read back against the bytes written, under the verify mask. */
+  private compareVerify(): void {
+    this.verifyReq = false;
+    this.verifyInp = false;
+    for (let x = this.verifyBase; x < this.verifyBase + this.verifySize; x++) {
+      if ((this.verifyData[x] & this.verifyMask[x]) !== (this.expectedData[x] & this.verifyMask[x]))
+        throw new GeneralError(
+          'Block::checkTransaction',
+          `Verify error for block ${this.path} with address 0x${hex8(this.address)}. Byte: ${x}. Got: 0x${hex2(this.verifyData[x])}, Exp: 0x${hex2(this.expectedData[x])}, Mask: 0x${hex2(this.verifyMask[x])}`,
+        );
+    }
   }
 
   /**
@@ -365,42 +370,97 @@ export class Block {
   /**
    * `startTransaction`, done synchronously (returns undefined, throws rogue's
    * error) when the block is idle and its memory answers at once (see
-   * `idleNow`); otherwise the same steps through the block's lock (a promise).
+   * `idleNow`); otherwise the same steps through the block's lock (a
+   * promise). The choice is made once, here, for every attempt.
    */
   startTransactionMaybeSync(type: TxType, forceWr = false, check = false, variable: MemVariable | null = null, index = -1): MaybePromise<void> {
     if (this.blockPyTrans) return;
-    if (!this.idleNow()) return this.startTransactionLocked(type, forceWr, check, variable, index);
-    let count = 0;
-    let upd = false;
-    let fWr = forceWr;
-    do {
-      if (!this.skips(type, fWr)) this.issue(type, variable, index);
-      try {
-        if (check || this.retryCount > 0) upd = this.checkDone();
-        count = this.retryCount;
-      } catch (e) {
-        fWr = true;
-        if (count + 1 > this.retryCount) throw e;
-      }
-    } while (count++ < this.retryCount);
+    return this.attempt(this.idleNow(), type, forceWr, check, variable, index, 0);
+  }
+
+  /**
+   * rogue's transaction loop, attempt `count` (from 0): start the transaction,
+   * then, when `check` or when the block retries, check it and notify the
+   * variables if it asks for that. A failed check is retried, with the write
+   * forced, until `retryCount` retries have failed; the last failure is
+   * raised. An error in starting the transaction is not retried.
+   *
+   * Each step is synchronous when `now` (`startStep`/`checkStep`), and the
+   * attempt stays synchronous while its steps are: no promise and no closure
+   * on that path (the continuations of a step that returned a promise are in
+   * `afterStart`/`afterCheck`).
+   */
+  private attempt(
+    now: boolean,
+    type: TxType,
+    forceWr: boolean,
+    check: boolean,
+    variable: MemVariable | null,
+    index: number,
+    count: number,
+  ): MaybePromise<void> {
+    const started = this.startStep(now, type, forceWr, variable, index);
+    if (isPromiseLike(started)) return this.afterStart(started, now, type, check, variable, index, count);
+    return this.checkAttempt(now, type, check, variable, index, count);
+  }
+
+  /** The second half of an attempt, once its transaction has started. */
+  private checkAttempt(now: boolean, type: TxType, check: boolean, variable: MemVariable | null, index: number, count: number): MaybePromise<void> {
+    if (!check && this.retryCount === 0) return;
+    let upd: MaybePromise<boolean>;
+    try {
+      upd = this.checkStep(now);
+    } catch (e) {
+      return this.retry(e, now, type, check, variable, index, count);
+    }
+    if (isPromiseLike(upd)) return this.afterCheck(upd, now, type, check, variable, index, count);
     if (upd) this.varUpdate();
   }
 
-  private async startTransactionLocked(type: TxType, forceWr: boolean, check: boolean, variable: MemVariable | null, index: number): Promise<void> {
-    let count = 0;
-    let upd = false;
-    let fWr = forceWr;
-    do {
-      await this.intStartTransaction(type, fWr, variable, index);
-      try {
-        if (check || this.retryCount > 0) upd = await this.checkTransaction();
-        count = this.retryCount;
-      } catch (e) {
-        fWr = true;
-        if (count + 1 > this.retryCount) throw e;
-      }
-    } while (count++ < this.retryCount);
-    if (upd) this.varUpdate();
+  /** After a failed check: the next attempt with the write forced, or the error when none is left. */
+  private retry(e: unknown, now: boolean, type: TxType, check: boolean, variable: MemVariable | null, index: number, count: number): MaybePromise<void> {
+    if (count + 1 > this.retryCount) throw e;
+    return this.attempt(now, type, true, check, variable, index, count + 1);
+  }
+
+  private afterStart(
+    started: Promise<void>,
+    now: boolean,
+    type: TxType,
+    check: boolean,
+    variable: MemVariable | null,
+    index: number,
+    count: number,
+  ): Promise<void> {
+    return started.then(() => this.checkAttempt(now, type, check, variable, index, count));
+  }
+
+  private afterCheck(
+    upd: Promise<boolean>,
+    now: boolean,
+    type: TxType,
+    check: boolean,
+    variable: MemVariable | null,
+    index: number,
+    count: number,
+  ): Promise<void> {
+    return upd.then(
+      (u) => {
+        if (u) this.varUpdate();
+      },
+      (e: unknown) => this.retry(e, now, type, check, variable, index, count),
+    );
+  }
+
+  /** Starts a transaction: at once (`now`: the block idle, its memory answering at once) or through the lock (`intStartTransaction`). */
+  private startStep(now: boolean, type: TxType, forceWr: boolean, variable: MemVariable | null, index: number): MaybePromise<void> {
+    if (!now) return this.intStartTransaction(type, forceWr, variable, index);
+    if (!this.skips(type, forceWr)) this.issue(type, variable, index);
+  }
+
+  /** Checks the transaction: at once (`checkDone`) or through the lock (`checkTransaction`); true when the variables should be notified. */
+  private checkStep(now: boolean): MaybePromise<boolean> {
+    return now ? this.checkDone() : this.checkTransaction();
   }
 
   /** pyrogue `_checkTransaction` (C++ checkTransactionPy): check, then notify the variables when the transaction asks for it. */

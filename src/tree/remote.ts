@@ -33,7 +33,8 @@
 import { PyAttributeError, PyError } from '../py/errors';
 import { pyRepr } from '../py/repr';
 import { PyValue, PY_REPR } from '../py/values';
-import { Block, TxType, buildBlocks } from './block';
+import { Block, buildBlocks } from './block';
+import { TxType } from './memory';
 import { MemVariable, VarMode } from './memVariable';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
