@@ -39,7 +39,7 @@ export { cFormatF } from './convert';
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
-/** Scratch for one value of up to 8 bytes, filled and read within one synchronous call (Block.low64). */
+/** Scratch for one value of up to 8 bytes, filled and read within one synchronous call (Block.low64, low32). */
 const SCRATCH8 = new Uint8Array(8);
 
 export interface BlockOptions {
@@ -548,6 +548,16 @@ export class Block {
     SCRATCH8.fill(0);
     this.getBytes(SCRATCH8, v, index);
     return bytesToBigInt(SCRATCH8);
+  }
+
+  /** A value's low 32 bits as an unsigned number (for values of up to 4 bytes: no new buffer). */
+  low32(v: MemVariable, index: number): number {
+    const b = v.valueBytes > 8 ? this.valueBytes(v, index, 8) : SCRATCH8;
+    if (b === SCRATCH8) {
+      SCRATCH8.fill(0);
+      this.getBytes(SCRATCH8, v, index);
+    }
+    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
   }
 
   /** The staged bytes of one value, at least `n` bytes long (zero padded). */

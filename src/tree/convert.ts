@@ -19,6 +19,22 @@ import { NdArray, NpDtype, NpScalar, PyValue } from '../py/values';
 import type { Block } from './block';
 import { GeneralError } from './generalError';
 import type { MemVariable } from './memVariable';
+import {
+  bfloat16ToFloat,
+  f32Bits,
+  f32FromBits,
+  float4ToNumber,
+  float6ToNumber,
+  float8ToFloat,
+  floatToBFloat16,
+  floatToFloat4,
+  floatToFloat6,
+  floatToFloat8,
+  floatToHalf,
+  floatToTensorFloat32,
+  halfToFloat,
+  tensorFloat32ToFloat,
+} from './floatFormats';
 import { Model, bigIntToBytes } from './model';
 
 /** How one variable's value is staged in and read from its block. */
@@ -278,6 +294,129 @@ function getFixedPy(b: Block, v: MemVariable, index: number): PyValue {
 }
 
 // ---------------------------------------------------------------------------
+// Float16, Float8, BFloat16, TensorFloat32, Float6, Float4 (and BE: the block's byte order)
+//
+// rogue's `set<F>Py`: a 1-d ndarray of float32 (Float16: float16), a list, a Python
+// number (boost.python's float extraction: a float, an int, a bool or a numpy float64,
+// which is a float), and for Float16 a numpy float16 scalar; each goes through C's
+// `(float)` and the range check on that float, then the format's conversion
+// (src/tree/floatFormats.ts). `get<F>Py` gives the float as a Python float, or a
+// float32 array (Float16: a float16 array).
+
+interface NarrowFormat {
+  /** rogue's name in its function names and texts ('Float16' → Block::setFloat16Py). */
+  readonly name: string;
+  /** Bytes the format is staged as. */
+  readonly bytes: 1 | 2 | 4;
+  /** Float16: arrays and numpy scalars are float16, not float32. */
+  readonly half: boolean;
+  /** A float32 (its bits) → the staged bits. */
+  encode(f32: number): number;
+  /** The staged bits → a float32 (its bits). */
+  decode(stored: number): number;
+}
+
+const narrow = (name: string, bytes: 1 | 2 | 4, encode: (f32: number) => number, decode: (stored: number) => number, half = false): NarrowFormat => ({
+  name,
+  bytes,
+  half,
+  encode,
+  decode,
+});
+
+const FLOAT16 = narrow('Float16', 2, floatToHalf, halfToFloat, true);
+const FLOAT8 = narrow('Float8', 1, floatToFloat8, float8ToFloat);
+const BFLOAT16 = narrow('BFloat16', 2, floatToBFloat16, bfloat16ToFloat);
+const TENSORFLOAT32 = narrow('TensorFloat32', 4, floatToTensorFloat32, tensorFloat32ToFloat);
+const FLOAT6 = narrow('Float6', 1, floatToFloat6, (b) => f32Bits(float6ToNumber(b)));
+const FLOAT4 = narrow('Float4', 1, floatToFloat4, (b) => f32Bits(float4ToNumber(b)));
+
+/** boost.python's `extract<float>`: the float32 bits of a Python float, int or bool (or a numpy float64); null when it does not apply. */
+function extractFloat(x: PyValue): number | null {
+  let d: number;
+  if (typeof x === 'number') d = x;
+  else if (typeof x === 'boolean') d = x ? 1 : 0;
+  else if (typeof x === 'bigint') {
+    d = Number(x);
+    // int.__float__ raises, after the check passed
+    if (!Number.isFinite(d)) throw new PyError('builtins', 'OverflowError', 'int too large to convert to float');
+  } else if (x instanceof NpScalar && x.dtype.kind === 'f' && x.dtype.itemsize === 8) d = x.value as number;
+  else return null;
+  return f32Bits(d);
+}
+
+/** rogue `set<F>`: range check on the float, then its bits staged. */
+function setNarrow(f: NarrowFormat, b: Block, bits: number, v: MemVariable, index: number): void {
+  const val = f32FromBits(bits);
+  if (outOfRange(val, v)) throw rangeError(`Block::set${f.name}`, v, cFormatF(val));
+  const stored = f.encode(bits);
+  const buf = new Uint8Array(f.bytes);
+  for (let i = 0; i < f.bytes; i++) buf[i] = (stored >>> (8 * i)) & 0xff;
+  b.setBytes(buf, v, index);
+}
+
+/** rogue `set<F>Py`. */
+function setNarrowPy(f: NarrowFormat, b: Block, value: PyValue, v: MemVariable, index: number): void {
+  if (index === -1) index = 0;
+  const src = `Block::set${f.name}Py`;
+  const failed = () => new GeneralError(src, `Failed to extract value for ${v.name}.`);
+  if (value instanceof NdArray) {
+    const n = value.shape[0];
+    if (value.ndim !== 1) throw new GeneralError(src, `Invalid number of dimensions (${value.ndim}) for passed ndarray for ${v.name}`);
+    if (index + n > v.numValues)
+      throw new GeneralError(src, `Overflow error for passed array with length ${n} at index ${index}. Variable length = ${v.numValues} for ${v.name}`);
+    if (value.dtype.kind !== 'f' || value.dtype.itemsize !== (f.half ? 2 : 4))
+      throw new GeneralError(src, `Passed nparray is not of type (${f.half ? 'float16' : 'float32'}) for ${v.name}`);
+    // rogue reads the elements in the machine's (little-endian) order, whatever the dtype's byte order
+    const dv = new DataView(value.data.buffer, value.data.byteOffset, value.data.byteLength);
+    for (let i = 0; i < n; i++) setNarrow(f, b, f.half ? halfToFloat(dv.getUint16(2 * i, true)) : dv.getUint32(4 * i, true), v, index + i);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (index + value.length > v.numValues)
+      throw new GeneralError(
+        src,
+        `Overflow error for passed array with length ${value.length} at index ${index}. Variable length = ${v.numValues} for ${v.name}`,
+      );
+    for (let i = 0; i < value.length; i++) {
+      const bits = extractFloat(value[i]);
+      if (bits === null) throw failed();
+      setNarrow(f, b, bits, v, index + i);
+    }
+    return;
+  }
+  if (f.half && value instanceof NpScalar) {
+    if (value.dtype.kind !== 'f' || value.dtype.itemsize !== 2) throw failed();
+    setNarrow(f, b, halfToFloat(new DataView(value.data.buffer, value.data.byteOffset, 2).getUint16(0, true)), v, index);
+    return;
+  }
+  const bits = extractFloat(value);
+  if (bits === null) throw failed();
+  setNarrow(f, b, bits, v, index);
+}
+
+/** rogue `get<F>Py`. */
+function getNarrowPy(f: NarrowFormat, b: Block, v: MemVariable, index: number): PyValue {
+  if (index < 0 && v.numValues > 0) {
+    // Float16: rogue fills its float16 array with floatToHalf(halfToFloat(h)), which is h
+    const data = new Uint8Array(v.numValues * (f.half ? 2 : 4));
+    const dv = new DataView(data.buffer);
+    for (let x = 0; x < v.numValues; x++) {
+      const stored = b.low32(v, x);
+      if (f.half) dv.setUint16(2 * x, stored, true);
+      else dv.setUint32(4 * x, f.decode(stored), true);
+    }
+    return new NdArray(f.half ? NpDtype.float16 : NpDtype.float32, [v.numValues], data);
+  }
+  return f32FromBits(f.decode(b.low32(v, index)));
+}
+
+const narrowCodec = (f: NarrowFormat): ValueCodec => ({
+  set: (b, value, v, index) => setNarrowPy(f, b, value, v, index),
+  get: (b, v, index) => getNarrowPy(f, b, v, index),
+});
+
+// ---------------------------------------------------------------------------
 // PyFunc: the model's own Python conversion (wide ints, custom models)
 
 function padTo(bytes: Uint8Array, n: number): Uint8Array {
@@ -327,6 +466,12 @@ const CODECS = {
     get: (b: Block, v: MemVariable, index: number) => getFloatPy(b, v, index, true),
   },
   Fixed: { set: setFixedPy, get: getFixedPy },
+  Float16: narrowCodec(FLOAT16),
+  Float8: narrowCodec(FLOAT8),
+  BFloat16: narrowCodec(BFLOAT16),
+  TensorFloat32: narrowCodec(TENSORFLOAT32),
+  Float6: narrowCodec(FLOAT6),
+  Float4: narrowCodec(FLOAT4),
   PyFunc: { set: setPyFunc, get: getPyFunc },
 } satisfies Partial<Record<string, ValueCodec>>;
 
