@@ -6,6 +6,13 @@ for test/float-models.test.ts, which checks the TypeScript models against it.
 Needs the real pyrogue (e.g. `source /work/real-pyrogue/env.sh`); exits 3 without it.
 
     /usr/bin/python3 python-fixtures/float_models.py test/data/float-models.json
+    /usr/bin/python3 python-fixtures/float_models.py serve PORT       # the tree on a ZmqServer
+    /usr/bin/python3 python-fixtures/float_models.py client HOST PORT # what a VirtualClient sees
+
+`client` (real pyrogue's VirtualClient, or the compat stand-in without it) prints, as its
+last line, what a VirtualClient sees of any server of this tree; the table's `client`
+holds what it saw of real pyrogue's own server (interop/float-models-client.test.ts
+compares pyrogue-ts's `serve --tree` with it).
 
 A pyrogue Root with one Device on `rogue.interfaces.memory.Emulate(4, 0x1000)` holds,
 per model, four RemoteVariables: `M` (the model's range), `M_Open` (minimum = maximum
@@ -27,6 +34,7 @@ double bits as 16 hex digits}, since 'nan' does not say which NaN.
 import json
 import math
 import os
+import re
 import struct
 import sys
 
@@ -34,14 +42,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import tier  # noqa: E402  (prints its tier line; sets up the path)
 
-if tier.TIER != 'real':
+import numpy as np  # noqa: E402
+from pyvalues import describe  # noqa: E402
+
+CLIENT = len(sys.argv) > 1 and sys.argv[1] == 'client'
+if tier.TIER != 'real' and not CLIENT:
     print('float_models.py: the real pyrogue is needed', file=sys.stderr)
     sys.exit(3)
 
-import numpy as np  # noqa: E402
 import pyrogue as pr  # noqa: E402
-import rogue.interfaces.memory as rim  # noqa: E402
-from pyvalues import describe  # noqa: E402
+if not CLIENT:
+    import rogue.interfaces.memory as rim  # noqa: E402
 
 MODELS = [('Float16', 16), ('Float16BE', 16), ('Float8', 8), ('Float8BE', 8), ('BFloat16', 16), ('BFloat16BE', 16),
           ('TensorFloat32', 32), ('TensorFloat32BE', 32), ('Float6', 8), ('Float6BE', 8), ('Float4', 8), ('Float4BE', 8)]
@@ -62,51 +73,53 @@ def typed(x):
 
 
 def exc(e):
-    return {'type': f'{type(e).__module__}.{type(e).__qualname__}', 'text': str(e)}
+    """An exception's class and text; an object address in the text (`<ast.Name object at 0x…>`) as 0x0."""
+    return {'type': f'{type(e).__module__}.{type(e).__qualname__}', 'text': re.sub(r' at 0x[0-9a-f]+>', ' at 0x0>', str(e))}
 
 
-class Raw(rim.Master):
-    """Direct transactions on the emulated memory, beside the tree's blocks."""
+if not CLIENT:
+    class Raw(rim.Master):
+        """Direct transactions on the emulated memory, beside the tree's blocks."""
 
-    def __init__(self, slave):
-        super().__init__()
-        self._setSlave(slave)
+        def __init__(self, slave):
+            super().__init__()
+            self._setSlave(slave)
 
-    def _txn(self, addr, ba, kind):
-        tid = self._reqTransaction(addr, ba, len(ba), 0, kind)
-        self._waitTransaction(tid)
-        err = self._getError()
-        if err:
-            raise RuntimeError(err)
+        def _txn(self, addr, ba, kind):
+            tid = self._reqTransaction(addr, ba, len(ba), 0, kind)
+            self._waitTransaction(tid)
+            err = self._getError()
+            if err:
+                raise RuntimeError(err)
 
-    def write(self, addr, data):
-        self._txn(addr, bytearray(data), rim.Write)
+        def write(self, addr, data):
+            self._txn(addr, bytearray(data), rim.Write)
 
-    def read(self, addr, n):
-        ba = bytearray(n)
-        self._txn(addr, ba, rim.Read)
-        return bytes(ba)
-
-
-class Dev(pr.Device):
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        for i, (name, bits) in enumerate(MODELS):
-            base = getattr(pr, name)
-            off = i * STRIDE
-            self.add(pr.RemoteVariable(name=name, offset=off, bitSize=bits, base=base))
-            self.add(pr.RemoteVariable(name=f'{name}_Open', offset=off + 8, bitSize=bits, base=base, minimum=0.0, maximum=0.0))
-            self.add(pr.RemoteVariable(name=f'{name}_Narrow', offset=off + 0x10, bitSize=bits, base=base, minimum=-1.5, maximum=2.5))
-            self.add(pr.RemoteVariable(name=f'{name}_Array', offset=off + 0x20, bitSize=bits * 4, base=base,
-                                       numValues=4, valueBits=bits, valueStride=bits))
+        def read(self, addr, n):
+            ba = bytearray(n)
+            self._txn(addr, ba, rim.Read)
+            return bytes(ba)
 
 
-class Root(pr.Root):
-    def __init__(self):
-        super().__init__(name='Root', pollEn=False)
-        self.mem = rim.Emulate(4, 0x1000)
-        self.addInterface(self.mem)
-        self.add(Dev(name='Dev', memBase=self.mem, offset=0))
+    class Dev(pr.Device):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            for i, (name, bits) in enumerate(MODELS):
+                base = getattr(pr, name)
+                off = i * STRIDE
+                self.add(pr.RemoteVariable(name=name, offset=off, bitSize=bits, base=base))
+                self.add(pr.RemoteVariable(name=f'{name}_Open', offset=off + 8, bitSize=bits, base=base, minimum=0.0, maximum=0.0))
+                self.add(pr.RemoteVariable(name=f'{name}_Narrow', offset=off + 0x10, bitSize=bits, base=base, minimum=-1.5, maximum=2.5))
+                self.add(pr.RemoteVariable(name=f'{name}_Array', offset=off + 0x20, bitSize=bits * 4, base=base,
+                                           numValues=4, valueBits=bits, valueStride=bits))
+
+
+    class Root(pr.Root):
+        def __init__(self):
+            super().__init__(name='Root', pollEn=False)
+            self.mem = rim.Emulate(4, 0x1000)
+            self.addInterface(self.mem)
+            self.add(Dev(name='Dev', memBase=self.mem, offset=0))
 
 
 def scalar_battery(name, bits):
@@ -164,7 +177,96 @@ def get_patterns(bits):
     return [struct.pack('<I', p) for p in pats]
 
 
+
+# ---------------------------------------------------------------------------
+# What a VirtualClient sees
+
+CLIENT_SETS = [1.0001, -2.5, 1e-05, 448.0, 449.0, 70000.0, float('nan'), float('-inf'), 3, True, 'x', None, [1.0]]
+CLIENT_ARRAY_SETS = [[0.1, -0.2, 1.5, 3.0], 'np', 'np-f8', [1.0, 2.0, 3.0, 4.0, 5.0]]
+
+
+def client_view(host, port):
+    import pyrogue.interfaces
+    out = {'nodes': {}, 'sets': []}
+
+    def attempt(f):
+        try:
+            return {'ok': typed(f())}
+        except Exception as e:  # noqa: BLE001 - recorded
+            return {'error': f'{type(e).__name__}: {e}'}
+
+    with pyrogue.interfaces.VirtualClient(host, port) as client:
+        dev = client.root.Dev
+        for name, v in dev.variables.items():
+            if name == 'enable':
+                continue
+            b = v.base
+            out['nodes'][name] = {
+                'class': type(v).__name__, 'typeStr': v.typeStr, 'disp': v.disp, 'mode': v.mode,
+                'minimum': typed(v.minimum), 'maximum': typed(v.maximum), 'units': v.units,
+                'base': {'class': type(b).__name__, 'module': type(b).__module__, 'name': b.name, 'bitSize': b.bitSize,
+                         'binPoint': b.binPoint, 'ndType': None if b.ndType is None else str(b.ndType)},
+                'value': attempt(v.value), 'valueDisp': attempt(v.valueDisp), 'get': attempt(v.get), 'getDisp': attempt(v.getDisp),
+            }
+        for model in [m for m, _ in MODELS]:
+            for suffix in ('', '_Open', '_Narrow'):
+                v = dev.node(model + suffix)
+                for x in CLIENT_SETS:
+                    out['sets'].append({'var': v.name, 'input': typed(x), 'set': attempt(lambda: v.set(x)),
+                                        'value': attempt(v.value), 'valueDisp': attempt(v.valueDisp)})
+            v = dev.node(model + '_Array')
+            half = v.typeStr.startswith('float16')
+            for x in CLIENT_ARRAY_SETS:
+                if x == 'np':
+                    x = np.array([0.25, -0.75, 1.25, 9.0], dtype=np.float16 if half else np.float32)
+                elif x == 'np-f8':
+                    x = np.array([0.5, 1.5], dtype=np.float64)
+                out['sets'].append({'var': v.name, 'input': typed(x), 'set': attempt(lambda: v.set(x)),
+                                    'value': attempt(v.value), 'valueDisp': attempt(v.valueDisp),
+                                    'get2': attempt(lambda: v.get(index=2))})
+    return out
+
+
+def client_of_real_server():
+    """The `client` view of this tree on real pyrogue's own ZmqServer (a server and a client process)."""
+    import socket
+    import subprocess
+    import threading
+    with socket.socket() as sk:
+        sk.bind(('127.0.0.1', 0))
+        port = sk.getsockname()[1]
+    # the ZmqServer takes port and port + 1
+    srv = subprocess.Popen([sys.executable, __file__, 'serve', str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        while 'serving on' not in (srv.stdout.readline() or 'serving on'):
+            pass
+        threading.Thread(target=srv.stdout.read, daemon=True).start()  # pyrogue logs to stdout: keep the pipe drained
+        r = subprocess.run([sys.executable, __file__, 'client', '127.0.0.1', str(port)], capture_output=True, text=True, timeout=300)
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    finally:
+        srv.stdin.close()
+        srv.wait(timeout=60)
+
+
+def serve(port):
+    import pyrogue.interfaces
+    root = Root()
+    root.zmqServer = pyrogue.interfaces.ZmqServer(root=root, addr='127.0.0.1', port=port)
+    root.addInterface(root.zmqServer)
+    with root:
+        Raw(root.mem).write(0, bytes(len(MODELS) * STRIDE))
+        for v in root.Dev.variables.values():
+            v.get()
+        print(f'float_models.py: serving on 127.0.0.1:{port}', flush=True)
+        sys.stdin.read()  # until stdin closes
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == 'serve':
+        return serve(int(sys.argv[2]))
+    if len(sys.argv) == 4 and CLIENT:
+        print(json.dumps(client_view(sys.argv[2], int(sys.argv[3])), separators=(',', ':')), flush=True)
+        return
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     out = {'pyrogue': tier.VERSION, 'models': [m for m, _ in MODELS], 'stride': STRIDE,
@@ -272,6 +374,7 @@ def main():
                     c['error'] = exc(e)
                 out['python'].append(c)
 
+    out['client'] = client_of_real_server()
     with open(sys.argv[1], 'w') as f:
         json.dump(out, f, separators=(',', ':'))
         f.write('\n')
