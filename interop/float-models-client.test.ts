@@ -3,7 +3,7 @@
  * of a module holding python-fixtures/float_models.py's tree (every model, with
  * its range, without one, with a narrow one, and as an array) against what the
  * real VirtualClient saw of real pyrogue serving that tree (the `client` part of
- * test/data/float-models.json): typeStr, the `base` model, value(), valueDisp(),
+ * test/data/float-models.pyrogue.json): typeStr, the `base` model, value(), valueDisp(),
  * get(), getDisp(), and sets with their errors. The client is real pyrogue's when
  * it is importable (tier.py), else the compat stand-in. In the real tier a second
  * test also serves the tree from real pyrogue now and compares both live.
@@ -19,7 +19,7 @@ import { PYTHON } from '../test/support/python';
 jest.setTimeout(300000);
 
 const SCRIPT = path.join(ROOT_DIR, 'python-fixtures', 'float_models.py');
-const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'test', 'data', 'float-models.json'), 'utf8')) as {
+const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'test', 'data', 'float-models.pyrogue.json'), 'utf8')) as {
   client: unknown;
   models: string[];
   stride: number;

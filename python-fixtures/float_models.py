@@ -5,7 +5,7 @@ for test/float-models.test.ts, which checks the TypeScript models against it.
 
 Needs the real pyrogue (e.g. `source /work/real-pyrogue/env.sh`); exits 3 without it.
 
-    /usr/bin/python3 python-fixtures/float_models.py test/data/float-models.json
+    /usr/bin/python3 python-fixtures/float_models.py test/data/float-models.pyrogue.json
     /usr/bin/python3 python-fixtures/float_models.py serve PORT       # the tree on a ZmqServer
     /usr/bin/python3 python-fixtures/float_models.py client HOST PORT # what a VirtualClient sees
 

@@ -1,6 +1,6 @@
 /**
  * pyrogue v6.15's narrow float models (Float16, Float8, BFloat16, TensorFloat32,
- * Float6, Float4 and their BE forms) against real pyrogue: test/data/float-models.json
+ * Float6, Float4 and their BE forms) against real pyrogue: test/data/float-models.pyrogue.json
  * was recorded from real pyrogue by python-fixtures/float_models.py (see it for the
  * tree and the cases). The same tree is built here on EmulatedMemory and every case
  * replayed in order through the variables' Python surface (what the server calls):
@@ -65,7 +65,7 @@ interface Table {
   python: PyCase[];
 }
 
-const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'float-models.json'), 'utf8')) as Table;
+const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'float-models.pyrogue.json'), 'utf8')) as Table;
 const BITS: Record<string, number> = { Float16: 16, Float8: 8, BFloat16: 16, TensorFloat32: 32, Float6: 8, Float4: 8 };
 const bitsOf = (model: string): number => BITS[model.replace(/BE$/, '')];
 const factory = (name: string): M.ModelFactory => (M as unknown as Record<string, M.ModelFactory>)[name];
@@ -123,7 +123,7 @@ class Dev extends Device {
   }
 }
 
-describe('narrow float models against real pyrogue (test/data/float-models.json)', () => {
+describe('narrow float models against real pyrogue (test/data/float-models.pyrogue.json)', () => {
   const memory = new EmulatedMemory({ minAccess: 4, maxAccess: 0x1000 });
   // a short SystemLog: every failed set logs, and each entry writes the whole log again
   const root = new Root({ name: 'Root', pollEn: false, maxLog: 10 });
