@@ -44,11 +44,13 @@ build: $(NODE_STAMP)
 	npx tsc -p tsconfig.json
 	@$(MAKE) --no-print-directory web
 
-# The browser page (src/web/page, docs/web.md): bundled by esbuild into dist/web/static with its HTML and CSS.
+# The browser page (src/web/page, docs/web.md): bundled by esbuild into dist/web/static with its HTML and
+# CSS (uPlot's stylesheet, then the page's: one file).
 web: $(NODE_STAMP)
 	@mkdir -p dist/web/static
 	npx esbuild src/web/page/main.ts --bundle --format=iife --target=es2020 --minify --sourcemap --log-level=warning --outfile=dist/web/static/app.js
-	cp src/web/page/index.html src/web/page/app.css dist/web/static/
+	cp src/web/page/index.html dist/web/static/
+	cat node_modules/uplot/dist/uPlot.min.css src/web/page/app.css > dist/web/static/app.css
 
 # The tests and examples type-checked (ts-jest only transpiles them: tsconfig.test.json has
 # isolatedModules), then ESLint (eslint.config.mjs: typescript-eslint strict type-checked).
