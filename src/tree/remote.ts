@@ -33,7 +33,9 @@
 import { PyAttributeError, PyError } from '../py/errors';
 import { pyRepr } from '../py/repr';
 import { PyValue, PY_REPR } from '../py/values';
-import { Block, MemVariable, TxType, buildBlocks, VarMode } from './block';
+import { Block, buildBlocks } from './block';
+import { TxType } from './memory';
+import { MemVariable, VarMode } from './memVariable';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
 import { Model, ModelFactory, UInt, isModel } from './model';
