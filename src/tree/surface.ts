@@ -28,6 +28,12 @@ export interface PyCallable {
   readonly qualname: string;
   /** Python module of the defining class ('pyrogue._Variable'); CPython prefixes it in `f(*args)` errors. */
   readonly module?: string;
+  /**
+   * True for a method of the node's class: `getattr(node, name)` gives this
+   * same call for as long as the root's `structureEpoch()` is unchanged, so a
+   * server may keep it for a request sent again. Absent for anything else.
+   */
+  readonly method?: boolean;
   /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
   call(args: readonly PyValue[], kwargs: PyDict): MaybePromise<PyValue>;
   /**
