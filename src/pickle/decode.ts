@@ -40,6 +40,9 @@ import {
   typeName,
 } from '../py/values';
 import { PyError, PyTypeError, PyValueError, UnpicklingError } from '../py/errors';
+import { floatPrefix, intDigitLimitMessage, longFromString } from '../py/numtext';
+import { decodeUtf8Strict } from '../py/json';
+import { strRepr } from '../py/repr';
 
 export interface DecodeOptions {
   /**
@@ -98,7 +101,6 @@ export function npDtypeOf(v: PyValue): NpDtype | undefined {
 
 const truncated = (): UnpicklingError => new UnpicklingError('pickle data was truncated');
 const tooBig = (what: string): PyError => new PyError('builtins', 'OverflowError', `${what} exceeds system's maximum size of 9223372036854775807 bytes`);
-const pyStrRepr = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 const pyErr = (name: string, msg: string): PyError => new PyError('builtins', name, msg);
 
 function asPyError(e: unknown): PyError {
@@ -607,9 +609,9 @@ class Unpickler {
     return v;
   }
 
+  /** GET, PUT: `PyLong_FromString(line, NULL, 10)` on the argument line. */
   textIndex(what: string, t: string = this.argText()): number {
-    if (!/^\s*[+-]?\d+\s*$/.test(t)) throw new PyValueError(`invalid literal for int() with base 10: ${pyStrRepr(t + '\n')}`);
-    const n = Number(t);
+    const n = Number(longOfText(t + '\n', 10));
     if (n < 0) throw new PyValueError(`negative ${what} argument`);
     return n;
   }
@@ -800,13 +802,11 @@ class Unpickler {
         case 0x49: {
           // INT
           const t = this.argText();
-          if (t === '00') st.push(false);
-          else if (t === '01') st.push(true);
-          else st.push(parseIntText(t, false));
+          st.push(intOfText(t));
           break;
         }
         case 0x4c: // LONG
-          st.push(parseIntText(this.argText(), true));
+          st.push(longOfLongText(this.argText()));
           break;
 
         // floats
@@ -815,7 +815,7 @@ class Unpickler {
           st.push(dv.getFloat64(this.need(8), false));
           break;
         case 0x46: // FLOAT
-          st.push(parseFloatText(this.argText()));
+          st.push(floatOfText(this.argText()));
           break;
 
         // str
@@ -1146,41 +1146,68 @@ function checkNewobj(op: string, cls: PyValue, args: PyValue): void {
 // ---------------------------------------------------------------------------
 // Text opcodes (protocol 0)
 
-const INT_DIGIT_LIMIT = 4300; // CPython's default sys.get_int_max_str_digits()
-
-function parseIntText(t: string, isLong: boolean): bigint {
-  let s = t.trim();
-  if (isLong && (s.endsWith('L') || s.endsWith('l'))) s = s.slice(0, -1);
-  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*)$/.exec(s);
-  const bad = !m || /__|_$|^[+-]?_|[xXoObB]_?$/.test(m[2]) || (/^0\d/.test(m[2]) && /[1-9]/.test(m[2]));
-  if (bad) {
-    // CPython parses both with base 0 (so 0x10 is 16); only the messages differ
-    throw new PyValueError(isLong ? `invalid literal for int() with base 10: ${pyStrRepr(t + '\n')}` : 'could not convert string to int');
-  }
-  const body = m[2].replace(/_/g, '');
-  if (/^\d+$/.test(body) && body.length > INT_DIGIT_LIMIT) {
-    throw new PyValueError(
-      isLong
-        ? `Exceeds the limit (${INT_DIGIT_LIMIT} digits) for integer string conversion: value has ${body.length} digits; use sys.set_int_max_str_digits() to increase the limit`
-        : 'could not convert string to int',
-    );
-  }
-  const v = BigInt(body);
-  return m[1] === '-' ? -v : v;
+/**
+ * `PyLong_FromString(text, NULL, base)` (src/py/numtext.ts) on a text opcode's
+ * argument: the value, or the ValueError CPython raises, which names the
+ * text as C read it (`%.200R`).
+ */
+function longOfText(text: string, base: number): bigint {
+  const r = longFromString(text, base);
+  if (r.ok) return r.value;
+  if (r.digits !== undefined) throw new PyValueError(intDigitLimitMessage(r.digits));
+  // its first 200 bytes, decoded strictly (a character cut in two raises UnicodeDecodeError, as in CPython)
+  const head = decodeUtf8Strict(Buffer.from(text, 'utf8').subarray(0, 200));
+  throw new PyValueError(`invalid literal for int() with base ${r.base}: ${Array.from(strRepr(head)).slice(0, 200).join('')}`);
 }
 
-const FLOAT_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+/** C's `'%.200s'` of a text in an error message: its first 200 bytes, a character cut in two replaced. */
+const cText200 = (text: string): string => Buffer.from(text, 'utf8').subarray(0, 200).toString('utf8');
 
-function parseFloatText(t: string): number {
-  if (!FLOAT_RE.test(t)) throw new PyValueError('could not convert string to float');
-  const l = t.toLowerCase();
-  const neg = l.startsWith('-');
-  const body = l.replace(/^[+-]/, '');
-  if (body === 'nan') return NaN;
-  if (body === 'inf' || body === 'infinity') return neg ? -Infinity : Infinity;
-  const v = Number(t);
-  if (!Number.isFinite(v)) throw new PyError('builtins', 'OverflowError', `value too large to convert to float: '${t}\n'`);
-  return v;
+/**
+ * C's `strtol(t, &end, 0)` (C locale): spaces, a sign, a 0x prefix for hex
+ * or a leading 0 for octal, digits without underscores; null when no digit
+ * was read or the value leaves a 64-bit long.
+ */
+function strtol0(t: string): { value: bigint; end: number } | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))/.exec(t);
+  if (!m) return null;
+  const v = m[2] !== undefined ? BigInt('0x' + m[2]) : m[3] !== undefined ? BigInt('0o0' + m[3]) : BigInt(m[4]);
+  const value = m[1] === '-' ? -v : v;
+  if (value < -(2n ** 63n) || value >= 2n ** 63n) return null;
+  return { value, end: m[0].length };
+}
+
+/**
+ * INT: CPython reads its line with `strtol(s, &end, 0)` (so 010 is 8), and
+ * with `PyLong_FromString(s, NULL, 0)` when that stops before the newline or
+ * overflows; a two-character line holding 0 or 1 read by strtol is a bool.
+ */
+function intOfText(t: string): bigint | boolean {
+  const c = strtol0(t);
+  if (c !== null && c.end === t.length) return t.length === 2 && (c.value === 0n || c.value === 1n) ? c.value === 1n : c.value;
+  const r = longFromString(t + '\n', 0);
+  if (!r.ok) throw new PyValueError('could not convert string to int');
+  return r.value;
+}
+
+/** LONG: `PyLong_FromString(s, NULL, 0)` on its line, a trailing L cut off (with the newline after it). */
+function longOfLongText(t: string): bigint {
+  return longOfText(t.endsWith('L') ? t.slice(0, -1) : t + '\n', 0);
+}
+
+/**
+ * FLOAT: `PyOS_string_to_double(s, &end, OverflowError)` on its line: the
+ * longest float literal at its start (src/py/numtext.ts floatPrefix, no
+ * spaces, no underscores), which must end at the newline.
+ */
+function floatOfText(t: string): number {
+  const line = t + '\n';
+  const r = floatPrefix(t, 0);
+  if (r.end === 0) throw new PyValueError(`could not convert string to float: '${cText200(line)}'`);
+  if (!Number.isFinite(r.value) && !Number.isNaN(r.value) && !/^[+-]?inf/i.test(t))
+    throw new PyError('builtins', 'OverflowError', `value too large to convert to float: '${cText200(line)}'`);
+  if (r.end !== t.length) throw new PyValueError('could not convert string to float');
+  return r.value;
 }
 
 /** Python's 'raw-unicode-escape' codec: latin-1 bytes plus \uXXXX / \UXXXXXXXX escapes. */

@@ -11,6 +11,7 @@
  * `datetime.datetime(b'<10 bytes>'[, datetime.timezone(datetime.timedelta(d, s, us))])`.
  */
 import { PyError } from './errors';
+import { floatPrefix, isAsciiSpace, numberText, pyFloatFromStr, pyIntFromStr } from './numtext';
 import { strRepr } from './repr';
 import { PyComplex, PyDict, PyGlobal, PyObject, PyOrderedDict, PySet, PyTuple, PyValue, UnhashableError } from './values';
 
@@ -1491,78 +1492,14 @@ class Composer {
 // ---------------------------------------------------------------------------
 // Python helpers (int(), float(), complex(), base64, datetime)
 
-const PY_WS = ' \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const STRIP_RE = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
-const pyStrip = (s: string) => s.replace(STRIP_RE, '');
-
-function pyIntRepr(s: string): string {
-  return Array.from(r(s)).slice(0, 200).join('');
-}
-
-/** Python's int(s, base) for base 2, 8, 10, 16 (ASCII digits). */
-function pyInt(s: string, base: 2 | 8 | 10 | 16): bigint {
-  const bad = () => pyErr('ValueError', `invalid literal for int() with base ${base}: ${pyIntRepr(s)}`);
-  let t = pyStrip(s);
-  let neg = false;
-  if (t[0] === '+' || t[0] === '-') {
-    neg = t[0] === '-';
-    t = t.slice(1);
-  }
-  const pfx = base === 16 ? /^0[xX]_?/ : base === 8 ? /^0[oO]_?/ : base === 2 ? /^0[bB]_?/ : null;
-  if (pfx && pfx.test(t)) t = t.replace(pfx, '');
-  const digit = base === 16 ? '[0-9a-fA-F]' : base === 10 ? '[0-9]' : base === 8 ? '[0-7]' : '[01]';
-  if (!new RegExp(`^${digit}+(?:_${digit}+)*$`).test(t)) throw bad();
-  t = t.replace(/_/g, '');
-  if (base === 10) {
-    if (t.length > 4300)
-      throw pyErr(
-        'ValueError',
-        `Exceeds the limit (4300 digits) for integer string conversion: value has ${t.length} digits; use sys.set_int_max_str_digits() to increase the limit`,
-      );
-  }
-  const p = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
-  const v = BigInt(p + t);
-  return neg ? -v : v;
-}
-
-/** Python's float(s). */
-function pyFloat(s: string): number {
-  const t = pyStrip(s);
-  const m = /^([+-]?)(?:(inf|infinity)|(nan)|((?:[0-9](?:_?[0-9])*)?(?:\.(?:[0-9](?:_?[0-9])*)?)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?))$/i.exec(t);
-  if (m) {
-    if (m[2]) return m[1] === '-' ? -Infinity : Infinity;
-    if (m[3]) return NaN;
-    const body = m[4].replace(/_/g, '');
-    if (/[0-9]/.test(body.split(/[eE]/)[0])) {
-      const v = Number(body);
-      return m[1] === '-' ? -v : v;
-    }
-  }
-  throw pyErr('ValueError', `could not convert string to float: ${r(s)}`);
-}
-
-/** Python's complex(s), following CPython's complex_from_string. */
+/** Python's complex(s), following CPython's complex_from_string: float() parts (src/py/numtext.ts), ASCII spaces around. */
 function pyComplex(s: string): PyComplex {
   const bad = () => pyErr('ValueError', 'complex() arg is a malformed string');
-  let t = s.replace(new RegExp(`[${PY_WS}]`, 'g'), ' ');
-  if (t.includes('_')) {
-    // _Py_string_to_number_with_underscores: each '_' between two digits
-    for (let i = 0; i < t.length; i++)
-      if (t[i] === '_' && !(i > 0 && isDigit(t[i - 1]) && i + 1 < t.length && isDigit(t[i + 1])))
-        throw pyErr('ValueError', `could not convert string to complex: ${r(s)}`);
-    t = t.replace(/_/g, '');
-  }
-  const FLOAT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)/i;
-  const val = (x: string) => {
-    const lo = x.toLowerCase();
-    const neg = lo.startsWith('-');
-    const b = lo.replace(/^[+-]/, '');
-    const v = b.startsWith('inf') ? Infinity : b === 'nan' ? NaN : Number(b);
-    return neg ? -v : v;
-  };
+  const t = numberText(s);
+  if (t === null) throw pyErr('ValueError', `could not convert string to complex: ${r(s)}`);
   let i = 0;
   const ws = () => {
-    while (t[i] === ' ') i++;
+    while (i < t.length && isAsciiSpace(t.charCodeAt(i))) i++;
   };
   ws();
   let bracket = false;
@@ -1573,16 +1510,16 @@ function pyComplex(s: string): PyComplex {
   }
   let x = 0;
   let y = 0;
-  const m = FLOAT.exec(t.slice(i));
-  if (m) {
-    i += m[0].length;
-    const z = val(m[0]);
+  const first = floatPrefix(t, i);
+  if (first.end > i) {
+    i = first.end;
+    const z = first.value;
     if (t[i] === '+' || t[i] === '-') {
       x = z;
-      const m2 = FLOAT.exec(t.slice(i));
-      if (m2) {
-        y = val(m2[0]);
-        i += m2[0].length;
+      const second = floatPrefix(t, i);
+      if (second.end > i) {
+        y = second.value;
+        i = second.end;
       } else {
         y = t[i] === '+' ? 1 : -1;
         i++;
@@ -1975,11 +1912,11 @@ class Constructor {
     if (value[0] === '-') sign = -1n;
     if (value[0] === '+' || value[0] === '-') value = value.slice(1);
     if (value === '0') return 0n;
-    if (value.startsWith('0b')) return sign * pyInt(value.slice(2), 2);
-    if (value.startsWith('0x')) return sign * pyInt(value.slice(2), 16);
-    if (value[0] === '0') return sign * pyInt(value, 8);
+    if (value.startsWith('0b')) return sign * pyIntFromStr(value.slice(2), 2);
+    if (value.startsWith('0x')) return sign * pyIntFromStr(value.slice(2), 16);
+    if (value[0] === '0') return sign * pyIntFromStr(value, 8);
     if (value.includes(':')) {
-      const digits = value.split(':').map((p) => pyInt(p, 10));
+      const digits = value.split(':').map((p) => pyIntFromStr(p, 10));
       digits.reverse();
       let base = 1n;
       let v = 0n;
@@ -1989,7 +1926,7 @@ class Constructor {
       }
       return sign * v;
     }
-    return sign * pyInt(value, 10);
+    return sign * pyIntFromStr(value, 10);
   }
   constructFloat(node: YNode): number {
     let value = this.constructScalar(node).replace(/_/g, '').toLowerCase();
@@ -2000,7 +1937,7 @@ class Constructor {
     if (value === '.inf') return sign * Infinity;
     if (value === '.nan') return NaN;
     if (value.includes(':')) {
-      const digits = value.split(':').map(pyFloat);
+      const digits = value.split(':').map(pyFloatFromStr);
       digits.reverse();
       let base = 1;
       let v = 0.0;
@@ -2010,7 +1947,7 @@ class Constructor {
       }
       return sign * v;
     }
-    return sign * pyFloat(value);
+    return sign * pyFloatFromStr(value);
   }
   constructBinary(node: YNode): Uint8Array {
     const s = this.constructScalar(node);

@@ -3,6 +3,7 @@ import { PyAttributeError, PyError, PyTypeError } from '../../py/errors';
 import { pyFormat } from '../../py/format';
 import { literalEval } from '../../py/literal';
 import { pyRepr, pyStr } from '../../py/repr';
+import { pyStrip } from '../../py/numtext';
 import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
 import { snapshotOf, type ValueSnapshot } from '../../py/snapshot';
 import { TreeBlock, MaybePromise, seq, then } from '../txn';
@@ -416,7 +417,7 @@ export class BaseVariable extends Node {
       const fs: (() => MaybePromise<void>)[] = [];
       for (let k = 0; k < Math.min(values.length, idx.length); k++) {
         const val = values[k];
-        fs.push(() => this.setDisp(typeof val === 'string' ? val.trim() : val, writeEach, idx[k]));
+        fs.push(() => this.setDisp(typeof val === 'string' ? pyStrip(val) : val, writeEach, idx[k]));
       }
       return seq(fs);
     }
