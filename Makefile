@@ -40,7 +40,7 @@ deps: $(NODE_STAMP) pydeps chromium
 
 # The rm: outputs of sources that moved (an old dist/tree/variable.js would shadow dist/tree/variable/).
 build: $(NODE_STAMP)
-	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts
+	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts dist/py/yaml.js dist/py/yaml.js.map dist/py/yaml.d.ts
 	npx tsc -p tsconfig.json
 	@$(MAKE) --no-print-directory web
 
