@@ -5,7 +5,7 @@
  * own bytes), show that each side gets its own requests, its own time and its
  * own figures.
  */
-import * as lib from '../bench/wire/lib';
+import * as lib from '../tools/wire/lib';
 
 jest.setTimeout(60_000);
 

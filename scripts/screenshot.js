@@ -8,7 +8,8 @@
  *   node scripts/screenshot.js [docs/web-example.png]
  */
 const path = require('path');
-const { freeBasePort } = require('../bench/wire/lib');
+require('../tools/require-ts');
+const { freeBasePort } = require('../tools/wire/lib');
 const ROOT = path.join(__dirname, '..');
 const { serve } = require(path.join(ROOT, 'dist', 'server', 'serve'));
 const { WebGateway } = require(path.join(ROOT, 'dist', 'web', 'gateway'));
