@@ -960,14 +960,19 @@ class Pickler {
     this.batchDictItems(v.entries(), v.size);
   }
 
+  /** Below protocol 4 a set or frozenset pickles as its type called with a list: `builtins.set([...])`. */
+  private saveSetAsCall(type: 'set' | 'frozenset', v: PySet | PyFrozenSet): void {
+    this.saveGlobal('builtins', type);
+    this.saveFreshList(v);
+    this.w1(Op.TUPLE1);
+    this.memoPut(null);
+    this.w1(Op.REDUCE);
+    this.memoPut(v);
+  }
+
   saveSet(v: PySet): void {
     if (this.proto < 4) {
-      this.saveGlobal('builtins', 'set');
-      this.saveFreshList(v);
-      this.w1(Op.TUPLE1);
-      this.memoPut(null);
-      this.w1(Op.REDUCE);
-      this.memoPut(v);
+      this.saveSetAsCall('set', v);
       return;
     }
     this.w1(Op.EMPTY_SET);
@@ -993,12 +998,7 @@ class Pickler {
 
   saveFrozenSet(v: PyFrozenSet): void {
     if (this.proto < 4) {
-      this.saveGlobal('builtins', 'frozenset');
-      this.saveFreshList(v);
-      this.w1(Op.TUPLE1);
-      this.memoPut(null);
-      this.w1(Op.REDUCE);
-      this.memoPut(v);
+      this.saveSetAsCall('frozenset', v);
       return;
     }
     this.w1(Op.MARK);

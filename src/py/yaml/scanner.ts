@@ -175,64 +175,59 @@ export class Scanner extends Reader {
   checkDocumentIndicator(s: string): boolean {
     return this.column === 0 && this.prefix(3) === s && BLANKZ.includes(this.peek(3));
   }
+  /** Consumes `n` characters as one token of `id`. */
+  private indicator(id: string, n = 1): void {
+    const start = this.mark();
+    this.forward(n);
+    this.tokens.push({ id, start, end: this.mark() });
+  }
+  /**
+   * In the block context, where a block collection may start: refused when no
+   * simple key is allowed here (`what`: 'sequence entries', 'mapping keys',
+   * 'mapping values'), and its start token when the indentation grows.
+   */
+  private blockCollectionAt(what: string, startId: string): void {
+    if (this.flowLevel) return;
+    if (!this.allowSimpleKey) throw marked('scanner', null, null, `${what} are not allowed here`, this.mark());
+    if (this.addIndent(this.column)) {
+      const mark = this.mark();
+      this.tokens.push({ id: startId, start: mark, end: mark });
+    }
+  }
   fetchDocumentIndicator(id: string): void {
     this.unwindIndent(-1);
     this.removePossibleSimpleKey();
     this.allowSimpleKey = false;
-    const start = this.mark();
-    this.forward(3);
-    this.tokens.push({ id, start, end: this.mark() });
+    this.indicator(id, 3);
   }
   fetchFlowCollectionStart(id: string): void {
     this.savePossibleSimpleKey();
     this.flowLevel += 1;
     this.allowSimpleKey = true;
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id, start, end: this.mark() });
+    this.indicator(id);
   }
   fetchFlowCollectionEnd(id: string): void {
     this.removePossibleSimpleKey();
     this.flowLevel -= 1;
     this.allowSimpleKey = false;
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id, start, end: this.mark() });
+    this.indicator(id);
   }
   fetchFlowEntry(): void {
     this.allowSimpleKey = true;
     this.removePossibleSimpleKey();
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id: T.FLOW_ENTRY, start, end: this.mark() });
+    this.indicator(T.FLOW_ENTRY);
   }
   fetchBlockEntry(): void {
-    if (!this.flowLevel) {
-      if (!this.allowSimpleKey) throw marked('scanner', null, null, 'sequence entries are not allowed here', this.mark());
-      if (this.addIndent(this.column)) {
-        const mark = this.mark();
-        this.tokens.push({ id: T.BSEQ_START, start: mark, end: mark });
-      }
-    }
+    this.blockCollectionAt('sequence entries', T.BSEQ_START);
     this.allowSimpleKey = true;
     this.removePossibleSimpleKey();
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id: T.BLOCK_ENTRY, start, end: this.mark() });
+    this.indicator(T.BLOCK_ENTRY);
   }
   fetchKey(): void {
-    if (!this.flowLevel) {
-      if (!this.allowSimpleKey) throw marked('scanner', null, null, 'mapping keys are not allowed here', this.mark());
-      if (this.addIndent(this.column)) {
-        const mark = this.mark();
-        this.tokens.push({ id: T.BMAP_START, start: mark, end: mark });
-      }
-    }
+    this.blockCollectionAt('mapping keys', T.BMAP_START);
     this.allowSimpleKey = !this.flowLevel;
     this.removePossibleSimpleKey();
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id: T.KEY, start, end: this.mark() });
+    this.indicator(T.KEY);
   }
   fetchValue(): void {
     const key = this.possibleSimpleKeys.get(this.flowLevel);
@@ -249,19 +244,11 @@ export class Scanner extends Reader {
       }
       this.allowSimpleKey = false;
     } else {
-      if (!this.flowLevel) {
-        if (!this.allowSimpleKey) throw marked('scanner', null, null, 'mapping values are not allowed here', this.mark());
-        if (this.addIndent(this.column)) {
-          const mark = this.mark();
-          this.tokens.push({ id: T.BMAP_START, start: mark, end: mark });
-        }
-      }
+      this.blockCollectionAt('mapping values', T.BMAP_START);
       this.allowSimpleKey = !this.flowLevel;
       this.removePossibleSimpleKey();
     }
-    const start = this.mark();
-    this.forward();
-    this.tokens.push({ id: T.VALUE, start, end: this.mark() });
+    this.indicator(T.VALUE);
   }
   fetchAnchor(id: string): void {
     this.savePossibleSimpleKey();

@@ -55,6 +55,8 @@ export class FastRouterLoop extends RouterLoop {
           lastTurn = Date.now();
         }
       }
+      // The plain loop's receive, written out again: a method returning the
+      // frames would cost this path a promise per request.
       let frames: Buffer[];
       try {
         frames = await sock.receive();
