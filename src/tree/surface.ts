@@ -57,8 +57,12 @@ export interface PyAttrSurface {
   pyGetAttr(name: string): PyValue | PyCallable;
 }
 
-/** One variable update as delivered to var-listeners (the server publishes these). */
-/** `value` is a VariableValue (Reducible), never changed once handed out: the same object again means the same value (the server reuses its encoded frame). */
+/**
+ * One variable update as delivered to var-listeners (the server publishes these). `value` is a
+ * VariableValue (Reducible), made once per value and never changed; the server's fast stack
+ * publishes the same object again with the frame it made of it, after checking its fields
+ * (src/server/fast/publish.ts).
+ */
 export type VarListener = (path: string, value: PyValue) => void;
 
 export interface VarListenerOptions {
