@@ -309,23 +309,27 @@ describe.each(batchers)('UpdateBatcher (pyrogue _varUpdate/_varDone), %s', (_sta
 });
 
 describe('FastUpdateBatcher: the frame of an unchanged update', () => {
-  /** An instance-fields object whose fields a test may change (a VariableValue never changes its own). */
-  class Mutable implements HasInstanceFields {
+  /** An instance-fields object (a VariableValue's shape), frozen unless `frozen` is false. */
+  class Value implements HasInstanceFields {
     constructor(
       public value: PyValue,
       public enum_: PyValue = null,
-    ) {}
+      frozen = true,
+    ) {
+      if (frozen) Object.freeze(this);
+    }
     get [PY_INSTANCE_FIELDS](): InstanceFields {
-      return { module: 'm', name: 'V', keys: ['value', 'enum_'] };
+      return FIELDS;
     }
     [PY_REDUCE](): PyValue {
       return PyObject.instance('m', 'V', PyDict.from({ value: this.value, enum_: this.enum_ }));
     }
   }
   const FIELDS: InstanceFields = { module: 'm', name: 'V', keys: ['value', 'enum_'] };
-  class Fixed extends Mutable {
+  /** Like Value, but a new class descriptor each time it is asked for. */
+  class Fickle extends Value {
     override get [PY_INSTANCE_FIELDS](): InstanceFields {
-      return FIELDS;
+      return { module: 'm', name: 'V', keys: ['value', 'enum_'] };
     }
   }
   function rig() {
@@ -346,16 +350,16 @@ describe('FastUpdateBatcher: the frame of an unchanged update', () => {
     return { encodes: () => encodes, frame: (v: PyValue) => publish(fast, v), expected: (v: PyValue) => publish(plain, v) };
   }
 
-  test('the same object with the same fields: the kept frame; a field changed since, an array changed in place: pickled again', () => {
+  test('the same frozen object: the kept frame; an array field changed in place: pickled again', () => {
     const r = rig();
-    const v = new Fixed(5n);
+    const v = new Value(5n);
     expect(r.frame(v).equals(r.expected(v))).toBe(true);
     expect(r.frame(v).equals(r.expected(v))).toBe(true);
     expect(r.encodes()).toBe(1);
-    v.value = 6n;
-    expect(r.frame(v).equals(r.expected(v))).toBe(true);
+    // another object with the same fields: pickled (the frame is kept for one object)
+    expect(r.frame(new Value(5n)).equals(r.expected(v))).toBe(true);
     expect(r.encodes()).toBe(2);
-    const a = new Fixed(NdArray.from(NpDtype.float64, [1, 2]));
+    const a = new Value(NdArray.from(NpDtype.float64, [1, 2]));
     r.frame(a);
     r.frame(a);
     expect(r.encodes()).toBe(3);
@@ -364,14 +368,18 @@ describe('FastUpdateBatcher: the frame of an unchanged update', () => {
     expect(r.encodes()).toBe(4);
   });
 
-  test('never kept: a field that can change in place (a dict, a list), NaN, an object without instance fields, a class descriptor made afresh', () => {
+  test('never kept: an object that is not frozen, a field that can change in place (a dict, a list), NaN, no instance fields, a descriptor made afresh', () => {
     const r = rig();
-    for (const v of [new Fixed(1n, new PyDict()), new Fixed([1n]), new Fixed(NaN), variableValue(1n), new Mutable(1n)]) {
+    const loose = new Value(1n, null, false);
+    for (const v of [loose, new Value(1n, new PyDict()), new Value([1n]), new Value(NaN), variableValue(1n), new Fickle(1n)]) {
       const before = r.encodes();
       r.frame(v);
       r.frame(v);
       expect(r.encodes() - before).toBe(2);
     }
+    // the object that is not frozen is changed: its frame follows
+    loose.value = 2n;
+    expect(r.frame(loose).equals(r.expected(loose))).toBe(true);
   });
 });
 

@@ -23,52 +23,41 @@ const FRAME_CACHE_MAX_BYTES = 16384;
  * again. A frame is a function of the path (the key it is kept under) and
  * of what the encoder reads of the value: the class an instance-fields
  * object names (`PY_INSTANCE_FIELDS`, src/py/values.ts) and its fields. So
- * a frame is kept only for such an object whose every field is immutable
- * (None, bool, int, a float other than NaN, str) or an NdArray, and it is
- * reused only for that very object while every field is still the value it
- * was (`Object.is`) and every array still has the bytes it had (a copy is
- * compared). A VariableValue is made once per value and never changed
- * (src/tree/variable/common.ts), so the check holds and costs a few
- * comparisons; a value that was changed would be pickled again.
+ * a frame is kept only for such an object that is frozen (its fields can
+ * never be reassigned: a VariableValue freezes itself) and whose every field
+ * is immutable (None, bool, int, a float other than NaN, str) or an NdArray;
+ * it is reused for that very object, with the same class descriptor, while
+ * each of its arrays still has the bytes it had (a copy is compared). A
+ * value that does not qualify is pickled every time.
  */
 class KeptFrame {
   private constructor(
     private readonly value: object,
     private readonly descr: InstanceFields,
-    private readonly fields: readonly PyValue[],
-    /** Snapshots of the NdArray fields, by field index (null elsewhere); null when there is none. */
-    private readonly arrays: readonly (ValueSnapshot | null)[] | null,
+    /** The NdArray fields and snapshots of their contents when the frame was made; null when there is none. */
+    private readonly arrays: readonly { array: NdArray; snapshot: ValueSnapshot }[] | null,
     readonly frame: Uint8Array,
   ) {}
 
   /** The KeptFrame of `value`'s frame, or null when the frame cannot be kept (see the class comment). */
   static of(value: PyValue, frame: Uint8Array): KeptFrame | null {
-    if (typeof value !== 'object' || value === null) return null;
+    if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return null;
     const descr = (value as Partial<HasInstanceFields>)[PY_INSTANCE_FIELDS];
     if (descr === undefined) return null;
-    const fields: PyValue[] = [];
-    let arrays: (ValueSnapshot | null)[] | null = null;
-    for (let i = 0; i < descr.keys.length; i++) {
-      const f = (value as unknown as Record<string, PyValue>)[descr.keys[i]];
-      if (f instanceof NdArray) {
-        arrays ??= new Array<ValueSnapshot | null>(descr.keys.length).fill(null);
-        arrays[i] = snapshotOf(f);
-      } else if (!isImmutableScalar(f) || Number.isNaN(f)) return null;
-      fields.push(f);
+    let arrays: { array: NdArray; snapshot: ValueSnapshot }[] | null = null;
+    for (const key of descr.keys) {
+      const f = (value as unknown as Record<string, PyValue>)[key];
+      if (f instanceof NdArray) (arrays ??= []).push({ array: f, snapshot: snapshotOf(f)! });
+      else if (!isImmutableScalar(f) || Number.isNaN(f)) return null;
     }
-    return new KeptFrame(value, descr, fields, arrays, frame);
+    return new KeptFrame(value, descr, arrays, frame);
   }
 
-  /** True when `value` is the object this frame was made of, with the same fields. */
+  /** True when `value` is the object this frame was made of, its arrays unchanged. */
   matches(value: PyValue): boolean {
-    if (value !== this.value) return false;
-    const descr = (value as HasInstanceFields)[PY_INSTANCE_FIELDS];
-    if (descr !== this.descr) return false;
-    const keys = descr.keys;
-    const fields = this.fields;
-    for (let i = 0; i < keys.length; i++) if (!Object.is((value as unknown as Record<string, PyValue>)[keys[i]], fields[i])) return false;
+    if (value !== this.value || (value as HasInstanceFields)[PY_INSTANCE_FIELDS] !== this.descr) return false;
     const arrays = this.arrays;
-    if (arrays !== null) for (let i = 0; i < arrays.length; i++) if (arrays[i] !== null && !arrays[i]!.matches(fields[i])) return false;
+    if (arrays !== null) for (const a of arrays) if (!a.snapshot.matches(a.array)) return false;
     return true;
   }
 }

@@ -372,6 +372,8 @@ export class VariableValue implements HasInstanceFields {
     public readonly severity: string,
   ) {
     this.enum = enumDict;
+    // Its fields never change: the server's fast stack reuses the frame of a frozen value (src/server/fast/publish.ts).
+    Object.freeze(this);
   }
   readonly enum: PyDict | null;
   /** How the encoder pickles it without building the reduction below (same bytes). */
