@@ -12,10 +12,9 @@
  * Also here: the bit-level helpers the memory blocks use (`copyBits`, bigint
  * <-> little-endian bytes) and Python's `int(s, 0)` / `float(s)` parsers.
  */
-import { PyAttributeError, PyError, PyIndexError, PyTypeError, PyValueError } from '../py/errors';
+import { PyAttributeError, PyError, PyIndexError, PyTypeError } from '../py/errors';
 import { halfToNumber, numberToHalf } from '../py/float16';
 import { NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, instanceTypeName } from '../py/values';
-import { strRepr } from '../py/repr';
 import {
   bfloat16ToFloat,
   f32Bits,
@@ -30,6 +29,7 @@ import {
   floatToTensorFloat32,
   tensorFloat32ToFloat,
 } from './floatFormats';
+import { pyFloatFromStr, pyIntFromStr } from '../py/numtext';
 
 // ---------------------------------------------------------------------------
 // Bit and byte helpers
@@ -112,46 +112,10 @@ export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8A
 // ---------------------------------------------------------------------------
 // Python parsers used by Model.fromString
 
-// eslint-disable-next-line no-control-regex -- Python's str.strip() also strips U+001C..U+001F
-const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
-
-/** Python's `int(s, 0)`: prefixes 0x/0o/0b, underscores, sign, surrounding whitespace. Raises ValueError like Python. */
-export function pyIntBase0(s: string): bigint {
-  const bad = () => new PyValueError(`invalid literal for int() with base 0: ${strRepr(s)}`);
-  let t = s.replace(PY_WS, '');
-  let neg = false;
-  if (t.startsWith('+') || t.startsWith('-')) {
-    neg = t[0] === '-';
-    t = t.slice(1);
-  }
-  let base = 10;
-  let digits = t;
-  const p = t.slice(0, 2).toLowerCase();
-  if (p === '0x' || p === '0o' || p === '0b') {
-    base = p === '0x' ? 16 : p === '0o' ? 8 : 2;
-    digits = t.slice(2);
-    if (digits.startsWith('_')) digits = digits.slice(1);
-  }
-  if (digits === '' || digits.startsWith('_') || digits.endsWith('_') || digits.includes('__')) throw bad();
-  const clean = digits.replace(/_/g, '');
-  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(clean)) throw bad();
-  if (base === 10 && clean.length > 1 && clean[0] === '0' && /[1-9]/.test(clean)) throw bad();
-  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
-  const v = BigInt(prefix + clean);
-  return neg ? -v : v;
-}
-
-/** Python's `float(s)`. Raises ValueError like Python. */
-export function parsePyFloat(s: string): number {
-  const t = s.replace(PY_WS, '');
-  const low = t.toLowerCase();
-  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
-  if (m) return low.includes('nan') ? NaN : m[1] === '-' ? -Infinity : Infinity;
-  const num = /^[+-]?((\d(_?\d)*)(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
-  if (!num.test(t)) throw new PyValueError(`could not convert string to float: ${strRepr(s)}`);
-  return Number(t.replace(/_/g, ''));
-}
+/** Python's `int(s, 0)` (src/py/numtext.ts). */
+export const pyIntBase0 = (s: string): bigint => pyIntFromStr(s, 0);
+/** Python's `float(s)` (src/py/numtext.ts). */
+export const parsePyFloat = pyFloatFromStr;
 
 // ---------------------------------------------------------------------------
 // Models
