@@ -1,6 +1,6 @@
 'use strict';
 /**
- * `make bench`, the firmware link (UDP + RSSI + packetizer + SRPv3): through our stack
+ * The firmware link (UDP + RSSI + packetizer + SRPv3): through our stack
  * (RudpLink + SrpV3, this process) against our emulator (`pyrogue-ts fpga-emu`, another
  * process), 4-byte register reads per second and their latency with 1 and 32 in flight, and
  * 4 KiB block reads in MB/s (8 in flight), each as a ratio to raw UDP round trips of the same
@@ -11,13 +11,13 @@
  * /work/real-pyrogue/env.sh`), side by side against the same emulator: rogue's C++ SrpV3
  * client (batches issued then waited for, from Python; ours measured the same way next to
  * it), and end to end a RemoteVariable get (Root.AxiVersion.ScratchPad, 8 C clients of
- * bench/wire/build/loadgen, the two servers loaded in turn) through `pyrogue-ts serve
+ * tools/wire/build/loadgen, the two servers loaded in turn) through `pyrogue-ts serve
  * --memory rudp://` and through a real pyrogue Root (UdpRssiPack + SrpV3 + AxiVersion +
  * ZmqServer), each on its own emulator.
  *
- *   node bench/rudp.js [--seconds 2] [--pack 2]
- *   node bench/rudp.js --echo          (the echo child: prints its port, answers
- *                                      each datagram with as many bytes as its first word says)
+ *   node bench/run.js rudp [--seconds 2] [--pack 2]      (one of `make bench`)
+ *   node bench/rudp.js --echo      (the echo child it starts: prints its port, answers
+ *                                  each datagram with as many bytes as its first word says)
  */
 const dgram = require('dgram');
 const path = require('path');
@@ -257,7 +257,8 @@ async function main(argv) {
     }
 
     // End to end: RemoteVariable get through each server, 8 clients, each server on its own emulator.
-    const lib = require('./wire/lib');
+    const lib = require('../tools/wire/lib');
+    lib.ensureTools();
     const emu2 = await fpgaEmu();
     const zOurs = await lib.freeBasePort(3);
     const oursSrv = await startChild(
@@ -311,15 +312,5 @@ async function main(argv) {
   await stopChild(echo.proc);
 }
 
-if (require.main === module) {
-  if (process.argv.includes('--echo')) echoMain();
-  else
-    main(process.argv.slice(2)).then(
-      () => process.exit(0),
-      (e) => {
-        console.error(e);
-        process.exit(1);
-      },
-    );
-}
-module.exports = { main };
+if (require.main === module && process.argv.includes('--echo')) echoMain();
+module.exports = { main, usage: 'rudp [--seconds 2] [--pack 2]' };

@@ -19,6 +19,7 @@
  */
 import execa from 'execa';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { MemoryTcpServer } from '../src/bridge/server';
 import { serve } from '../src/server/serve';
@@ -26,6 +27,8 @@ import { EmulatedMemory } from '../src/tree/memory';
 import { Device, RemoteVariable, Root, UInt, type LocalVariable } from '../src/tree';
 import type { PyError } from '../src/py/errors';
 import createLabRoot from '../examples/lab-tree';
+import createDaqRoot from '../examples/daq-tree';
+import { fileio, prbs } from '../src';
 import { CLI, ensureBuilt, ROOT_DIR } from '../test/support/cliRun';
 import { freeBasePort, PYTHON } from '../test/support/server';
 
@@ -323,6 +326,31 @@ const TEXT_CHECKS: { what: string; match: RegExp; check: (text: string) => Promi
       return ['firmware link bench', 'in flight', 'raw UDP', "rogue's C++ SrpV3 client", 'end to end, RemoteVariable get'].flatMap((p) =>
         text.includes(p) && src.includes(p) ? [] : [`'${p}'`],
       );
+    },
+  },
+  {
+    what: "docs/daq.md's `pyrogue-ts datafile` output: the run it describes (examples/daq-tree.ts), summarized by the CLI, digits aside",
+    match: /^\$ pyrogue-ts datafile /,
+    check: async (text) => {
+      const lines = text.trim().split('\n');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrogue-ts-doc-datafile-'));
+      const root = createDaqRoot();
+      await root.start();
+      try {
+        // MaxFileSize 1 MiB, 1,325 frames of 1 KiB from genFrame
+        const writer = root.getNode('Daq.StreamWriter', fileio.StreamWriter)!;
+        writer.DataFile.set(path.join(dir, 'run.dat'));
+        writer.MaxFileSize.set(1048576n);
+        await writer.Open.call();
+        await root.getNode('Daq.PrbsTx', prbs.PrbsTx)!.genFrame.call(1325n);
+        await writer.Close.call();
+      } finally {
+        await root.stop();
+      }
+      const r = await execa('node', [CLI, ...words(lines[0].slice(2)).slice(1)], { cwd: dir, reject: false });
+      fs.rmSync(dir, { recursive: true, force: true });
+      const digitsAside = (t: string) => t.replace(/\d/g, '#').trim();
+      return digitsAside(r.stdout) === digitsAside(lines.slice(1).join('\n')) ? [] : [`the CLI printed: ${r.stdout} ${r.stderr}`];
     },
   },
   {

@@ -13,6 +13,7 @@ import * as client from '../src/client';
 import * as pickle from '../src/pickle';
 
 const ROOT_NAMES = [
+  'ArrayDevice',
   'BOOST_INSTANCE',
   'BaseCommand',
   'BaseVariable',
@@ -22,6 +23,8 @@ const ROOT_NAMES = [
   'ClientError',
   'ClientProtocolError',
   'ClientTimeoutError',
+  'DataReceiver',
+  'DataWriter',
   'Device',
   'Double',
   'DoubleBE',
@@ -74,6 +77,7 @@ const ROOT_NAMES = [
   'RemoteVariable',
   'RemoteVariableValue',
   'Root',
+  'RunControl',
   'SimpleClient',
   'SrpV0',
   'SrpV3',
@@ -88,10 +92,12 @@ const ROOT_NAMES = [
   'VirtualNode',
   'ZmqServer',
   'consoleLogger',
+  'fileio',
   'func',
   'kw',
   'loadTreeModule',
   'models',
+  'prbs',
   'prop',
   'py',
   'pyEquals',
@@ -103,6 +109,7 @@ const ROOT_NAMES = [
   'serve',
   'serveUntilSignal',
   'silentLogger',
+  'stream',
 ];
 
 test('the package root exports exactly the public list', () => {

@@ -7,10 +7,12 @@
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, syslog, path,
  *   tree
+ *   datafile                 src/cli/datafile.ts
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
+import { registerDatafile } from './datafile';
 import { registerFpga } from './fpga';
 import { registerServe } from './serve';
 import { registerWeb } from './web';
@@ -30,6 +32,7 @@ export function buildProgram(): Command {
   registerFpga(program);
   registerWeb(program);
   registerClientVerbs(program);
+  registerDatafile(program);
   return program;
 }
 
