@@ -126,6 +126,11 @@ export class Packetizer {
     return (this.apps[dest] ??= new PacketizerApplication(this, dest));
   }
 
+  /** Bytes held by the frames being reassembled (at most `maxBuffered`). */
+  get rxBuffered(): number {
+    return this.buffered;
+  }
+
   /** Data bytes one full segment carries. */
   get capacity(): number {
     const tail = this.version === 1 ? 1 : 8;
