@@ -14,7 +14,7 @@ import { Root } from '../src/tree/root';
 import type { BaseVariable } from '../src/tree/variable';
 import { ensureBuilt } from '../test/support/cliRun';
 import { detectTier, FIXTURES, PYTHON } from '../test/support/matrixKit';
-import { ourClient, runOurScript, runRogueClient, standardScript, startFpgaEmuCli, startRogueFpga } from '../test/support/rudpPeers';
+import { ourClient, runOurScript, runRogueClient, standardScript, startFpgaEmuCli, startRogueFpga, type Op } from '../test/support/rudpPeers';
 
 jest.setTimeout(180000);
 
@@ -82,17 +82,30 @@ describe.each(CASES)('packetizer v%d, jumbo %s', (pack, jumbo) => {
   });
 
   realTest('real pyrogue Root (UdpRssiPack + SrpV3) → pyrogue-ts fpga-emu', async () => {
-    const emu = await startFpgaEmuCli();
+    // registers up to 0x1_0000_1000: the last read, past them, gets the emulator's status 0x3
+    const emu = await startFpgaEmuCli(['--size', '0x100001000']);
     let ok = false;
     let detail = '';
     try {
-      const { script, expected } = standardScript();
-      const r = await runRogueClient(emu.port, pack, jumbo, script);
+      const standard = standardScript();
+      const word = (i: number) => Buffer.from([i, 0x5a, 0xa5, 255 - i]).toString('hex');
+      const script: Op[] = [
+        ...standard.script,
+        ...Array.from({ length: 64 }, (_, i): Op => ['write', 0x50000 + 4 * i, word(i)]),
+        ...Array.from({ length: 64 }, (_, i): Op => ['read', 0x50000 + 4 * i, 4]),
+        ['read', 0x100001000, 4, true],
+      ];
+      const expected = [
+        ...standard.expected,
+        ...Array.from({ length: 128 }, (_, i) => ['ok', word(i % 64)]),
+        ['error', 'Non zero status message returned on fpga register bus in hardware: 0x3'],
+      ];
+      const r = await runRogueClient(emu.port, pack, jumbo, script, 32);
       expect(r.open).toBe(true);
       expect(r.results).toEqual(expected);
       expect(r.net).toMatchObject({ rssiOpen: true, curMaxSegment: jumbo ? 8964 : 1464, curMaxBuffers: 32, rssiDownCount: 0 });
       ok = true;
-      detail = `${script.length} transactions, Net: ${JSON.stringify(r.net)}`;
+      detail = `${script.length} transactions (32 in flight; the last rejected with rogue's status text), Net: ${JSON.stringify(r.net)}`;
     } catch (e) {
       detail = (e as Error).message.split('\n')[0];
       throw e;

@@ -10,7 +10,8 @@ bench (needs real pyrogue: python-fixtures/tier.py must select the real tier).
       a pyrogue Root with pyrogue.protocols.UdpRssiPack(host='127.0.0.1', port=PORT) and
       rogue.protocols.srp.SrpV3 on application(0); SCRIPT_JSON is a list of
       ["write"|"post", addr, "hex"] / ["read"|"verify", addr, size] run through a
-      rogue.interfaces.memory.Master (up to N at once). Prints one JSON object:
+      rogue.interfaces.memory.Master (up to N at once; an op with a fourth element true runs
+      alone, so the Master's error is its own). Prints one JSON object:
       {"open", "results": [["ok", hex] | ["error", text]], "net": {variable: value}}.
   rogue_rudp.py bench PORT [--pack 1|2] [--seconds S]
       rogue's C++ SrpV3 client (driven from Python through a memory Master) against
@@ -92,13 +93,18 @@ def client(args):
         while i < len(script):
             batch = []
             for k in range(i, min(len(script), i + inflight)):
-                op, addr, arg = script[k]
+                op, addr, arg = script[k][:3]
+                alone = len(script[k]) > 3 and script[k][3]
+                if alone and batch:
+                    break
                 if op in ('read', 'verify'):
                     buf = bytearray(arg)
                 else:
                     buf = bytearray(bytes.fromhex(arg))
                 tid = m._reqTransaction(addr, buf, len(buf), 0, TYPES[op])
                 batch.append((k, tid, buf))
+                if alone:
+                    break
             for k, tid, buf in batch:
                 m._waitTransaction(tid)
             err = m._getError()

@@ -82,7 +82,8 @@ export function startFpgaEmuCli(extra: string[] = []): Promise<Peer> {
   return spawnPeer('node', [CLI, 'fpga-emu', '--port', '0', ...extra], /on UDP [\d.]+:(\d+)/, 'pyrogue-ts fpga-emu', false);
 }
 
-export type Op = ['read' | 'verify', number, number] | ['write' | 'post', number, string];
+/** A transaction of a script; a fourth element true: run alone (rogue_rudp.py client: the Master's error is its own). */
+export type Op = ['read' | 'verify', number, number, boolean?] | ['write' | 'post', number, string, boolean?];
 export interface ClientRun {
   open: boolean;
   results: (['ok', string] | ['error', string] | null)[];
