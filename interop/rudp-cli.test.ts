@@ -1,11 +1,13 @@
 /**
  * The CLI on the firmware link: `pyrogue-ts fpga-emu`, and `pyrogue-ts serve --tree …
  * --memory rudp://…` whose RemoteVariables (and the UdpRssiPack device it adds) are read and
- * written through the ZmqServer by the CLI client verbs.
+ * written through the ZmqServer by the CLI client verbs, and the golden transcript's
+ * AxiVersion exchanges sent on the wire to it and to `serve` on EmulatedMemory.
  */
 import { FpgaEmulator } from '../src/protocols/emulator';
 import { cli, ensureBuilt, startServe } from '../test/support/cliRun';
 import { startFpgaEmuCli } from '../test/support/rudpPeers';
+import { python } from '../test/support/server';
 
 jest.setTimeout(120000);
 
@@ -58,5 +60,47 @@ test('examples/firmware-link.ts (docs/rudp.md): a register written and read back
     expect(Buffer.from(emu.memory.peek(4, 4)).readUInt32LE(0)).toBe(0x1234);
   } finally {
     await emu.close();
+  }
+});
+
+test('the golden AxiVersion read/write/cmd exchanges on the wire: serve --memory rudp:// (fpga-emu) replies as serve on EmulatedMemory', async () => {
+  const emu = await startFpgaEmuCli();
+  const plain = await startServe('reference');
+  const linked = await startServe('reference', ['--memory', `rudp://127.0.0.1:${emu.port}`, '--pack-ver', '2', '--memory-devices', 'AxiVersion']);
+  try {
+    // each server gets the recorded requests in the recorded order; a reply passes when it equals pyrogue's
+    const passed = (await python(
+      `
+import base64
+out = {}
+for port in PORTS:
+    b = req_socket(port + 1)
+    ok = []
+    for l in open(os.path.join(GOLDEN_DIR, 'transcript.jsonl')):
+        c = json.loads(l)
+        if c['port'] != 'bin' or c['id'].split(':')[0] not in ('read', 'write', 'cmd'):
+            continue
+        p = dict((k, v) for k, v in c['request']['dict']).get('path')
+        if not isinstance(p, str) or not (p == 'Root.AxiVersion' or p.startswith('Root.AxiVersion.')):
+            continue
+        b.send(base64.b64decode(c['request_pickle']))
+        if canon.canonical(b.recv()) == c['reply']:
+            ok.append(c['id'])
+    out[str(port)] = ok
+print(json.dumps(out))
+`,
+      { PORTS: [plain.port, linked.port] },
+      120000,
+    )) as Record<string, string[]>;
+    const onMemory = passed[String(plain.port)];
+    console.log(
+      `AxiVersion golden exchanges on the wire: ${onMemory.length} pass on EmulatedMemory, ${passed[String(linked.port)].length} over --memory rudp://`,
+    );
+    expect(onMemory.length).toBeGreaterThan(600);
+    expect(passed[String(linked.port)]).toEqual(onMemory);
+  } finally {
+    await linked.stop();
+    await plain.stop();
+    await emu.stop();
   }
 });
