@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { SrpV0, SrpV3, TX_POST, TX_READ, TX_VERIFY, TX_WRITE } from '../src/protocols/srp/srp';
 import { SrpV0Emulation, SrpV3Emulation } from '../src/protocols/srp/emulation';
 import { Frame } from '../src/stream/frame';
+import type { EmulatedMemory } from '../src/tree/memory';
 import { connectPair } from '../src/stream/master';
 import { FakeClock } from './support/fakeClock';
 
@@ -218,7 +219,28 @@ describe('SrpV3Emulation', () => {
       '03 00 00 0a 08 00 00 00 00 20 00 00 00 00 00 00 03 00 00 00 00 00 00 00 03 00 00 00',
     ]);
     expect(toHex(emu.memory.peek(0x104, 4))).toBe('aa bb cc dd');
-    expect(emu.stats).toEqual({ reads: 2, writes: 1, posts: 1, ignored: 4, outOfRange: 1 });
+    expect(emu.stats).toEqual({ reads: 2, writes: 1, posts: 1, ignored: 4, outOfRange: 1, memoryFull: 0 });
+  });
+
+  test('writes allocate at most maxMemory of 4 KiB pages: a write needing another page gets the error status and changes nothing', async () => {
+    const emu = new SrpV3Emulation({ maxMemory: 3 * 4096 });
+    const srp = new SrpV3({ timeout: 1 });
+    connectPair(srp, emu);
+    await srp.write(0x10_0000_0ffc, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)); // two pages
+    await srp.write(0x5000, Uint8Array.of(9, 9, 9, 9)); // the third
+    await srp.write(0x5ffc, Uint8Array.of(7, 7, 7, 7)); // a page already written
+    await expect(srp.write(0x9000, Uint8Array.of(1, 1, 1, 1))).rejects.toThrow('Non zero status message returned on fpga register bus in hardware: 0x3');
+    await srp.post(0x20000, Uint8Array.of(1, 1, 1, 1)); // posted: no answer, not written
+    expect(toHex(await srp.read(0x9000, 4))).toBe('00 00 00 00'); // reads allocate nothing
+    expect(toHex(await srp.read(0x20000, 4))).toBe('00 00 00 00');
+    expect(toHex(await srp.read(0x5ffc, 4))).toBe('07 07 07 07');
+    expect(emu.stats.memoryFull).toBe(2);
+    expect((emu.memory as EmulatedMemory).allocatedPages).toBe(3);
+    const v0 = new SrpV0Emulation({ maxMemory: 4096 });
+    const srp0 = new SrpV0({ timeout: 1 });
+    connectPair(srp0, v0);
+    await srp0.write(0x0, Uint8Array.of(1, 2, 3, 4));
+    await expect(srp0.write(0x1000, Uint8Array.of(1, 2, 3, 4))).rejects.toThrow('Axi bus returned fail status in hardware');
   });
 
   test('random requests never throw', () => {

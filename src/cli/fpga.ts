@@ -85,6 +85,7 @@ interface FpgaOpts {
   addr: string;
   port: string;
   size?: string;
+  maxMemory: string;
   packVer: string;
   jumbo: boolean;
   srpVersion: string;
@@ -95,6 +96,7 @@ async function cmdFpgaEmu(opts: FpgaOpts): Promise<void> {
   const packVer = choice(opts.packVer, '--pack-ver', ['auto', '1', '2'], 'auto');
   const srpVersion = choice(opts.srpVersion, '--srp-version', ['3', '0'], '3');
   const size = opts.size === undefined ? undefined : orCliError(() => parseSize(opts.size as string));
+  const maxMemory = orCliError(() => parseSize(opts.maxMemory));
   const emu = new FpgaEmulator({
     port,
     bindAddress: opts.addr,
@@ -102,6 +104,7 @@ async function cmdFpgaEmu(opts: FpgaOpts): Promise<void> {
     packVer: packVer === 'auto' ? 'auto' : (Number(packVer) as 1 | 2),
     srpVersion: srpVersion === '0' ? 0 : 3,
     size,
+    maxMemory,
     log: (level, m) => {
       if (level === 'warning' && /reset|Retransmission limit/.test(m)) note(m);
     },
@@ -116,7 +119,7 @@ async function cmdFpgaEmu(opts: FpgaOpts): Promise<void> {
   const p = emu.port;
   out(
     `pyrogue-ts: emulated FPGA on UDP ${opts.addr}:${p}: RSSI server, packetizer ${packVer === 'auto' ? 'v1 or v2 (as the client sends)' : `v${packVer}`}, ` +
-      `SRPv${srpVersion} registers on tdest 0 (${size === undefined ? 'sparse, unbounded' : `0x${size.toString(16)} bytes`}, zeroed), datagrams up to ${emu.link.transport.maxPayload} bytes`,
+      `SRPv${srpVersion} registers on tdest 0 (${size === undefined ? 'sparse' : `0x${size.toString(16)} bytes`}, zeroed; writes may allocate up to ${opts.maxMemory}), datagrams up to ${emu.link.transport.maxPayload} bytes`,
   );
   out('Connect with:');
   out(
@@ -135,6 +138,7 @@ export function registerFpga(program: Command): void {
     .option('--addr <addr>', "interface to bind ('0.0.0.0' for all)", '127.0.0.1')
     .option('--port <port>', 'UDP port (0 = any free one)', '8192')
     .option('--size <bytes>', 'register space (4096, 0x1000, 64k, 16M); default sparse and unbounded')
+    .option('--max-memory <bytes>', 'memory writes may allocate (4 KiB pages); a write needing more gets an error status', '256M')
     .option('--pack-ver <v>', 'packetizer version: 1, 2, or auto (answer in the version the client sends)', 'auto')
     .option('--no-jumbo', 'accept datagrams up to 1472 bytes only (default: up to 8972, any client)')
     .option('--srp-version <v>', 'SRP version of the registers: 3 or 0', '3')

@@ -33,6 +33,8 @@ export interface FpgaEmulatorOptions {
   srpDest?: number;
   /** Bytes of register space; accesses beyond get an error status. Default unbounded (sparse). */
   size?: number;
+  /** Bytes of sparse memory writes may allocate (4 KiB pages); a write needing more gets an error status. Default 256 MiB. */
+  maxMemory?: number;
   /** The registers. Default a zeroed EmulatedMemory. */
   memory?: RegisterMemory;
   /** Packetizer v2: check the CRC of received segments (see RudpLinkOptions.enIbCrc). Default 'flag'. */
@@ -60,7 +62,7 @@ export class FpgaEmulator {
       log: opts.log,
     });
     this.memory = opts.memory ?? new EmulatedMemory();
-    const eo = { memory: this.memory, size: opts.size };
+    const eo = { memory: this.memory, size: opts.size, maxMemory: opts.maxMemory };
     this.srp = opts.srpVersion === 0 ? new SrpV0Emulation(eo) : new SrpV3Emulation(eo);
     connectPair(this.srp, this.link.application(opts.srpDest ?? 0));
   }

@@ -5,8 +5,10 @@
  * answered with the request header echoed, the data, and a zero status word), except that
  * memory starts zeroed (rogue's pages hold whatever malloc returned) and, with a `size`, an
  * access beyond it is answered with status 0x3 (the AXI DECERR response code in the status
- * word's low byte; a choice: rogue's emulation has no bound). `SrpV0Emulation` answers SRPv0
- * requests the same way (status bit 16, "fail", beyond `size`).
+ * word's low byte; a choice: rogue's emulation has no bound). Writes allocate the sparse
+ * memory's 4 KiB pages: a write that would take more than `maxMemory` bytes of them is
+ * answered with the same status and changes nothing (rogue's grows without bound).
+ * `SrpV0Emulation` answers SRPv0 requests the same way (status bit 16, "fail").
  */
 import { Frame } from '../../stream/frame';
 import { StreamMaster, type StreamSlave } from '../../stream/master';
@@ -23,7 +25,14 @@ export interface SrpEmulationOptions {
   memory?: RegisterMemory;
   /** Bytes of address space; an access reaching beyond gets an error status. Default unbounded. */
   size?: number;
+  /** Bytes of distinct 4 KiB pages writes may touch (what a sparse memory allocates); a write needing more gets an error status. Default 256 MiB. */
+  maxMemory?: number;
 }
+
+/** The page size writes are counted in (EmulatedMemory's default page). */
+const PAGE = 0x1000;
+/** Default `maxMemory`: 256 MiB. */
+export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
 
 /** Status word for an access beyond `size` (SRPv3: AXI DECERR code 3). */
 export const SRPV3_OUT_OF_RANGE = 0x3;
@@ -35,12 +44,16 @@ const u32 = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o
 abstract class Emulation extends StreamMaster implements StreamSlave {
   readonly memory: RegisterMemory;
   readonly size: number;
-  readonly stats = { reads: 0, writes: 0, posts: 0, ignored: 0, outOfRange: 0 };
+  readonly maxMemory: number;
+  /** Accesses answered with the error status: beyond `size` (outOfRange), or writes beyond `maxMemory` (memoryFull). */
+  readonly stats = { reads: 0, writes: 0, posts: 0, ignored: 0, outOfRange: 0, memoryFull: 0 };
+  private readonly pagesWritten = new Set<number>();
 
   constructor(opts: SrpEmulationOptions = {}) {
     super({ maxPending: 1 << 16 });
     this.memory = opts.memory ?? new EmulatedMemory();
     this.size = opts.size ?? Infinity;
+    this.maxMemory = opts.maxMemory ?? DEFAULT_MAX_MEMORY;
   }
 
   acceptFrame(frame: Frame): void | Promise<void> {
@@ -53,8 +66,24 @@ abstract class Emulation extends StreamMaster implements StreamSlave {
     return this.sendFrame(new Frame(rsp));
   }
 
-  protected inRange(address: number, size: number): boolean {
-    return address + size <= this.size;
+  /** Whether an access is served: within `size`, and for a write, within `maxMemory` (its new pages then counted). */
+  protected allowed(address: number, size: number, write: boolean): boolean {
+    if (address + size > this.size) {
+      this.stats.outOfRange++;
+      return false;
+    }
+    if (!write) return true;
+    const first = Math.floor(address / PAGE);
+    const last = Math.floor((address + size - 1) / PAGE);
+    let fresh = 0;
+    for (let p = first; p <= last; p++) if (!this.pagesWritten.has(p)) fresh++;
+    if (fresh === 0) return true;
+    if ((this.pagesWritten.size + fresh) * PAGE > this.maxMemory) {
+      this.stats.memoryFull++;
+      return false;
+    }
+    for (let p = first; p <= last; p++) this.pagesWritten.add(p);
+    return true;
   }
 
   /** The response to one request, or null (ignored, or a posted write). */
@@ -74,8 +103,7 @@ export class SrpV3Emulation extends Emulation {
       return null;
     }
     const address = u32(r, 8) + u32(r, 12) * 0x100000000;
-    const ok = this.inRange(address, size);
-    if (!ok) this.stats.outOfRange++;
+    const ok = this.allowed(address, size, op === 1 || op === 2);
     if (op === 1 || op === 2) {
       if (ok) this.memory.poke(address, r.slice(20, 20 + size));
       if (op === 2) {
@@ -106,8 +134,7 @@ export class SrpV0Emulation extends Emulation {
       this.stats.ignored++;
       return null;
     }
-    const ok = this.inRange(address, size);
-    if (!ok) this.stats.outOfRange++;
+    const ok = this.allowed(address, size, write);
     if (write) {
       this.stats.writes++;
       if (ok) this.memory.poke(address, r.slice(8, 8 + size));
