@@ -15,6 +15,8 @@ export interface Peer {
   port: number;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: gone without a word (no RSSI reset). */
+  kill(): Promise<void>;
 }
 
 /** Spawns `cmd args`, waits for a line matching `ready` (its group 1 is the port). */
@@ -52,6 +54,12 @@ async function spawnPeer(cmd: string, args: string[], ready: RegExp, what: strin
         clearTimeout(t);
       }
     },
+    kill: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
   };
 }
 
@@ -66,11 +74,11 @@ export function startPyFpga(pack: 1 | 2, jumbo: boolean): Promise<Peer> {
   );
 }
 
-/** rogue's own server stack + SrpV3Emulation (real tier). */
-export function startRogueFpga(pack: 1 | 2, jumbo: boolean): Promise<Peer> {
+/** rogue's own server stack + SrpV3Emulation (real tier), on `port` (0: any free one). */
+export function startRogueFpga(pack: 1 | 2, jumbo: boolean, port = 0): Promise<Peer> {
   return spawnPeer(
     PYTHON,
-    [path.join(FIXTURES, 'rogue_rudp.py'), 'fpga', '0', '--pack', String(pack), ...(jumbo ? ['--jumbo'] : [])],
+    [path.join(FIXTURES, 'rogue_rudp.py'), 'fpga', String(port), '--pack', String(pack), ...(jumbo ? ['--jumbo'] : [])],
     /READY (\d+)/,
     'rogue_rudp.py fpga',
     true,
