@@ -20,6 +20,8 @@
  * bounded size; a record larger than it is read on its own.
  */
 import * as fs from 'fs';
+// bound once: a call through the namespace object goes through a getter each time
+import { writeSync, writevSync } from 'fs';
 import { pyYamlLoad } from '../py/yaml';
 import { PyDict, type PyValue } from '../py/values';
 import { Frame } from './frame';
@@ -271,7 +273,7 @@ export class StreamWriter {
   /** Writes the pieces (one writev), looping over short writes; on an error closes the file (rogue: "Write failed, closing file!"). */
   private writeAll(pieces: Uint8Array[], size: number): boolean {
     try {
-      let done = pieces.length === 1 ? fs.writeSync(this.fd, pieces[0]) : fs.writevSync(this.fd, pieces);
+      let done = pieces.length === 1 ? writeSync(this.fd, pieces[0]) : writevSync(this.fd, pieces);
       while (done < size) {
         // a short write: the rest, piece by piece
         let skip = done;
@@ -359,6 +361,8 @@ export class StreamWriter {
 
 /** rogue `StreamWriterChannel`: a stream slave writing into its StreamWriter as one channel. */
 export class StreamWriterChannel implements StreamSlave {
+  /** The record is written, or copied into the writer's buffer, before `acceptFrame` returns. */
+  readonly releasesFrames = true;
   private _frameCount = 0;
   private waiters: { count: number; resolve: (ok: boolean) => void }[] = [];
 
