@@ -8,7 +8,7 @@
  * (PYROGUE_PYTHONPATH, see docs/interop.md), rogue's C++ Prbs → StreamWriter side by side.
  * Needs dist/.
  *
- *   node bench/daq.js [--rounds 3] [--gib 1] [--dir /tmp]
+ *   node bench/run.js daq [--rounds 3] [--gib 1] [--dir /tmp]
  */
 const fs = require('fs');
 const os = require('os');
@@ -18,13 +18,9 @@ const { spawnSync } = require('child_process');
 const ROOT = path.join(__dirname, '..');
 const { Prbs, StreamWriter, connectStream } = require(path.join(ROOT, 'dist', 'stream'));
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-const ROUNDS = Number(arg('rounds', '3'));
-const GIB = Number(arg('gib', '1'));
-const DIR = fs.mkdtempSync(path.join(arg('dir', os.tmpdir()), 'pyrogue-ts-daq-bench-'));
+let ROUNDS = 3;
+let GIB = 1;
+let DIR = '';
 // frames per case: about 64 MiB of 64 B records, 256 MiB of 4 KiB and 1 MiB ones
 const CASES = [
   { size: 64, count: 400000 },
@@ -92,7 +88,22 @@ function rogueAnchor(file, size, count) {
   return r.status === 0 && line ? JSON.parse(line) : null;
 }
 
-async function main() {
+async function main(argv = []) {
+  const arg = (name, def) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : def;
+  };
+  ROUNDS = Number(arg('rounds', '3'));
+  GIB = Number(arg('gib', '1'));
+  DIR = fs.mkdtempSync(path.join(arg('dir', os.tmpdir()), 'pyrogue-ts-daq-bench-'));
+  try {
+    await run();
+  } finally {
+    fs.rmSync(DIR, { recursive: true, force: true });
+  }
+}
+
+async function run() {
   const file = path.join(DIST_FILE());
   const hasRogue =
     spawnSync('/usr/bin/python3', ['-c', 'import rogue.utilities.fileio'], {
@@ -146,18 +157,10 @@ async function main() {
   console.log(
     `${(size / 2 ** 30).toFixed(2)} GiB written in ${o.s.toFixed(1)} s (${mb(o.bytes, o.s).toFixed(0)} MB/s): RSS ${(rss0 / 2 ** 20).toFixed(0)} MiB before, peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${((peak - rss0) / 2 ** 20).toFixed(0)} MiB)`,
   );
-  fs.rmSync(DIR, { recursive: true, force: true });
 }
 
 function DIST_FILE() {
   return path.join(DIR, 'bench.dat');
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    fs.rmSync(DIR, { recursive: true, force: true });
-    process.exit(1);
-  },
-);
+module.exports = { main, usage: 'daq [--rounds 3] [--gib 1] [--dir /tmp]' };

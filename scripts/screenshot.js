@@ -9,7 +9,8 @@
  *   node scripts/screenshot.js --plot [docs/web-plot.png]   # with plots: Sine and Temperature over ~10 s, Waveform as a curve
  */
 const path = require('path');
-const { freeBasePort } = require('../bench/wire/lib');
+require('../tools/require-ts');
+const { freeBasePort } = require('../tools/wire/lib');
 const ROOT = path.join(__dirname, '..');
 const { serve } = require(path.join(ROOT, 'dist', 'server', 'serve'));
 const { WebGateway } = require(path.join(ROOT, 'dist', 'web', 'gateway'));

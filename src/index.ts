@@ -11,25 +11,7 @@
  */
 
 // ---- Python values and exceptions (src/py): a Python int is a bigint, a float a number.
-export {
-  py,
-  PyTuple,
-  PyDict,
-  PyOrderedDict,
-  PySet,
-  PyFrozenSet,
-  PyByteArray,
-  PyComplex,
-  PyGlobal,
-  PyObject,
-  PyUnpicklable,
-  NdArray,
-  NpDtype,
-  NpScalar,
-  PY_REDUCE,
-  PY_REPR,
-  pyEquals,
-} from './py/values';
+export * from './py/exported';
 export type { PyValue, Reducible, HasPyRepr, DtypeKind } from './py/values';
 export { PyError, PyException, PyTypeError, PyValueError, PyAttributeError, PyKeyError, PyIndexError, PyRuntimeError } from './py/errors';
 export { pyRepr, pyStr } from './py/repr';

@@ -10,6 +10,7 @@
  * pyrogue's demo (100 steps, one a second, until Stop).
  */
 import { PyValueError } from '../py/errors';
+import { pyStrip } from '../py/numtext';
 import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
@@ -247,12 +248,12 @@ export class LoadConfigProcess extends Process {
       const root = this.root;
       if (!root) throw new Error('no root');
       if (this.LoadMode.value() === 0n) {
-        const cfg = String(this.ConfigFile.value()).trim();
+        const cfg = pyStrip(String(this.ConfigFile.value()));
         if (!cfg) throw new PyValueError('ConfigFile is empty');
         await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       } else {
         const yml = String(this.YamlString.value());
-        if (!yml.trim()) throw new PyValueError('YamlString is empty');
+        if (!pyStrip(yml)) throw new PyValueError('YamlString is empty');
         await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       }
       this.Message.setDisp('Done');

@@ -1,6 +1,6 @@
 """Writes fixed pickled requests (protocol 4, what pyrogue's clients send on py>=3.8).
 
-    /usr/bin/python3 bench/wire/requests.py spec.json OUTDIR
+    /usr/bin/python3 tools/wire/requests.py spec.json OUTDIR
 
 spec.json: {"name": [[path, attr, [args...], {kwargs}], ...], ...}
 Writes OUTDIR/name.bin: records [uint32 LE length][pickle.dumps(dict, 4)].

@@ -7,7 +7,7 @@
  * loses against the C echo (echo.c) is the cost of crossing the zeromq.js
  * binding and node's event loop.
  *
- *   node bench/wire/jsecho.js PORT [MAX_SECONDS]
+ *   node tools/wire/jsecho.js PORT [MAX_SECONDS]
  *
  * Prints {"ready": true} once bound; exits on SIGTERM, stdin close or MAX_SECONDS.
  */

@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Wire fuzzing of a live server: mutations of the golden requests
  * (golden/transcript.jsonl `request_pickle`, and the string-port
@@ -7,15 +6,24 @@
  * within the timeout. Deterministic for a given seed.
  *
  *   const stats = await runFuzz({ port, count: 3000, seed: 1 });
+ *
+ * Shared by the soak (bench/soak.js) and interop/fuzz-wire.test.ts.
  */
-const fs = require('fs');
-const path = require('path');
-const zmq = require('zeromq');
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zmq from 'zeromq';
 
-const TRANSCRIPT = process.env.GOLDEN_TRANSCRIPT || path.join(__dirname, '..', '..', 'golden', 'transcript.jsonl');
+export const TRANSCRIPT = process.env.GOLDEN_TRANSCRIPT ?? path.join(__dirname, '..', '..', 'golden', 'transcript.jsonl');
+
+export interface Rng {
+  next(): number;
+  int(n: number): number;
+  pick<T>(arr: readonly T[]): T;
+  bytes(n: number): Buffer;
+}
 
 /** mulberry32: a small seeded PRNG. */
-function prng(seed) {
+export function prng(seed: number): Rng {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -24,33 +32,40 @@ function prng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const int = (n) => Math.floor(next() * n);
-  return { next, int, pick: (arr) => arr[int(arr.length)], bytes: (n) => Buffer.from(Array.from({ length: n }, () => int(256))) };
+  const int = (n: number) => Math.floor(next() * n);
+  return { next, int, pick: <T>(arr: readonly T[]): T => arr[int(arr.length)], bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))) };
 }
 
-/** The golden requests: {bin: Buffer[], str: Buffer[]}. */
-function loadGolden(file = TRANSCRIPT) {
-  const bin = [];
-  const str = [];
+/** The golden requests of each port. */
+export interface Golden {
+  bin: Buffer[];
+  str: Buffer[];
+}
+
+export function loadGolden(file = TRANSCRIPT): Golden {
+  const bin: Buffer[] = [];
+  const str: Buffer[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const d = JSON.parse(line);
+    const d = JSON.parse(line) as { port: string; request_pickle?: string | null; request?: unknown };
     if (d.port === 'bin' && d.request_pickle) bin.push(Buffer.from(d.request_pickle, 'base64'));
     else if (d.port === 'str' && typeof d.request === 'string') str.push(Buffer.from(d.request, 'utf8'));
   }
   return { bin, str };
 }
 
-const INTERESTING = [0x00, 0x01, 0x02, 0x04, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x28, 0x29, 0x2e, 0x4e, 0x5d, 0x7d, 0x93, 0x94, 0x95];
+const INTERESTING: readonly number[] = [0x00, 0x01, 0x02, 0x04, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x28, 0x29, 0x2e, 0x4e, 0x5d, 0x7d, 0x93, 0x94, 0x95];
 // Pickle opcodes a decoder must handle or refuse (protocols 0..5), including the dangerous ones.
-const OPCODES = Buffer.from(
-  '()*.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu}~\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98',
-  'latin1',
-);
+const OPCODES: readonly number[] = [
+  ...Buffer.from(
+    '()*.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu}~\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98',
+    'latin1',
+  ),
+];
 const LENGTH_OPS = new Set([0x95, 0x58, 0x42, 0x8d, 0x8e, 0x96, 0x54, 0x8a, 0x8b]);
 
 /** Deeply nested or huge-but-short pickles (decoder resource limits). */
-function bombs(rng) {
+function bombs(rng: Rng): Buffer {
   const n = 1000 + rng.int(200000);
   const head = Buffer.from([0x80, 0x04]);
   switch (rng.int(7)) {
@@ -79,8 +94,15 @@ function bombs(rng) {
   }
 }
 
-/** One mutated input. Returns {kind, port: 'bin'|'str', frames: Buffer[]}. */
-function makeInput(rng, golden) {
+/** One fuzz input: which port it goes to and its frames. */
+export interface FuzzInput {
+  kind: string;
+  port: 'bin' | 'str';
+  frames: Buffer[];
+}
+
+/** One mutated input. */
+export function makeInput(rng: Rng, golden: Golden): FuzzInput {
   const r = rng.next();
   if (r < 0.12) {
     // string port
@@ -100,7 +122,7 @@ function makeInput(rng, golden) {
   return { kind: 'mutant', port: 'bin', frames: [mutate(rng, Buffer.from(rng.pick(golden.bin)), golden.bin)] };
 }
 
-function mutate(rng, b, pool) {
+export function mutate(rng: Rng, b: Buffer, pool: readonly Buffer[]): Buffer {
   const rounds = 1 + rng.int(3);
   for (let k = 0; k < rounds; k++) {
     const len = b.length;
@@ -147,7 +169,7 @@ function mutate(rng, b, pool) {
         break;
       case 8: // corrupt a length field after a length-carrying opcode
         {
-          const pos = [];
+          const pos: number[] = [];
           for (let i = 0; i < len - 4; i++) if (LENGTH_OPS.has(b[i])) pos.push(i);
           if (pos.length) {
             const i = rng.pick(pos);
@@ -164,20 +186,43 @@ function mutate(rng, b, pool) {
   return Buffer.from(b);
 }
 
-/**
- * Sends `count` inputs with `concurrency` REQ sockets per port.
- * opts: {port (base), count, seed, concurrency, timeoutMs, onProgress(n), host}
- * Resolves stats: {sent, answered, emptyBin, emptyStr, timeouts, failures: [{kind, hex}], byKind, maxLatencyMs, seconds}
- */
-async function runFuzz(opts) {
+export interface FuzzStats {
+  seed: number;
+  sent: number;
+  answered: number;
+  emptyBin: number;
+  emptyStr: number;
+  timeouts: number;
+  failures: { kind: string; why: string; hex: string }[];
+  byKind: Record<string, { sent: number; answered: number }>;
+  maxLatencyMs: number;
+  seconds: number;
+}
+
+export interface FuzzOptions {
+  /** The server's base port. */
+  port: number;
+  count: number;
+  seed?: number;
+  /** REQ sockets per port. */
+  concurrency?: number;
+  timeoutMs?: number;
+  host?: string;
+  golden?: Golden;
+  /** Told every 1,000 inputs. */
+  onProgress?: (stats: FuzzStats) => void;
+}
+
+/** Sends `count` inputs with `concurrency` REQ sockets per port; every one must be answered in time. */
+export async function runFuzz(opts: FuzzOptions): Promise<FuzzStats> {
   const { port, count, seed = 1, concurrency = 8, timeoutMs = 10000, onProgress } = opts;
-  const host = opts.host || '127.0.0.1';
-  const golden = opts.golden || loadGolden();
+  const host = opts.host ?? '127.0.0.1';
+  const golden = opts.golden ?? loadGolden();
   const rng = prng(seed);
-  const stats = { seed, sent: 0, answered: 0, emptyBin: 0, emptyStr: 0, timeouts: 0, failures: [], byKind: {}, maxLatencyMs: 0, seconds: 0 };
+  const stats: FuzzStats = { seed, sent: 0, answered: 0, emptyBin: 0, emptyStr: 0, timeouts: 0, failures: [], byKind: {}, maxLatencyMs: 0, seconds: 0 };
   const t0 = Date.now();
   let next = 0;
-  const newSock = (p) => {
+  const newSock = (p: number) => {
     const s = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
     s.connect(`tcp://${host}:${p}`);
     return s;
@@ -188,7 +233,7 @@ async function runFuzz(opts) {
       while (next < count) {
         next++;
         const input = makeInput(rng, golden);
-        const k = stats.byKind[input.kind] || (stats.byKind[input.kind] = { sent: 0, answered: 0 });
+        const k = (stats.byKind[input.kind] ??= { sent: 0, answered: 0 });
         k.sent++;
         stats.sent++;
         const s = socks[input.port];
@@ -198,7 +243,7 @@ async function runFuzz(opts) {
           const reply = await s.receive();
           const ms = Date.now() - t;
           if (ms > stats.maxLatencyMs) stats.maxLatencyMs = ms;
-          const body = reply[reply.length - 1];
+          const body = reply[reply.length - 1] as Buffer | undefined;
           stats.answered++;
           k.answered++;
           if (!body || body.length === 0) {
@@ -211,7 +256,11 @@ async function runFuzz(opts) {
         } catch (e) {
           stats.timeouts++;
           if (stats.failures.length < 20)
-            stats.failures.push({ kind: input.kind, why: String(e && e.message), hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex') });
+            stats.failures.push({
+              kind: input.kind,
+              why: e instanceof Error ? e.message : String(e),
+              hex: Buffer.concat(input.frames).subarray(0, 256).toString('hex'),
+            });
           s.close();
           socks[input.port] = newSock(input.port === 'bin' ? port + 1 : port + 2);
         }
@@ -226,5 +275,3 @@ async function runFuzz(opts) {
   stats.seconds = (Date.now() - t0) / 1000;
   return stats;
 }
-
-module.exports = { prng, loadGolden, makeInput, mutate, runFuzz, TRANSCRIPT };

@@ -2,13 +2,14 @@
 /**
  * A throw-away client process for the fault tests (killed with SIGKILL mid-request).
  *
- *   node bench/wire/client.js '{"port": BASE+1, "mode": "req"|"flood", "clients": 4, "file": "requests.bin", "maxSeconds": 60}'
+ *   node tools/wire/client.js '{"port": BASE+1, "mode": "req"|"flood", "clients": 4, "file": "requests.bin", "maxSeconds": 60}'
  *
  * req:   `clients` REQ sockets, each in a closed loop over the request file.
  * flood: `clients` DEALER sockets sending requests without ever reading a reply.
  * Prints "running" once the first replies came back (req) / first batch sent (flood).
  */
 const zmq = require('zeromq');
+require('../require-ts');
 const { readRecords } = require('./lib');
 
 async function main() {

@@ -1,4 +1,4 @@
-/* Shared helpers of the C load tools (bench/wire): time, request files, histograms. */
+/* Shared helpers of the C load tools (tools/wire): time, request files, histograms. */
 #ifndef WIRE_COMMON_H
 #define WIRE_COMMON_H
 #ifndef _GNU_SOURCE

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Summarizes a V8 .cpuprofile (node --cpu-prof): self time per function and per
- * file, largest first; with --inclusive=f,g,... also the inclusive time of the named functions.
- *   node bench/wire/profile-summary.js FILE.cpuprofile [TOP] [--inclusive=handleBytes,_deliver]
+ * file, largest first; and the inclusive time of named functions. What
+ * `node bench/run.js wire --profile` prints.
  */
 const fs = require('fs');
 const path = require('path');
@@ -68,14 +68,3 @@ function summarize(file, top = 25) {
 }
 
 module.exports = { summarize, inclusive };
-
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const inc = args.find((a) => a.startsWith('--inclusive='));
-  const rest = args.filter((a) => a !== inc);
-  console.log(summarize(rest[0], Number(rest[1] || 25)).text);
-  if (inc) {
-    console.log('inclusive (self + callees):');
-    for (const r of inclusive(rest[0], inc.slice('--inclusive='.length).split(','))) console.log(`  ${r.pct.toFixed(1).padStart(5)} %  ${r.name}`);
-  }
-}

@@ -2,7 +2,7 @@
 /**
  * `make soak`: the long hardening run (after `npx tsc -p tsconfig.json`).
  *
- *   node bench/wire/soak.js [--minutes 10] [--fuzz 100000] [--seed N] [--skip-fuzz] [--skip-load]
+ *   node bench/run.js soak [--minutes 10] [--fuzz 100000] [--seed N] [--skip-fuzz] [--skip-load]
  *   (or SOAK_MINUTES / SOAK_FUZZ in the environment)
  *
  * 1. Fuzz: >= 100,000 mutated/random requests over the wire to a live server:
@@ -16,8 +16,8 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const lib = require('./lib');
-const { runFuzz } = require('./fuzz');
+const lib = require('../tools/wire/lib');
+const { runFuzz } = require('../tools/wire/fuzz');
 
 function parseArgs(argv) {
   const o = {
@@ -178,8 +178,8 @@ async function loadPhase(o, checks) {
   }
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+async function main(argv) {
+  const o = parseArgs(argv);
   const checks = [];
   const report = { options: o };
   if (!o.skipFuzz) report.fuzz = await fuzzPhase(o, checks);
@@ -194,7 +194,4 @@ async function main() {
   process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(2);
-});
+module.exports = { main, usage: 'soak [--minutes 10] [--fuzz 100000] [--seed N] [--skip-fuzz] [--skip-load]' };

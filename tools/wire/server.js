@@ -2,7 +2,7 @@
 /**
  * The server under test, as its own process (the load generators are C).
  *
- *   node bench/wire/server.js '{"tree":"bench"|"big","devices":100,"vars":1000,"port":0,
+ *   node tools/wire/server.js '{"tree":"bench"|"big","devices":100,"vars":1000,"port":0,
  *                               "maxSeconds":600,"devicesOut":"/tmp/x.json","autoPorts":...}'
  *
  * Prints one JSON line once serving: {port, build_s, start_s, rss_mib, heap_mib, pid}.

@@ -3,9 +3,9 @@
  * Where a big tree's memory goes, in one process and without sockets (a diagnostic: the wire
  * bench's tree100k row measures the real server under the C load generator).
  *
- *   node --expose-gc bench/wire/treemem.js [--devices 100] [--vars 1000] [--passes 3] [--no-boot]
+ *   node bench/run.js treemem [--devices 100] [--vars 1000] [--passes 3] [--no-boot]      (run with --expose-gc)
  *
- * Builds bench/wire/trees.js's bigTree, starts the root (no server), prints the build and start
+ * Builds tools/wire/trees.js's bigTree, starts the root (no server), prints the build and start
  * seconds and the heap after a full collection; then answers a VirtualClient-style bootstrap
  * (`__ROOT__`, then `nodes` of the root and of every device, `--passes` times) through the
  * server's BinaryPort (the request→reply bytes the REP socket would send) and prints the peak of
@@ -17,7 +17,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const dist = process.env.WIRE_DIST || path.join(__dirname, '..', '..', 'dist');
+const dist = process.env.WIRE_DIST || path.join(__dirname, '..', 'dist');
 
 function parseArgs(argv) {
   const o = { devices: 100, vars: 1000, passes: 3, boot: true };
@@ -40,11 +40,11 @@ function heap(label) {
   console.log(`${label}: rss ${mib(m.rss)} MiB, heapUsed ${mib(m.heapUsed)} MiB, heapTotal ${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB`);
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+async function main(argv) {
+  const o = parseArgs(argv);
   if (!global.gc) console.log('(run with node --expose-gc for heap figures after a full collection)');
   const t0 = process.hrtime.bigint();
-  const trees = require('./trees');
+  const trees = require('../tools/wire/trees');
   const { BinaryPort } = require(path.join(dist, 'server', 'dispatch'));
   const { encode } = require(path.join(dist, 'pickle', 'encode'));
   const { PyDict } = require(path.join(dist, 'py', 'values'));
@@ -83,7 +83,4 @@ async function main() {
   heap('after the bootstrap');
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { main, usage: 'treemem [--devices 100] [--vars 1000] [--passes 3] [--no-boot]' };
