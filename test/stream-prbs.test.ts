@@ -109,6 +109,88 @@ describe('generator frames as rogue sends them', () => {
   });
 });
 
+describe('payload memory reused for slaves that release frames', () => {
+  /** A slave that keeps every frame it is given (it does not say it releases them). */
+  const keeper = () => {
+    const frames: Frame[] = [];
+    return { frames, acceptFrame: (f: Frame) => void frames.push(f) };
+  };
+  /** A slave that releases frames and records the payload memory and bytes it saw. */
+  const releaser = () => {
+    const seen: { buf: ArrayBufferLike; off: number; hex: string }[] = [];
+    return {
+      seen,
+      releasesFrames: true as const,
+      acceptFrame: (f: Frame) => void seen.push({ buf: f.payload.buffer, off: f.payload.byteOffset, hex: hex(f.payload) }),
+    };
+  };
+
+  test('same-size frames to releasing slaves share one payload buffer, each frame as makeFrame makes it (W = 32 and 64)', () => {
+    for (const width of [32, 64]) {
+      const tx = new Prbs({ width });
+      const rx = new Prbs({ width });
+      const r = releaser();
+      connectStream(tx, rx);
+      connectStream(tx, r);
+      const ref = new Prbs({ width });
+      for (let i = 0; i < 6; i++) void tx.genFrame(64);
+      expect(new Set(r.seen.map((x) => `${x.off}`)).size).toBe(1);
+      expect(r.seen.every((x) => x.buf === r.seen[0].buf)).toBe(true);
+      expect(r.seen.map((x) => x.hex)).toEqual([0, 1, 2, 3, 4, 5].map((k) => hex(ref.makeFrame(64, k).payload)));
+      expect([rx.rxCount, rx.rxErrors]).toEqual([6, 0]);
+      // a new size: a buffer of its own
+      void tx.genFrame(128);
+      expect(r.seen[6].hex).toBe(hex(ref.makeFrame(128, 6).payload));
+      expect([rx.rxCount, rx.rxErrors]).toEqual([7, 0]);
+    }
+  });
+
+  test('a slave that does not release frames keeps frames whose bytes never change', () => {
+    const tx = new Prbs();
+    const k = keeper();
+    connectStream(tx, releaser());
+    connectStream(tx, k);
+    for (let i = 0; i < 4; i++) void tx.genFrame(32);
+    const ref = new Prbs();
+    expect(k.frames.map((f) => hex(f.payload))).toEqual([0, 1, 2, 3].map((s) => hex(ref.makeFrame(32, s).payload)));
+    expect(new Set(k.frames.map((f) => f.payload.buffer)).size + new Set(k.frames.map((f) => f.payload.byteOffset)).size).toBeGreaterThan(2);
+  });
+
+  test('a frame held by back-pressure, or given to a slave connected during delivery, is not reused', async () => {
+    const tx = new Prbs();
+    const rx = new Prbs();
+    connectStream(tx, rx);
+    const ref = new Prbs();
+    // held: the checker is disabled, its promise settles later
+    rx.setRxEnable(false);
+    const held: Frame[] = [];
+    const spy = { releasesFrames: true as const, acceptFrame: (f: Frame) => void held.push(f) };
+    connectStream(tx, spy);
+    const p = tx.genFrame(32);
+    expect(p).toBeInstanceOf(Promise);
+    rx.setRxEnable(true);
+    await p;
+    void tx.genFrame(32);
+    expect(hex(held[0].payload)).toBe(hex(ref.makeFrame(32, 0).payload));
+    // a keeper connected from inside acceptFrame gets no later frame's memory
+    const k = keeper();
+    let added = false;
+    connectStream(tx, {
+      releasesFrames: true,
+      acceptFrame: () => {
+        if (!added) connectStream(tx, k);
+        added = true;
+      },
+    });
+    void tx.genFrame(32);
+    void tx.genFrame(32);
+    void tx.genFrame(32);
+    expect(k.frames.map((f) => hex(f.payload))).toEqual([3, 4].map((s) => hex(ref.makeFrame(32, s).payload)));
+    expect(hex(held[2].payload)).toBe(hex(ref.makeFrame(32, 2).payload));
+    expect([rx.rxCount, rx.rxErrors]).toEqual([5, 0]);
+  });
+});
+
 describe('checker', () => {
   const pair = (width = 32) => {
     const tx = new Prbs({ width });

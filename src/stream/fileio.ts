@@ -20,6 +20,8 @@
  * bounded size; a record larger than it is read on its own.
  */
 import * as fs from 'fs';
+// bound once: a call through the namespace object goes through a getter each time
+import { writeSync, writevSync } from 'fs';
 import { pyYamlLoad } from '../py/yaml';
 import { PyDict, type PyValue } from '../py/values';
 import { Frame } from './frame';
@@ -248,16 +250,16 @@ export class StreamWriter {
     if (size + this.currBuffer > buffSize) this.flush();
     if (this.fd < 0) return;
     if (size > buffSize || buf === null) {
-      let pieces: Uint8Array[];
-      if (b === null) pieces = [a];
+      let ok: boolean;
+      if (b === null) ok = this.writeAll([a], size);
       else if (size <= SMALL_RECORD) {
-        // a small record goes out in one write(2) of a copy: cheaper than a writev of two pieces
-        const one = (this.small ??= new Uint8Array(SMALL_RECORD)).subarray(0, size);
+        // a small record goes out in one write(2) of a copy
+        const one = (this.small ??= new Uint8Array(SMALL_RECORD));
         one.set(a);
         one.set(b, a.length);
-        pieces = [one];
-      } else pieces = [a, b];
-      if (!this.writeAll(pieces, size)) return;
+        ok = this.writeSmall(size);
+      } else ok = this.writeAll([a, b], size);
+      if (!ok) return;
       this.currSize += size;
       this.totSize += size;
     } else {
@@ -268,10 +270,26 @@ export class StreamWriter {
     this.recordBandwidth(size);
   }
 
+  /** Writes the first `size` bytes of `small` (one write), looping over short writes; on an error closes the file. */
+  private writeSmall(size: number): boolean {
+    const one = this.small as Uint8Array;
+    try {
+      let done = writeSync(this.fd, one, 0, size);
+      while (done < size) {
+        const n = writeSync(this.fd, one, done, size - done);
+        if (n <= 0) throw new Error('no progress');
+        done += n;
+      }
+      return true;
+    } catch (e) {
+      return this.writeFailed(e);
+    }
+  }
+
   /** Writes the pieces (one writev), looping over short writes; on an error closes the file (rogue: "Write failed, closing file!"). */
   private writeAll(pieces: Uint8Array[], size: number): boolean {
     try {
-      let done = pieces.length === 1 ? fs.writeSync(this.fd, pieces[0]) : fs.writevSync(this.fd, pieces);
+      let done = pieces.length === 1 ? writeSync(this.fd, pieces[0]) : writevSync(this.fd, pieces);
       while (done < size) {
         // a short write: the rest, piece by piece
         let skip = done;
@@ -289,10 +307,15 @@ export class StreamWriter {
       }
       return true;
     } catch (e) {
-      this.closeFd();
-      this.log.error(`Write failed, closing file! (${(e as Error).message})`);
-      return false;
+      return this.writeFailed(e);
     }
+  }
+
+  /** rogue: a failed write closes the file ("Write failed, closing file!"). */
+  private writeFailed(e: unknown): false {
+    this.closeFd();
+    this.log.error(`Write failed, closing file! (${(e as Error).message})`);
+    return false;
   }
 
   private checkSize(size: number): void {
@@ -359,6 +382,8 @@ export class StreamWriter {
 
 /** rogue `StreamWriterChannel`: a stream slave writing into its StreamWriter as one channel. */
 export class StreamWriterChannel implements StreamSlave {
+  /** The record is written, or copied into the writer's buffer, before `acceptFrame` returns. */
+  readonly releasesFrames = true;
   private _frameCount = 0;
   private waiters: { count: number; resolve: (ok: boolean) => void }[] = [];
 

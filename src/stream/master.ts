@@ -18,6 +18,14 @@ import type { Frame } from './frame';
 export interface StreamSlave {
   /** Takes one frame. A returned promise holds the master until it settles. */
   acceptFrame(frame: Frame): void | Promise<void>;
+  /**
+   * True when the slave is done with a frame once `acceptFrame` has returned (or its
+   * promise settled): it keeps no reference to the frame or its payload and does not
+   * change the payload. A master whose slaves all say so may reuse the payload's memory
+   * for a later frame (the PRBS generator does). Default: not said (the payload is never
+   * reused).
+   */
+  readonly releasesFrames?: boolean;
 }
 
 /** Thrown by `sendFrame` when `maxPending` frames already wait behind a slow slave. */
@@ -66,6 +74,14 @@ export class StreamMaster {
   /** Frames waiting for a slow slave. */
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** True when there are slaves and every one of them releases frames (`StreamSlave.releasesFrames`). */
+  protected slavesReleaseFrames(): boolean {
+    const s = this.slaves;
+    if (s.length === 0) return false;
+    for (let i = 0; i < s.length; i++) if (s[i].releasesFrames !== true) return false;
+    return true;
   }
 
   /**

@@ -71,6 +71,8 @@ export class PrbsError extends Error {
 }
 
 export class Prbs extends StreamMaster implements StreamSlave {
+  /** The checker keeps nothing of a frame once it has checked it. */
+  readonly releasesFrames = true;
   private _width = 32;
   private _byteWidth = 4;
   private _minSize = 12;
@@ -101,6 +103,9 @@ export class Prbs extends StreamMaster implements StreamSlave {
 
   private _txPeriod = 0;
   private _txSize = 0;
+  /** A payload buffer every slave was done with, for the next frame of its size (genFrame), and its 32-bit words (W = 32 on little-endian). */
+  private _spare: Uint8Array | null = null;
+  private _spareWords: Uint32Array | null = null;
   private _running: Promise<void> | null = null;
   private _threadEn = false;
   private readonly _sched: PrbsScheduler;
@@ -219,26 +224,64 @@ export class Prbs extends StreamMaster implements StreamSlave {
   /** The frame `genFrame` would send with sequence number `seq` (nothing is counted or sent). */
   makeFrame(size: number, seq: number): Frame {
     this.checkSize(size, 'Prbs::genFrame');
-    // every byte is written below when the LFSR fills the payload: no need to zero it first
+    // every byte is written when the LFSR fills the payload: no need to zero it first
     const lfsr = this._genPayload && !this._sendCount;
     const buf: Uint8Array = lfsr ? Buffer.allocUnsafe(size) : new Uint8Array(size);
-    if (lfsr) buf.fill(0, 0, 2 * this._byteWidth);
-    writeWord(buf, 0, seq >>> 0);
-    writeWord(buf, this._byteWidth, size / this._byteWidth - 1);
-    if (this._genPayload) {
-      if (this._sendCount) fillCount(buf, this._byteWidth);
-      else this.fillLfsr(buf, seq >>> 0);
-    }
+    this.fillFrame(buf, seq);
     return new Frame(buf);
+  }
+
+  /**
+   * Writes the frame of sequence number `seq` into `buf` (every byte when the LFSR fills
+   * the payload; else the payload words are left as they are). `words`: `buf` as 32-bit
+   * words, when the caller has that view already.
+   */
+  private fillFrame(buf: Uint8Array, seq: number, words: Uint32Array | null = null): void {
+    const B = this._byteWidth;
+    // the upper bytes of the two header words (B > 4)
+    if (B > 4 && this._genPayload && !this._sendCount) buf.fill(0, 0, 2 * B);
+    writeWord(buf, 0, seq >>> 0);
+    writeWord(buf, B, buf.length / B - 1);
+    if (this._genPayload) {
+      if (this._sendCount) fillCount(buf, B);
+      else this.fillLfsr(buf, seq >>> 0, words);
+    }
   }
 
   /**
    * rogue `genFrame(size)`: one frame with the next sequence number, sent to the slaves;
    * a promise while a slave holds it (the frame is counted once handed to the master).
+   *
+   * When every slave releases frames (`StreamSlave.releasesFrames`, e.g. a StreamWriter
+   * channel), the LFSR fills the payload and every slave took the frame at once (no
+   * promise, no throw), the payload's memory is used again for the next frame of the same
+   * size, as rogue's frame pool recycles a buffer once no one holds its frame. Otherwise
+   * each frame has a payload of its own.
    */
   genFrame(size: number): void | Promise<void> {
-    const frame = this.makeFrame(size, this._txSeq);
-    const r = this.sendFrame(frame);
+    if (this._genPayload && !this._sendCount && this.slavesReleaseFrames()) {
+      this.checkSize(size, 'Prbs::genFrame');
+      let buf = this._spare;
+      let words = this._spareWords;
+      this._spare = this._spareWords = null;
+      if (buf === null || buf.length !== size) {
+        buf = Buffer.allocUnsafe(size);
+        words = this._byteWidth === 4 && LITTLE_ENDIAN ? new Uint32Array(buf.buffer, buf.byteOffset, size / 4) : null;
+      }
+      this.fillFrame(buf, this._txSeq, words);
+      const r = this.sendFrame(new Frame(buf));
+      // kept for the next frame when every slave (one connected meanwhile too) is done with it
+      if (r === undefined && this.slavesReleaseFrames()) {
+        this._spare = buf;
+        this._spareWords = words;
+      }
+      return this.countTx(size, r);
+    }
+    return this.countTx(size, this.sendFrame(this.makeFrame(size, this._txSeq)));
+  }
+
+  /** Counts a frame handed to the master. */
+  private countTx(size: number, r: void | Promise<void>): void | Promise<void> {
     this._txSeq = (this._txSeq + 1) >>> 0;
     this._txCount = (this._txCount + 1) >>> 0;
     this._txBytes += size;
@@ -252,11 +295,11 @@ export class Prbs extends StreamMaster implements StreamSlave {
     return r;
   }
 
-  private fillLfsr(buf: Uint8Array, seq: number): void {
+  private fillLfsr(buf: Uint8Array, seq: number, words: Uint32Array | null): void {
     const B = this._byteWidth;
     if (B === 4) {
       const n = buf.length / 4;
-      if (LITTLE_ENDIAN) this._lfsr32.fill(new Uint32Array(buf.buffer, buf.byteOffset, n), 2, n, seq);
+      if (LITTLE_ENDIAN) this._lfsr32.fill(words ?? new Uint32Array(buf.buffer, buf.byteOffset, n), 2, n, seq);
       else {
         const w = new Uint32Array(n);
         this._lfsr32.fill(w, 2, n, seq);
