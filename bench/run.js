@@ -24,6 +24,13 @@ const BENCHES = [
   ['membridge', './membridge', true, [], "rogue's memory TCP bridge against a C PUSH/PULL echo"],
   ['web', './web', true, [], 'the browser view against the example tree and a Node VirtualClient'],
   ['daq', './daq', true, [], 'PRBS → StreamWriter to disk against raw fs writes of the same bytes (and rogue when present)'],
+  [
+    'rudp',
+    './rudp',
+    true,
+    [],
+    "the firmware link (UDP + RSSI + packetizer + SRPv3) against raw UDP round trips (and rogue's C++ SrpV3 client and a real pyrogue server when present)",
+  ],
   ['soak', './soak', false, [], '`make soak`: fuzzed requests, then minutes of load; exits non-zero on a failed check'],
   ['treemem', './treemem', false, ['--expose-gc'], "where a big tree's memory and build time go, in one process"],
 ];

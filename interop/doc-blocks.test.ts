@@ -245,7 +245,7 @@ const TEXT_CHECKS: { what: string; match: RegExp; check: (text: string) => Promi
       for (const line of text.trim().split('\n')) {
         const w = line.trim().replace(/[[\]]/g, ' ').replace(/…/g, ' ').split(/\s+/);
         // A line of its own names its verb(s); an indented line goes on with the one above.
-        if (line.startsWith('pyrogue-ts ')) verbs = (w.find((x, i) => i > 0 && /^[a-z|]+$/.test(x) && !w[i - 1].startsWith('-')) ?? '').split('|');
+        if (line.startsWith('pyrogue-ts ')) verbs = (w.find((x, i) => i > 0 && /^[a-z][a-z|-]*$/.test(x) && !w[i - 1].startsWith('-')) ?? '').split('|');
         for (const v of verbs) if ((await cliHelp(v)) === '') problems.push(`no verb ${v}`);
         for (const o of w.filter((x) => x.startsWith('--'))) {
           const helps = [await cliHelp(null), ...(await Promise.all(verbs.map((v) => cliHelp(v))))];
@@ -317,6 +317,16 @@ const TEXT_CHECKS: { what: string; match: RegExp; check: (text: string) => Promi
     what: "docs/web.md's diagram: the files it names exist",
     match: /^browser ── HTTP/,
     check: (text) => [...text.matchAll(/\((src\/[\w/]+\.ts)/g)].flatMap((m) => (fs.existsSync(path.join(ROOT_DIR, m[1])) ? [] : [`no ${m[1]}`])),
+  },
+  {
+    what: "docs/rudp.md's recorded bench/rudp.js output: what bench/rudp.js measures and prints",
+    match: /^firmware link bench: /,
+    check: (text) => {
+      const src = read(ROOT_DIR, 'bench', 'rudp.js');
+      return ['firmware link bench', 'in flight', 'raw UDP', "rogue's C++ SrpV3 client", 'end to end, RemoteVariable get'].flatMap((p) =>
+        text.includes(p) && src.includes(p) ? [] : [`'${p}'`],
+      );
+    },
   },
   {
     what: "docs/daq.md's `pyrogue-ts datafile` output: the run it describes (examples/daq-tree.ts), summarized by the CLI, digits aside",

@@ -77,6 +77,14 @@ export type { MemoryTcpClientOptions, BridgeLogger } from './bridge/client';
 export { MemoryTcpServer } from './bridge/server';
 export type { MemoryTcpServerOptions } from './bridge/server';
 
+// ---- Firmware over UDP (src/protocols): pyrogue's UdpRssiPack, rogue's SrpV3/SrpV0, and an emulated FPGA.
+export { UdpRssiPack } from './protocols/device';
+export type { UdpRssiPackOptions } from './protocols/device';
+export { SrpV3, SrpV0 } from './protocols/srp/srp';
+export type { SrpOptions } from './protocols/srp/srp';
+export { FpgaEmulator } from './protocols/emulator';
+export type { FpgaEmulatorOptions } from './protocols/emulator';
+
 // ---- Node clients of any pyrogue server (src/client; also 'pyrogue-ts/client').
 export { SimpleClient } from './client/simple';
 export type { SimpleClientOptions, UpdateCallback } from './client/simple';

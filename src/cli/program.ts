@@ -2,6 +2,7 @@
  * The `pyrogue-ts` program: global options and one module per group of verbs.
  *
  *   serve, memserve          src/cli/serve.ts
+ *   fpga-emu                 src/cli/fpga.ts
  *   web                      src/cli/web.ts
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, syslog, path,
@@ -12,6 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
 import { registerDatafile } from './datafile';
+import { registerFpga } from './fpga';
 import { registerServe } from './serve';
 import { registerWeb } from './web';
 
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run pyrogue-ts --help for usage)')
     .exitOverride(); // inherited by the subcommands created below
   registerServe(program);
+  registerFpga(program);
   registerWeb(program);
   registerClientVerbs(program);
   registerDatafile(program);

@@ -12,8 +12,9 @@ import { parseBridgeUrl } from '../bridge/wire';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
 import { CliError, Teardown, groupList, note, orCliError, out, portOption, runUntilSignal } from './common';
 import { startWeb, webConfig, type WebOpts } from './web';
+import { onRudpMemory, type RudpMemoryOpts } from './fpga';
 
-interface ServeCliOpts extends WebOpts {
+interface ServeCliOpts extends WebOpts, RudpMemoryOpts {
   tree: string;
   addr: string;
   port: string;
@@ -97,8 +98,9 @@ async function cmdServe(opts: ServeCliOpts): Promise<void> {
   const teardown = new Teardown();
   let tree = await treeOption(opts.tree);
   if (opts.memoryDevices !== undefined && opts.memory === undefined)
-    throw new CliError('--memory-devices chooses devices for --memory: give --memory tcp://host:port too');
-  if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, opts.memoryDevices ?? null, teardown);
+    throw new CliError('--memory-devices chooses devices for --memory: give --memory tcp://host:port (or rudp://host:port) too');
+  if (opts.memory?.startsWith('rudp://')) tree = onRudpMemory(tree, opts.tree, opts.memory, opts, opts.memoryDevices ?? null, teardown);
+  else if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, opts.memoryDevices ?? null, teardown);
   let h: ServeHandle;
   try {
     h = await serve({
@@ -183,8 +185,14 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
-    .option('--memory <tcp://host:port>', 'move every device with a memBase (or those of --memory-devices) onto a rogue memory TcpServer')
+    .option(
+      '--memory <url>',
+      'move every device with a memBase (or those of --memory-devices) onto a rogue memory TcpServer (tcp://host:port) or onto firmware over UDP + RSSI + packetizer + SRP (rudp://host:port)',
+    )
     .option('--memory-devices <devices>', 'comma-separated devices (paths, or paths below the root: AxiVersion,Adc) to move with --memory', groupList)
+    .option('--pack-ver <v>', 'rudp://: packetizer version 1 or 2 (pyrogue UdpRssiPack packVer)', '1')
+    .option('--jumbo', 'rudp://: 9000-byte MTU sizes')
+    .option('--srp-version <v>', 'rudp://: SRP version 3 or 0', '3')
     .option('--http <[host:]port>', 'also serve the browser view of the tree on this port (127.0.0.1 unless a host is given)')
     .option('--token <secret>', 'required by the browser view on every page load and connection (env PYROGUE_WEB_TOKEN); needed for a non-loopback --http')
     .option('--read-only', 'the browser view hides and refuses every set and command')
