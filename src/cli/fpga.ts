@@ -137,7 +137,7 @@ export function registerFpga(program: Command): void {
     .description('serve emulated FPGA registers (SRPv3 behind RSSI and the packetizer on UDP) for pyrogue UdpRssiPack clients, until Ctrl-C')
     .option('--addr <addr>', "interface to bind ('0.0.0.0' for all)", '127.0.0.1')
     .option('--port <port>', 'UDP port (0 = any free one)', '8192')
-    .option('--size <bytes>', 'register space (4096, 0x1000, 64k, 16M); default sparse and unbounded')
+    .option('--size <bytes>', 'register space (4096, 0x1000, 64k, 16M); default sparse, bounded by --max-memory')
     .option('--max-memory <bytes>', 'memory writes may allocate (4 KiB pages); a write needing more gets an error status', '256M')
     .option('--pack-ver <v>', 'packetizer version: 1, 2, or auto (answer in the version the client sends)', 'auto')
     .option('--no-jumbo', 'accept datagrams up to 1472 bytes only (default: up to 8972, any client)')
