@@ -5,11 +5,13 @@
  *   web                      src/cli/web.ts
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, tree
+ *   snapshot, compare, port src/cli/snapshot.ts (docs/snapshot.md)
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
 import { registerServe } from './serve';
+import { registerSnapshot } from './snapshot';
 import { registerWeb } from './web';
 
 export function buildProgram(): Command {
@@ -25,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerWeb(program);
   registerClientVerbs(program);
+  registerSnapshot(program);
   return program;
 }
 

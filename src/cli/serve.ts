@@ -27,7 +27,7 @@ const clientHost = (addr: string): string => (addr === '*' || addr === '0.0.0.0'
 
 /** --tree: a registered name, or a module file (a path, or a name ending .js/.cjs/.mjs). */
 async function treeOption(name: string): Promise<ServeOptions['tree']> {
-  const isFile = /[\\/]/.test(name) || /\.[cm]?js$/.test(name);
+  const isFile = /[\\/]/.test(name) || /\.([cm]?js|json|json\.gz)$/.test(name);
   if (!isFile && !treeNames().includes(name))
     throw new CliError(`unknown tree '${name}' (known: ${treeNames().join(', ')}, or a module file such as ./lab-tree.js)`);
   if (!isFile) return name;

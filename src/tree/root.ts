@@ -319,6 +319,7 @@ export class Root extends Device implements RootSurface {
     for (const v of variables) v._finishInit();
     for (const v of variables) this._updatePollInterval(v);
     this._running = true;
+    this._beforeInterfaces();
     if (this._heartbeatMs > 0) {
       this._heartbeat = setInterval(() => {
         try {
@@ -332,6 +333,16 @@ export class Root extends Device implements RootSurface {
     this._poller = setInterval(() => this._pollTick(), 25);
     this._poller.unref?.();
     for (const i of this._interfaces) await i.start();
+  }
+
+  /**
+   * Called by start() once the blocks are built and every variable is
+   * initialised (the root is running), before the heartbeat, the poller and
+   * the interfaces start.
+   * Override and call super.
+   */
+  protected _beforeInterfaces(): void {
+    // nothing here
   }
 
   /** Stops interfaces, the heartbeat and the poller. */

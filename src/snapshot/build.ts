@@ -1,0 +1,587 @@
+/**
+ * A live tree from a snapshot (`pyrogue-ts serve --tree tree.json`): the
+ * nodes, classes and values a client saw on the original server, with
+ * pyrogue's behaviour where the snapshot carries enough to have it.
+ *
+ *   const { root, report } = buildTree(readSnapshot(text));
+ *   await serve({ tree: root, port: 9099 });
+ *
+ * - Every node gets a class whose Python metadata is the recorded one (name,
+ *   bases, props, funcs: `pyClassFromSpec`), on top of the pyrogue-ts class
+ *   that has its behaviour: LocalVariable, RemoteVariable, LinkVariable,
+ *   LocalCommand, RemoteCommand, Device, Process, Root.
+ * - RemoteVariables live on EmulatedMemory at their recorded addresses and
+ *   hold the recorded values (each encoded through its model into the bytes),
+ *   so get/set/bit fields/enums behave as registers. Models are found by the
+ *   class name `base` reports (`pyrogue._Model.<Name>`), among the models of
+ *   src/tree/model.ts.
+ * - LocalVariables hold their recorded values with pyrogue's checks.
+ * - What a snapshot cannot carry: a LinkVariable's function (it holds its
+ *   recorded value and recomputes nothing; a set stores the value), a
+ *   command's code (a call runs nothing and returns None; a LocalCommand
+ *   that takes an argument keeps it as its value, as pyrogue does), an
+ *   exposed function pyrogue-ts has no code for (returns None).
+ * - The Root's built-ins are pyrogue-ts's own, live (Time, SystemLog,
+ *   ReadAll, SaveConfig…); RogueVersion and RogueDirectory keep the recorded
+ *   values.
+ * - Once the tree is started, every recorded property is checked against what
+ *   pyrogue-ts computes; where they differ the recorded value is served
+ *   (except for properties that change by themselves: alarms, pollInterval,
+ *   running), and `report.props` lists each case.
+ *
+ * Memory spaces: each device directly under the Root (with its subtree) gets
+ * an EmulatedMemory of its own, and so does a device whose recorded address
+ * is its offset where its parent's address plus its offset would differ (it
+ * had a memBase of its own). The minimum access size of a space is the one
+ * that explains the recorded `varBytes` of its variables (4 when several do).
+ */
+import { RemoteError } from '../client/errors';
+import { PyError } from '../py/errors';
+import { fromTagged, taggedKey, toTagged } from '../py/tagged';
+import { PyDict, PyObject, PyUnpicklable, type PyValue } from '../py/values';
+import { TxType } from '../tree/block';
+import { BaseCommand } from '../tree/command';
+import { Device } from '../tree/device';
+import { EmulatedMemory } from '../tree/memory';
+import * as models from '../tree/model';
+import { Node } from '../tree/node';
+import { Process } from '../tree/process';
+import { classInfo, func, prop, pyClassFromSpec, type PyClassSpec, type PyMember, type PyMembers } from '../tree/pyclass';
+import { RemoteCommand, RemoteVariable } from '../tree/remote';
+import { Root } from '../tree/root';
+import { BaseVariable, LinkVariable, LocalVariable, type Mode } from '../tree/variable';
+import { isError, nameOf, recordedValue, Snapshot, SnapshotError, type Recorded, type SnapClass, type SnapNode } from './format';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- node classes take different options
+type NodeClass = abstract new (...args: any[]) => Node;
+
+/** How pyrogue-ts serves a node of a recorded class. */
+export type NodeKind = 'root' | 'process' | 'device' | 'remoteCommand' | 'command' | 'remoteVariable' | 'linkVariable' | 'localVariable' | 'node';
+
+const cls = (q: string) => `<class '${q}'>`;
+
+/** The kind of a recorded class, from its bases (pyrogue's classes it derives from). */
+export function kindOf(c: SnapClass): NodeKind {
+  const has = (q: string) => c.bases.includes(cls(q));
+  if (has('pyrogue._Root.Root')) return 'root';
+  if (has('pyrogue._Process.Process')) return 'process';
+  if (has('pyrogue._Device.Device')) return 'device';
+  if (has('pyrogue._Command.RemoteCommand')) return 'remoteCommand';
+  if (has('pyrogue._Command.BaseCommand')) return 'command';
+  if (has('pyrogue._Variable.RemoteVariable')) return 'remoteVariable';
+  if (has('pyrogue._Variable.LinkVariable')) return 'linkVariable';
+  if (has('pyrogue._Variable.BaseVariable')) return 'localVariable';
+  return 'node';
+}
+
+/** Properties that change by themselves: never served as recorded, only reported when they differ at start. */
+const LIVE_PROPS = new Set(['alarmStatus', 'alarmSeverity', 'pollInterval', 'running']);
+
+/** A recorded property that pyrogue-ts computes differently (at start). */
+export interface PropDifference {
+  path: string;
+  prop: string;
+  /** What pyrogue-ts computes (tagged JSON text, or the error). */
+  computed: string;
+  recorded: string;
+  /** True when the recorded value is served instead. */
+  served: boolean;
+}
+
+export interface BuildReport {
+  nodes: number;
+  props: PropDifference[];
+  /** Anything else that is not served as recorded (extra or missing built-ins, values that could not be set…). */
+  warnings: string[];
+}
+
+/** What a built node keeps of its record. */
+interface NodeState {
+  rec: SnapNode;
+  /** Property → the recorded outcome served instead of the computed one. */
+  overrides: Map<string, Recorded> | null;
+  /** A LinkVariable's held value. */
+  held?: PyValue;
+}
+
+const states = new WeakMap<Node, NodeState>();
+
+function errorOf(r: Recorded): PyError {
+  const text = (r as { error: string }).error;
+  const e = RemoteError.fromText(text);
+  return new PyError(e.pyModule, e.pyName, e.message);
+}
+
+/** The outcome of a recorded property, as the server would send it (an error raises). */
+function served(r: Recorded): PyValue {
+  if (isError(r)) throw errorOf(r);
+  return fromTagged(r);
+}
+
+/** A property's outcome as tagged-JSON text, for comparing: an error is its wire text. */
+function outcomeKey(get: () => PyValue): string {
+  try {
+    const v = get();
+    if (v instanceof PyUnpicklable) return JSON.stringify({ error: `builtins.TypeError: cannot pickle '${v.pyTypeName}' object` });
+    return taggedKey(v);
+  } catch (e) {
+    if (e instanceof PyError) return JSON.stringify({ error: e.wireText });
+    return JSON.stringify({ error: String(e) });
+  }
+}
+function recordedKey(r: Recorded): string {
+  if (isError(r)) return JSON.stringify({ error: r.error });
+  return taggedKey(fromTagged(r));
+}
+
+// ---------------------------------------------------------------------------
+// Behaviour classes (aliases: their Python metadata is their parent's, or the spec's)
+
+/** Stages the recorded value in the variable's block and puts its bytes in memory. */
+function seed(v: RemoteVariable | RemoteCommand, report: BuildReport): void {
+  const st = states.get(v);
+  const value = st ? recordedValue(st.rec.value) : undefined;
+  const mem = v._mem;
+  const b = mem.block;
+  if (value === undefined || value === null || !b) return;
+  try {
+    mem.setValue(value);
+  } catch (e) {
+    report.warnings.push(`${v.path}: the recorded value ${JSON.stringify(toTagged(value))} cannot be set: ${e instanceof PyError ? e.wireText : String(e)}`);
+    return;
+  }
+  const lo = mem.lowTranByte[0];
+  const hi = mem.highTranByte[mem.highTranByte.length - 1];
+  if (b.memory instanceof EmulatedMemory) b.memory.poke(b.address + lo, b.blockData.subarray(lo, hi + 1));
+  // a staged value leaves the block stale (its reads skipped) until a write: write it (same bytes)
+  if (v.mode !== 'RO') void b.startTransactionMaybeSync(TxType.Write, true, false, mem, -1);
+}
+
+class SnapRemoteVariable extends RemoteVariable {
+  static pyAlias = true;
+  _report: BuildReport | null = null;
+  override _finishInit(): void {
+    super._finishInit();
+    if (this._report) seed(this, this._report);
+  }
+}
+
+class SnapRemoteCommand extends RemoteCommand {
+  static pyAlias = true;
+  _report: BuildReport | null = null;
+  override _finishInit(): void {
+    super._finishInit();
+    if (this._report) seed(this, this._report);
+  }
+}
+
+/** The root of a tree built from a snapshot: checks the recorded properties once started. */
+export class SnapshotRoot extends Root {
+  static pyAlias = true;
+  /** What differs from the snapshot (filled by buildTree and at start). */
+  snapshotReport: BuildReport = { nodes: 0, props: [], warnings: [] };
+  protected override _beforeInterfaces(): void {
+    super._beforeInterfaces();
+    checkProps(this, this.snapshotReport);
+  }
+}
+
+function checkProps(root: Root, report: BuildReport): void {
+  const visit = (n: Node) => {
+    const st = states.get(n);
+    if (!st) return;
+    const members = n.pyClass.members;
+    for (const [p, r] of Object.entries(st.rec.props)) {
+      if (r === undefined) continue;
+      const m = members.get(p);
+      const wanted = recordedKey(r);
+      const got = m && m.kind === 'prop' ? outcomeKey(() => baseGetter(n, p)) : JSON.stringify({ error: `no property ${p}` });
+      if (got === wanted) continue;
+      const serve = !LIVE_PROPS.has(p);
+      if (serve) (st.overrides ??= new Map()).set(p, r);
+      report.props.push({ path: n.path, prop: p, computed: got, recorded: wanted, served: serve });
+    }
+  };
+  visit(root);
+  for (const n of root.descendants()) visit(n);
+}
+
+// ---------------------------------------------------------------------------
+// Classes made from the recorded ones
+
+/** The TS class whose behaviour a kind of node gets. */
+const BEHAVIOUR: Record<NodeKind, NodeClass> = {
+  root: SnapshotRoot,
+  process: Process,
+  device: Device,
+  remoteCommand: SnapRemoteCommand,
+  command: BaseCommand,
+  remoteVariable: SnapRemoteVariable,
+  linkVariable: LinkVariable,
+  localVariable: LocalVariable,
+  node: Node,
+};
+/** The pyrogue-ts class whose members the behaviour class has (the Python class it stands for). */
+const PY_PARENT: Record<NodeKind, NodeClass> = {
+  root: Root,
+  process: Process,
+  device: Device,
+  remoteCommand: RemoteCommand,
+  command: BaseCommand,
+  remoteVariable: RemoteVariable,
+  linkVariable: LinkVariable,
+  localVariable: LocalVariable,
+  node: Node,
+};
+
+/** The property getter pyrogue-ts has for `p` (below any recorded override). */
+function baseGetter(n: Node, p: string): PyValue {
+  const made = madeMembers.get(n.constructor);
+  const orig = made ? made.get(p) : n.pyClass.members.get(p);
+  if (orig && orig.kind === 'prop') return orig.get(n);
+  const st = states.get(n);
+  const r = st?.rec.props[p];
+  if (r === undefined) throw n.noAttribute(p);
+  return served(r);
+}
+
+function makeClass(c: SnapClass, kind: NodeKind): NodeClass {
+  const parentMembers = classInfoMembers(PY_PARENT[kind]);
+  const members: PyMembers = {};
+  for (const p of c.props) {
+    members[p] = prop((s: Node) => {
+      const o = states.get(s)?.overrides?.get(p);
+      if (o !== undefined) return served(o);
+      return baseGetter(s, p);
+    });
+  }
+  for (const [f, sig] of Object.entries(c.funcs)) {
+    if (parentMembers.get(f)?.kind === 'func') continue;
+    // an exposed function pyrogue-ts has no code for: binds like the recorded signature, does nothing
+    members[f] = func(
+      `${c.name}.${f}`,
+      sig.args.map((a) => [a, null] as [string, PyValue]),
+      sig.kwargs.map((a) => [a, null] as [string, PyValue]),
+      () => null,
+    );
+  }
+  const spec: PyClassSpec = { name: c.name, bases: c.bases, props: c.props, funcs: Object.entries(c.funcs).map(([k, f]) => [k, f]), members };
+  const made = pyClassFromSpec(BEHAVIOUR[kind], spec);
+  madeMembers.set(made, parentMembers);
+  return made;
+}
+
+/** The members of the pyrogue-ts class a made class stands on (what its recorded props fall back to). */
+const madeMembers = new WeakMap<object, ReadonlyMap<string, PyMember>>();
+
+function classInfoMembers(k: NodeClass): ReadonlyMap<string, PyMember> {
+  return classInfo(k).members;
+}
+
+// ---------------------------------------------------------------------------
+// Building
+
+interface Ctx {
+  snap: Snapshot;
+  report: BuildReport;
+  classes: Map<string, NodeClass>;
+  /** Links waiting for their dependencies: [link, dependency paths]. */
+  links: [LinkVariable, string[]][];
+  /** Memory spaces by the path of the device that starts them. */
+  spaces: Map<string, EmulatedMemory>;
+}
+
+function prop0(n: SnapNode, p: string): PyValue | undefined {
+  return recordedValue(n.props[p]);
+}
+function attr0(n: SnapNode, a: string): PyValue | undefined {
+  return recordedValue(n.attrs?.[a]);
+}
+function num(v: PyValue | undefined, dflt: number): number {
+  return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : dflt;
+}
+function numList(v: PyValue | undefined): number[] | undefined {
+  return Array.isArray(v) ? v.map((x) => num(x, 0)) : undefined;
+}
+function str(v: PyValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Options every node takes. */
+function nodeOpts(n: SnapNode) {
+  return { name: nameOf(n.path), description: n.description, groups: [...n.groups], expand: n.expand, guiGroup: n.guiGroup };
+}
+
+/** Options of a variable from its recorded props (disp, enum, units, limits…). */
+function varOpts(n: SnapNode) {
+  const en = prop0(n, 'enum');
+  const disp = str(prop0(n, 'disp'));
+  const o: Record<string, unknown> = {
+    ...nodeOpts(n),
+    mode: str(prop0(n, 'mode')) ?? 'RW',
+    units: prop0(n, 'units') ?? null,
+    minimum: prop0(n, 'minimum') ?? null,
+    maximum: prop0(n, 'maximum') ?? null,
+    lowWarning: prop0(n, 'lowWarning') ?? null,
+    lowAlarm: prop0(n, 'lowAlarm') ?? null,
+    highWarning: prop0(n, 'highWarning') ?? null,
+    highAlarm: prop0(n, 'highAlarm') ?? null,
+    pollInterval: prop0(n, 'pollInterval') ?? 0n,
+    updateNotify: prop0(n, 'updateNotify') !== false,
+  };
+  if (en instanceof PyDict) o.enum = en;
+  else if (disp !== undefined) o.disp = disp;
+  return o;
+}
+
+/** The model a RemoteVariable reports through `base` (pyrogue._Model.<Name> with bitSize, binPoint). */
+export function modelOf(base: PyValue | undefined, where: string): models.Model {
+  if (!(base instanceof PyObject) || base.cls.module !== 'pyrogue._Model')
+    throw new SnapshotError(`${where}: base is not a pyrogue model (pyrogue._Model.<Name>)`);
+  const name = base.cls.name;
+  const state = base.state instanceof PyDict ? base.state : new PyDict();
+  const bitSize = num(state.get('bitSize'), 32);
+  const binPoint = num(state.get('binPoint'), 0);
+  const make = (models as unknown as Record<string, unknown>)[name];
+  if (typeof make !== 'function' || name === 'Model' || !/^[A-Z]/.test(name))
+    throw new SnapshotError(`${where}: model ${name} is not one pyrogue-ts has (pyrogue._Model.${name})`);
+  const m = make.length >= 2 ? (make as (b: number, p: number) => unknown)(bitSize, binPoint) : (make as (b: number) => unknown)(bitSize);
+  if (!models.isModel(m)) throw new SnapshotError(`${where}: model ${name} is not one pyrogue-ts has (pyrogue._Model.${name})`);
+  return m;
+}
+
+function remoteOpts(n: SnapNode, where: string) {
+  const numValues = num(attr0(n, 'numValues'), 0);
+  const o: Record<string, unknown> = {
+    ...varOpts(n),
+    base: modelOf(prop0(n, 'base'), where),
+    offset: num(prop0(n, 'offset'), 0),
+    bitSize: numList(prop0(n, 'bitSize')) ?? 32,
+    bitOffset: numList(prop0(n, 'bitOffset')) ?? 0,
+    overlapEn: prop0(n, 'overlapEn') === true,
+    verify: prop0(n, 'verifyEn') !== false,
+    bulkOpEn: prop0(n, 'bulkEn') !== false,
+    retryCount: num(attr0(n, 'retryCount'), 0),
+  };
+  if (numValues > 0) {
+    o.numValues = numValues;
+    o.valueBits = num(attr0(n, 'valueBits'), 0);
+    o.valueStride = num(attr0(n, 'valueStride'), 0);
+  }
+  return o;
+}
+
+function commandOpts(n: SnapNode) {
+  const o = varOpts(n);
+  delete o.mode;
+  o.arg = prop0(n, 'arg') === true;
+  const rt = prop0(n, 'retTypeStr');
+  o.retTypeStr = typeof rt === 'string' ? rt : null;
+  o.function = () => null;
+  return o;
+}
+
+function construct(K: NodeClass, opts: Record<string, unknown>): Node {
+  return new (K as unknown as new (o: Record<string, unknown>) => Node)(opts);
+}
+
+/** Builds one recorded node (not a built-in) of the given kind. */
+function makeNode(ctx: Ctx, n: SnapNode, parent: Node): Node {
+  const c = ctx.snap.classOf(n);
+  const kind = kindOf(c);
+  let K = ctx.classes.get(n.class);
+  if (!K) {
+    K = makeClass(c, kind);
+    ctx.classes.set(n.class, K);
+  }
+  const where = n.path;
+  const value = recordedValue(n.value);
+  switch (kind) {
+    case 'root':
+      throw new SnapshotError(`${where}: a Root below the root`);
+    case 'process':
+    case 'device': {
+      const o: Record<string, unknown> = { ...nodeOpts(n), offset: deviceOffset(ctx, n, parent) };
+      const en = ctx.snap.byPath.get(`${n.path}.enable`);
+      if (en && recordedValue(en.value) === false) o.enabled = false;
+      const mem = spaceOf(ctx, n, parent);
+      if (mem) o.memBase = mem;
+      return construct(K, o);
+    }
+    case 'remoteVariable':
+    case 'remoteCommand': {
+      const o = kind === 'remoteVariable' ? remoteOpts(n, where) : { ...remoteOpts(n, where), ...commandOpts(n) };
+      if (kind === 'remoteCommand') {
+        delete o.verify;
+        delete o.mode;
+      }
+      const v = construct(K, o) as SnapRemoteVariable | SnapRemoteCommand;
+      v._report = ctx.report;
+      return v;
+    }
+    case 'command':
+      return construct(K, { ...commandOpts(n), value: value === undefined ? null : value });
+    case 'linkVariable': {
+      const o = varOpts(n);
+      delete o.minimum;
+      delete o.maximum;
+      const mode = o.mode as Mode;
+      const typeStr = str(prop0(n, 'typeStr'));
+      if (typeStr !== undefined) o.typeStr = typeStr;
+      let link: LinkVariable | null = null;
+      o.linkedGet = () => states.get(link!)?.held ?? null;
+      if (mode !== 'RO')
+        o.linkedSet = ({ value: v }: { value: PyValue }) => {
+          const st = states.get(link!);
+          if (st) st.held = v;
+          link!._queueUpdate();
+        };
+      const made = construct(K, o);
+      if (!(made instanceof LinkVariable)) throw new SnapshotError(`${where}: not built as a LinkVariable`);
+      link = made;
+      const deps = attr0(n, 'dependencies');
+      if (Array.isArray(deps)) ctx.links.push([link, deps.filter((d): d is string => typeof d === 'string')]);
+      return link;
+    }
+    case 'localVariable': {
+      const o = varOpts(n);
+      const typeStr = str(prop0(n, 'typeStr'));
+      if (typeStr !== undefined) o.typeStr = typeStr;
+      if (attr0(n, '_typeCheck') === false) o.typeCheck = false;
+      if (value === undefined || value === null) {
+        // pyrogue allows a None value only with a localGet: hold the value here
+        let held: PyValue = null;
+        o.localGet = () => held;
+        o.localSet = ({ value: v }: { value: PyValue }) => void (held = v);
+      } else o.value = value;
+      return construct(K, o);
+    }
+    case 'node':
+      return construct(K, nodeOpts(n));
+  }
+}
+
+/** The offset a device is built with: its recorded one (its address, when its memory space starts there). */
+function deviceOffset(ctx: Ctx, n: SnapNode, parent: Node): bigint {
+  const off = prop0(n, 'offset');
+  const addr = prop0(n, 'address');
+  const o = typeof off === 'bigint' ? off : 0n;
+  if (typeof addr !== 'bigint' || !(parent instanceof Device)) return o;
+  // the device's address in the tree built so far: its parent's address plus its offset, unless a space starts here
+  return startsSpace(ctx, n, parent) ? addr - parent.address : o;
+}
+
+function startsSpace(ctx: Ctx, n: SnapNode, parent: Node): boolean {
+  if (parent instanceof Root) return true;
+  const off = prop0(n, 'offset');
+  const addr = prop0(n, 'address');
+  const paddr = ctx.snap.byPath.get(parent.path) ? prop0(ctx.snap.byPath.get(parent.path)!, 'address') : undefined;
+  return typeof off === 'bigint' && typeof addr === 'bigint' && typeof paddr === 'bigint' && addr === off && addr !== paddr + off;
+}
+
+/** A new memory space for the device when it starts one (see the module comment), else null (it uses its parent's). */
+function spaceOf(ctx: Ctx, n: SnapNode, parent: Node): EmulatedMemory | null {
+  if (!startsSpace(ctx, n, parent)) return null;
+  const mem = new EmulatedMemory({ minAccess: minAccessOf(ctx.snap, n) });
+  ctx.spaces.set(n.path, mem);
+  return mem;
+}
+
+/** The minimum access size that explains the recorded varBytes of the RemoteVariables under `top`. */
+function minAccessOf(snap: Snapshot, top: SnapNode): number {
+  const vars: { endBit: number; varBytes: number }[] = [];
+  const prefix = top.path + '.';
+  for (const n of snap.file.nodes) {
+    if (!n.path.startsWith(prefix) || !('varBytes' in n.props)) continue;
+    const vb = prop0(n, 'varBytes');
+    const bo = numList(prop0(n, 'bitOffset'));
+    const bs = numList(prop0(n, 'bitSize'));
+    if (typeof vb !== 'bigint' || !bo || !bs || bo.length === 0) continue;
+    const nv = num(attr0(n, 'numValues'), 0);
+    const end = nv === 0 ? bo[bo.length - 1] + bs[bs.length - 1] : bo[0] + (nv - 1) * num(attr0(n, 'valueStride'), 0) + num(attr0(n, 'valueBits'), 0);
+    vars.push({ endBit: end, varBytes: Number(vb) });
+    if (vars.length >= 256) break;
+  }
+  const fits = (m: number) => vars.every((v) => v.varBytes === Math.ceil(v.endBit / (8 * m)) * m);
+  for (const m of [4, 1, 2, 8, 16, 32, 64]) if (fits(m)) return m;
+  return 4;
+}
+
+/** Builds the tree a snapshot records. The root is not started. */
+export function buildTree(snap: Snapshot): SnapshotRoot {
+  const report: BuildReport = { nodes: 0, props: [], warnings: [] };
+  const ctx: Ctx = { snap, report, classes: new Map(), links: [], spaces: new Map() };
+  const r = snap.root;
+  const rc = snap.classOf(r);
+  if (kindOf(rc) !== 'root')
+    throw new SnapshotError(`the snapshot's first node ${r.path} is not a pyrogue Root (its class ${rc.name} does not derive from pyrogue._Root.Root)`);
+  const RootClass = makeClass(rc, 'root') as unknown as new (o: Record<string, unknown>) => SnapshotRoot;
+  ctx.classes.set(r.class, RootClass);
+  const builtin = (name: string) => recordedValue(snap.byPath.get(`${r.path}.${name}`)?.value);
+  const rootOpts: Record<string, unknown> = { ...nodeOpts(r), pollEn: builtin('PollEn') === true };
+  const rv = builtin('RogueVersion');
+  const rd = builtin('RogueDirectory');
+  if (typeof rv === 'string') rootOpts.rogueVersion = rv;
+  if (typeof rd === 'string') rootOpts.rogueDirectory = rd;
+  const root = new RootClass(rootOpts);
+  root.snapshotReport = report;
+  states.set(root, { rec: r, overrides: null });
+  report.nodes++;
+
+  // depth first, in recorded order
+  const stack: [SnapNode, Node][] = snap
+    .children(r)
+    .reverse()
+    .map((c) => [c, root]);
+  while (stack.length > 0) {
+    const [n, parent] = stack.pop()!;
+    const name = nameOf(n.path);
+    let node = parent.nodes.get(name);
+    if (node) adoptBuiltin(ctx, n, node);
+    else {
+      node = makeNode(ctx, n, parent);
+      parent.add(node);
+    }
+    states.set(node, { rec: n, overrides: null, held: n.value !== undefined ? recordedValue(n.value) : undefined });
+    report.nodes++;
+    const kids = snap.children(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], node]);
+  }
+  for (const [link, deps] of ctx.links) {
+    for (const d of deps) {
+      const dep = root.getNode(d);
+      if (dep instanceof BaseVariable) link.addDependency(dep);
+      else report.warnings.push(`${link.path}: dependency ${d} is not a variable of the tree`);
+    }
+  }
+  // built-ins pyrogue-ts has that the snapshot does not
+  const visit = (n: Node) => {
+    for (const c of n.nodes.values()) {
+      if (!states.has(c)) report.warnings.push(`${c.path}: pyrogue-ts has this node (a built-in), the snapshot does not`);
+      else visit(c);
+    }
+  };
+  visit(root);
+  return root;
+}
+
+/** Volatile built-ins of the Root: live, never set from the snapshot. */
+const LIVE_BUILTINS = new Set(['Time', 'LocalTime', 'SystemLog', 'SystemLogLast', 'RogueVersion', 'RogueDirectory']);
+
+/** A recorded node pyrogue-ts already has (a Device's enable, the Root's built-ins): takes its recorded value. */
+function adoptBuiltin(ctx: Ctx, n: SnapNode, node: Node): void {
+  const c = ctx.snap.classOf(n);
+  const ours = node.pyClass;
+  if (ours.bases.join('\n') !== c.bases.join('\n'))
+    ctx.report.warnings.push(`${n.path}: served as pyrogue-ts's built-in ${ours.str}, the snapshot's class is ${c.bases[0] ?? c.name}`);
+  if (node instanceof LocalVariable && !LIVE_BUILTINS.has(nameOf(n.path)) && n.value !== undefined && !isError(n.value)) {
+    const v = recordedValue(n.value);
+    if (v !== undefined && v !== null) {
+      try {
+        node._pySet(v, { write: false });
+      } catch (e) {
+        ctx.report.warnings.push(`${n.path}: the recorded value cannot be set: ${e instanceof PyError ? e.wireText : String(e)}`);
+      }
+    }
+  }
+}

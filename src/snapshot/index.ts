@@ -1,0 +1,27 @@
+/**
+ * Snapshots of served pyrogue trees (docs/snapshot.md): capture any running
+ * server's tree (`walkServer`), serve it again (`buildTree`), port it to
+ * TypeScript (`portTree`) and compare two servers (`compareServers`).
+ */
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { readSnapshot, type Snapshot } from './format';
+import { buildTree, type SnapshotRoot } from './build';
+
+export * from './format';
+export { buildTree, kindOf, modelOf, SnapshotRoot } from './build';
+export type { BuildReport, NodeKind, PropDifference } from './build';
+export { walkServer, WalkError } from './walk';
+export type { WalkOptions, WalkProgress } from './walk';
+
+/** Reads a snapshot file (gzip-compressed when its name ends in .gz). */
+export function loadSnapshot(file: string): Snapshot {
+  let data = fs.readFileSync(file);
+  if (file.endsWith('.gz')) data = zlib.gunzipSync(data);
+  return readSnapshot(data.toString('utf8'), file);
+}
+
+/** The tree a snapshot file records, ready to serve (not started). */
+export function snapshotTree(file: string): SnapshotRoot {
+  return buildTree(loadSnapshot(file));
+}
