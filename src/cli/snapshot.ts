@@ -114,7 +114,7 @@ interface PortOpts {
   output?: string;
 }
 
-function cmdPort(cmd: Command, file: string, o: PortOpts): void {
+async function cmdPort(cmd: Command, file: string, o: PortOpts): Promise<void> {
   const g = globalOpts(cmd);
   let snap;
   try {
@@ -122,7 +122,7 @@ function cmdPort(cmd: Command, file: string, o: PortOpts): void {
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const { text, classes, stubs } = portTree(snap);
+  const { text, classes, stubs } = await portTree(snap, file);
   if (o.output === undefined || o.output === '-') {
     process.stdout.write(text);
     return;
@@ -166,5 +166,5 @@ export function registerSnapshot(program: Command): void {
     .description('generate a TypeScript tree from a snapshot: one Device class per Python device class, stubs where Python logic must be written')
     .argument('<snapshot>', 'a snapshot file (pyrogue-ts snapshot -o tree.json)')
     .option('-o, --output <file>', 'the TypeScript file to write (default stdout)')
-    .action((file: string, o: PortOpts, cmd: Command) => cmdPort(cmd, file, o));
+    .action(async (file: string, o: PortOpts, cmd: Command) => cmdPort(cmd, file, o));
 }

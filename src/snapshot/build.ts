@@ -180,6 +180,8 @@ export class SnapshotRoot extends Root {
   static pyAlias = true;
   /** What differs from the snapshot (filled by buildTree and at start). */
   snapshotReport: BuildReport = { nodes: 0, props: [], warnings: [] };
+  /** The emulated memory spaces, by the path of the device each starts at. */
+  snapshotSpaces = new Map<string, EmulatedMemory>();
   protected override _beforeInterfaces(): void {
     super._beforeInterfaces();
     checkProps(this, this.snapshotReport);
@@ -291,10 +293,10 @@ interface Ctx {
   spaces: Map<string, EmulatedMemory>;
 }
 
-function prop0(n: SnapNode, p: string): PyValue | undefined {
+export function prop0(n: SnapNode, p: string): PyValue | undefined {
   return recordedValue(n.props[p]);
 }
-function attr0(n: SnapNode, a: string): PyValue | undefined {
+export function attr0(n: SnapNode, a: string): PyValue | undefined {
   return recordedValue(n.attrs?.[a]);
 }
 function num(v: PyValue | undefined, dflt: number): number {
@@ -386,7 +388,7 @@ function construct(K: NodeClass, opts: Record<string, unknown>): Node {
 }
 
 /** Builds one recorded node (not a built-in) of the given kind. */
-function makeNode(ctx: Ctx, n: SnapNode, parent: Node): Node {
+function makeNode(ctx: Ctx, n: SnapNode): Node {
   const c = ctx.snap.classOf(n);
   const kind = kindOf(c);
   let K = ctx.classes.get(n.class);
@@ -401,10 +403,10 @@ function makeNode(ctx: Ctx, n: SnapNode, parent: Node): Node {
       throw new SnapshotError(`${where}: a Root below the root`);
     case 'process':
     case 'device': {
-      const o: Record<string, unknown> = { ...nodeOpts(n), offset: deviceOffset(ctx, n, parent) };
+      const o: Record<string, unknown> = { ...nodeOpts(n), offset: deviceOffset(ctx.snap, n) };
       const en = ctx.snap.byPath.get(`${n.path}.enable`);
       if (en && recordedValue(en.value) === false) o.enabled = false;
-      const mem = spaceOf(ctx, n, parent);
+      const mem = spaceOf(ctx, n);
       if (mem) o.memBase = mem;
       return construct(K, o);
     }
@@ -461,34 +463,42 @@ function makeNode(ctx: Ctx, n: SnapNode, parent: Node): Node {
   }
 }
 
-/** The offset a device is built with: its recorded one (its address, when its memory space starts there). */
-function deviceOffset(ctx: Ctx, n: SnapNode, parent: Node): bigint {
+/** The offset a device is built with: its recorded one, or, when a memory space starts at it, what puts it at its recorded address. */
+export function deviceOffset(snap: Snapshot, n: SnapNode): bigint {
   const off = prop0(n, 'offset');
-  const addr = prop0(n, 'address');
   const o = typeof off === 'bigint' ? off : 0n;
-  if (typeof addr !== 'bigint' || !(parent instanceof Device)) return o;
-  // the device's address in the tree built so far: its parent's address plus its offset, unless a space starts here
-  return startsSpace(ctx, n, parent) ? addr - parent.address : o;
+  const addr = prop0(n, 'address');
+  const parent = snap.byPath.get(snap.parentPath(n) ?? '');
+  const paddr = parent ? prop0(parent, 'address') : undefined;
+  if (typeof addr !== 'bigint' || typeof paddr !== 'bigint' || !startsSpace(snap, n)) return o;
+  return addr - paddr;
 }
 
-function startsSpace(ctx: Ctx, n: SnapNode, parent: Node): boolean {
-  if (parent instanceof Root) return true;
+/**
+ * Whether a device starts a memory space of its own: it is directly under the
+ * Root, or its recorded address is its offset where its parent's address plus
+ * its offset would differ (it had a memBase of its own).
+ */
+export function startsSpace(snap: Snapshot, n: SnapNode): boolean {
+  const parent = snap.byPath.get(snap.parentPath(n) ?? '');
+  if (!parent) return false;
+  if (parent === snap.root) return true;
   const off = prop0(n, 'offset');
   const addr = prop0(n, 'address');
-  const paddr = ctx.snap.byPath.get(parent.path) ? prop0(ctx.snap.byPath.get(parent.path)!, 'address') : undefined;
+  const paddr = prop0(parent, 'address');
   return typeof off === 'bigint' && typeof addr === 'bigint' && typeof paddr === 'bigint' && addr === off && addr !== paddr + off;
 }
 
-/** A new memory space for the device when it starts one (see the module comment), else null (it uses its parent's). */
-function spaceOf(ctx: Ctx, n: SnapNode, parent: Node): EmulatedMemory | null {
-  if (!startsSpace(ctx, n, parent)) return null;
+/** A new memory space for the device when it starts one, else null (it uses its parent's). */
+function spaceOf(ctx: Ctx, n: SnapNode): EmulatedMemory | null {
+  if (!startsSpace(ctx.snap, n)) return null;
   const mem = new EmulatedMemory({ minAccess: minAccessOf(ctx.snap, n) });
   ctx.spaces.set(n.path, mem);
   return mem;
 }
 
 /** The minimum access size that explains the recorded varBytes of the RemoteVariables under `top`. */
-function minAccessOf(snap: Snapshot, top: SnapNode): number {
+export function minAccessOf(snap: Snapshot, top: SnapNode): number {
   const vars: { endBit: number; varBytes: number }[] = [];
   const prefix = top.path + '.';
   for (const n of snap.file.nodes) {
@@ -525,6 +535,7 @@ export function buildTree(snap: Snapshot): SnapshotRoot {
   if (typeof rd === 'string') rootOpts.rogueDirectory = rd;
   const root = new RootClass(rootOpts);
   root.snapshotReport = report;
+  root.snapshotSpaces = ctx.spaces;
   states.set(root, { rec: r, overrides: null });
   report.nodes++;
 
@@ -539,7 +550,7 @@ export function buildTree(snap: Snapshot): SnapshotRoot {
     let node = parent.nodes.get(name);
     if (node) adoptBuiltin(ctx, n, node);
     else {
-      node = makeNode(ctx, n, parent);
+      node = makeNode(ctx, n);
       parent.add(node);
     }
     states.set(node, { rec: n, overrides: null, held: n.value !== undefined ? recordedValue(n.value) : undefined });
