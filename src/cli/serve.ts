@@ -10,6 +10,7 @@ import { MemoryTcpClient } from '../bridge/client';
 import { MemoryTcpServer } from '../bridge/server';
 import { parseBridgeUrl } from '../bridge/wire';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
+import { reportLines, SnapshotRoot } from '../snapshot';
 import { CliError, Teardown, groupList, note, orCliError, out, portOption, runUntilSignal } from './common';
 import { startWeb, webConfig, type WebOpts } from './web';
 
@@ -83,6 +84,7 @@ async function cmdServe(opts: ServeCliOpts): Promise<void> {
   }
   teardown.add(() => h.close());
   printConnectHelp(opts.tree, h, opts.addr);
+  if (h.root instanceof SnapshotRoot) for (const line of reportLines(h.root.snapshotReport)) note(line);
   if (opts.http !== undefined) {
     try {
       const gw = await startWeb(opts, { addr: clientHost(opts.addr), port: h.port });

@@ -38,7 +38,7 @@
 import { RemoteError } from '../client/errors';
 import { PyError } from '../py/errors';
 import { fromTagged, taggedKey, toTagged } from '../py/tagged';
-import { PyDict, PyObject, PyUnpicklable, type PyValue } from '../py/values';
+import { NdArray, PyDict, PyObject, PyUnpicklable, type PyValue } from '../py/values';
 import { TxType } from '../tree/block';
 import { BaseCommand } from '../tree/command';
 import { Device } from '../tree/device';
@@ -134,27 +134,75 @@ function recordedKey(r: Recorded): string {
   return taggedKey(fromTagged(r));
 }
 
+/** The report as lines for a person (at most `max` listed of each kind). */
+export function reportLines(r: BuildReport, max = 20): string[] {
+  const out: string[] = [];
+  const served = r.props.filter((p) => p.served);
+  const live = r.props.filter((p) => !p.served);
+  if (served.length > 0) {
+    out.push(`${served.length} recorded propert${served.length === 1 ? 'y is' : 'ies are'} served as recorded (pyrogue-ts computes another value):`);
+    for (const p of served.slice(0, max)) out.push(`  ${p.path} ${p.prop}: recorded ${p.recorded}, pyrogue-ts ${p.computed}`);
+    if (served.length > max) out.push(`  ... and ${served.length - max} more`);
+  }
+  if (live.length > 0) {
+    out.push(`${live.length} changing propert${live.length === 1 ? 'y differs' : 'ies differ'} from the snapshot at start (served live):`);
+    for (const p of live.slice(0, max)) out.push(`  ${p.path} ${p.prop}: recorded ${p.recorded}, now ${p.computed}`);
+    if (live.length > max) out.push(`  ... and ${live.length - max} more`);
+  }
+  for (const w of r.warnings.slice(0, max)) out.push(w);
+  if (r.warnings.length > max) out.push(`... and ${r.warnings.length - max} more warnings`);
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Behaviour classes (aliases: their Python metadata is their parent's, or the spec's)
 
-/** Stages the recorded value in the variable's block and puts its bytes in memory. */
+/**
+ * Puts a register's recorded value in memory: encoded through its model
+ * (`toBytes`), its bits placed at the variable's bit ranges (or, for a list
+ * variable, each value at its stride), then read into the block, so the
+ * shadow value is what memory holds. No range check: the value is what the
+ * original register held.
+ */
 function seed(v: RemoteVariable | RemoteCommand, report: BuildReport): void {
   const st = states.get(v);
   const value = st ? recordedValue(st.rec.value) : undefined;
   const mem = v._mem;
   const b = mem.block;
-  if (value === undefined || value === null || !b) return;
-  try {
-    mem.setValue(value);
-  } catch (e) {
-    report.warnings.push(`${v.path}: the recorded value ${JSON.stringify(toTagged(value))} cannot be set: ${e instanceof PyError ? e.wireText : String(e)}`);
-    return;
-  }
+  if (value === undefined || value === null || !b || !(b.memory instanceof EmulatedMemory)) return;
   const lo = mem.lowTranByte[0];
   const hi = mem.highTranByte[mem.highTranByte.length - 1];
-  if (b.memory instanceof EmulatedMemory) b.memory.poke(b.address + lo, b.blockData.subarray(lo, hi + 1));
-  // a staged value leaves the block stale (its reads skipped) until a write: write it (same bytes)
-  if (v.mode !== 'RO') void b.startTransactionMaybeSync(TxType.Write, true, false, mem, -1);
+  const bytes = b.memory.peek(b.address + lo, hi - lo + 1);
+  const put = (src: Uint8Array, at: number, size: number, from = 0) => models.copyBits(bytes, at - lo * 8, src, from, size);
+  try {
+    if (mem.numValues > 0) {
+      const items = value instanceof NdArray ? value.items() : Array.isArray(value) ? value : null;
+      if (!items || items.length !== mem.numValues) throw new PyError('builtins', 'ValueError', `not a list of ${mem.numValues} values`);
+      items.forEach((x, i) => put(mem.model.toBytes(x), mem.bitOffset[0] + i * mem.valueStride, mem.valueBits));
+    } else {
+      const src = mem.model.toBytes(value);
+      let at = 0;
+      mem.bitOffset.forEach((o, i) => {
+        put(src, o, mem.bitSize[i], at);
+        at += mem.bitSize[i];
+      });
+    }
+  } catch (e) {
+    report.warnings.push(
+      `${v.path}: the recorded value ${JSON.stringify(toTagged(value))} cannot be put in memory: ${e instanceof PyError ? e.wireText : String(e)}`,
+    );
+    return;
+  }
+  b.memory.poke(b.address + lo, bytes);
+  if (mem.mode !== 'WO') void b.startTransactionMaybeSync(TxType.Read, false, true, mem, -1);
+  else {
+    // a WO register is never read: its shadow is what was written
+    try {
+      mem.setValue(value);
+    } catch {
+      /* left as memory holds it */
+    }
+  }
 }
 
 class SnapRemoteVariable extends RemoteVariable {

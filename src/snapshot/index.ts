@@ -9,7 +9,7 @@ import { readSnapshot, type Snapshot } from './format';
 import { buildTree, type SnapshotRoot } from './build';
 
 export * from './format';
-export { buildTree, kindOf, modelOf, SnapshotRoot } from './build';
+export { buildTree, kindOf, modelOf, reportLines, SnapshotRoot } from './build';
 export type { BuildReport, NodeKind, PropDifference } from './build';
 export { walkServer, WalkError } from './walk';
 export type { WalkOptions, WalkProgress } from './walk';

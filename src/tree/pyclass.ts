@@ -225,7 +225,6 @@ function specInfo(cls: TreeClass, spec: PyClassSpec): PyClassInfo {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any tree class constructor, whatever its parameters
 export function pyClassFromSpec<C extends abstract new (...args: any[]) => object>(parent: C, spec: PyClassSpec): C {
-   
   abstract class Made extends parent {}
   Object.defineProperty(Made, 'name', { value: spec.name });
   Object.defineProperty(Made, 'pyClassSpec', { value: spec, enumerable: false });
