@@ -472,9 +472,8 @@ function makeNode(ctx: Ctx, n: SnapNode): Node {
     case 'command':
       return construct(K, { ...commandOpts(n), value: value === undefined ? null : value });
     case 'linkVariable': {
+      // (a LinkVariable takes the limits of the variable it links, pyrogue's `variable=`: kept here as recorded)
       const o = varOpts(n);
-      delete o.minimum;
-      delete o.maximum;
       const mode = o.mode as Mode;
       const typeStr = str(prop0(n, 'typeStr'));
       if (typeStr !== undefined) o.typeStr = typeStr;
@@ -523,46 +522,133 @@ export function deviceOffset(snap: Snapshot, n: SnapNode): bigint {
 }
 
 /**
- * Whether a device starts a memory space of its own: it is directly under the
- * Root, or its recorded address is its offset where its parent's address plus
- * its offset would differ (it had a memBase of its own).
+ * Whether a device starts a memory space of its own (see `memorySpaces`).
  */
 export function startsSpace(snap: Snapshot, n: SnapNode): boolean {
-  const parent = snap.byPath.get(snap.parentPath(n) ?? '');
-  if (!parent) return false;
-  if (parent === snap.root) return true;
-  const off = prop0(n, 'offset');
-  const addr = prop0(n, 'address');
-  const paddr = prop0(parent, 'address');
-  return typeof off === 'bigint' && typeof addr === 'bigint' && typeof paddr === 'bigint' && addr === off && addr !== paddr + off;
+  return memorySpaces(snap).has(n.path);
 }
 
 /** A new memory space for the device when it starts one, else null (it uses its parent's). */
 function spaceOf(ctx: Ctx, n: SnapNode): EmulatedMemory | null {
-  if (!startsSpace(ctx.snap, n)) return null;
-  const mem = new EmulatedMemory({ minAccess: minAccessOf(ctx.snap, n) });
+  const minAccess = memorySpaces(ctx.snap).get(n.path);
+  if (minAccess === undefined) return null;
+  const mem = new EmulatedMemory({ minAccess });
   ctx.spaces.set(n.path, mem);
   return mem;
 }
 
-/** The minimum access size that explains the recorded varBytes of the RemoteVariables under `top`. */
+/** The minimum access size of the memory space a device starts (4 when it starts none). */
 export function minAccessOf(snap: Snapshot, top: SnapNode): number {
-  const vars: { endBit: number; varBytes: number }[] = [];
-  const prefix = top.path + '.';
+  return memorySpaces(snap).get(top.path) ?? 4;
+}
+
+const spaceCache = new WeakMap<Snapshot, Map<string, number>>();
+
+/** The bytes [lo, hi) a RemoteVariable's bits span, from its recorded address (its block's), bit offsets and varBytes. */
+function registerRange(n: SnapNode): [number, number] | null {
+  const addr = prop0(n, 'address');
+  const vb = prop0(n, 'varBytes');
+  const bo = numList(prop0(n, 'bitOffset'));
+  if (typeof addr !== 'bigint' || typeof vb !== 'bigint' || !bo || bo.length === 0) return null;
+  const a = Number(addr);
+  return [a + Math.floor(Math.min(...bo) / 8), a + Number(vb)];
+}
+
+/**
+ * The devices that start a memory space of their own, with the space's
+ * minimum access size. A snapshot does not say which memBase a device had, so:
+ * a device directly under the Root with registers in its subtree starts one;
+ * so does a device whose recorded address is its offset where its parent's
+ * address plus its offset would differ (it had a memBase of its own), and a
+ * device whose registers would overlap registers already in its parent's
+ * space (two boards with the same address map). Every other device shares
+ * its parent's space (pyrogue's memory hub). The minimum access size is the
+ * one that explains the recorded varBytes of the space's registers (4 when
+ * several do).
+ */
+export function memorySpaces(snap: Snapshot): Map<string, number> {
+  const hit = spaceCache.get(snap);
+  if (hit) return hit;
+  // registers of each device, itself and below
+  const own = new Map<string, [number, number][]>();
+  const under = new Map<string, [number, number][]>();
+  const ends = new Map<string, { endBit: number; varBytes: number }[]>();
   for (const n of snap.file.nodes) {
-    if (!n.path.startsWith(prefix) || !('varBytes' in n.props)) continue;
+    if (!('varBytes' in n.props)) continue;
+    const r = registerRange(n);
+    const parent = snap.parentPath(n);
+    if (!r || parent === null) continue;
+    (own.get(parent) ?? own.set(parent, []).get(parent)!).push(r);
+    for (let p: string | null = parent; p !== null; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : null)
+      (under.get(p) ?? under.set(p, []).get(p)!).push(r);
+  }
+  const starts = new Map<string, number>();
+  const spaceOfDev = new Map<string, string>(); // device path → path of the device starting its space
+  // space → the bytes its registers use so far, as 4 KiB pages of flags
+  const taken = new Map<string, Map<number, Uint8Array>>();
+  const overlaps = (space: string, rs: readonly [number, number][]) => {
+    const t = taken.get(space);
+    if (!t) return false;
+    for (const [lo, hi] of rs)
+      for (let a = lo; a < hi; a++) {
+        const page = t.get(Math.floor(a / 4096));
+        if (page && page[a % 4096] === 1) return true;
+      }
+    return false;
+  };
+  const mark = (space: string, rs: readonly [number, number][]) => {
+    const t = taken.get(space) ?? taken.set(space, new Map()).get(space)!;
+    for (const [lo, hi] of rs)
+      for (let a = lo; a < hi; a++) {
+        const k = Math.floor(a / 4096);
+        (t.get(k) ?? t.set(k, new Uint8Array(4096)).get(k)!)[a % 4096] = 1;
+      }
+  };
+  const root = snap.root;
+  for (const n of snap.file.nodes) {
+    if (n === root) continue;
+    const k = kindOf(snap.classOf(n));
+    if (k !== 'device' && k !== 'process') continue;
+    const regs = under.get(n.path) ?? [];
+    const parentPath = snap.parentPath(n)!;
+    const parentSpace = spaceOfDev.get(parentPath) ?? null;
+    let mine = parentSpace;
+    if (regs.length > 0) {
+      const parent = snap.byPath.get(parentPath)!;
+      const off = prop0(n, 'offset');
+      const addr = prop0(n, 'address');
+      const paddr = prop0(parent, 'address');
+      const ownBase = typeof off === 'bigint' && typeof addr === 'bigint' && typeof paddr === 'bigint' && addr === off && addr !== paddr + off;
+      if (parentSpace === null || ownBase || overlaps(parentSpace, regs)) mine = n.path;
+    }
+    if (mine !== null) {
+      spaceOfDev.set(n.path, mine);
+      if (mine === n.path) starts.set(n.path, 0);
+      mark(mine, own.get(n.path) ?? []);
+    }
+  }
+  // minimum access size of each space, from the varBytes of its registers
+  for (const n of snap.file.nodes) {
+    if (!('varBytes' in n.props)) continue;
+    const space = spaceOfDev.get(snap.parentPath(n) ?? '');
+    if (space === undefined) continue;
+    const list = ends.get(space) ?? ends.set(space, []).get(space)!;
+    if (list.length >= 256) continue;
     const vb = prop0(n, 'varBytes');
     const bo = numList(prop0(n, 'bitOffset'));
     const bs = numList(prop0(n, 'bitSize'));
     if (typeof vb !== 'bigint' || !bo || !bs || bo.length === 0) continue;
     const nv = num(attr0(n, 'numValues'), 0);
     const end = nv === 0 ? bo[bo.length - 1] + bs[bs.length - 1] : bo[0] + (nv - 1) * num(attr0(n, 'valueStride'), 0) + num(attr0(n, 'valueBits'), 0);
-    vars.push({ endBit: end, varBytes: Number(vb) });
-    if (vars.length >= 256) break;
+    list.push({ endBit: end, varBytes: Number(vb) });
   }
-  const fits = (m: number) => vars.every((v) => v.varBytes === Math.ceil(v.endBit / (8 * m)) * m);
-  for (const m of [4, 1, 2, 8, 16, 32, 64]) if (fits(m)) return m;
-  return 4;
+  for (const space of starts.keys()) {
+    const vars = ends.get(space) ?? [];
+    const fits = (m: number) => vars.every((v) => v.varBytes === Math.ceil(v.endBit / (8 * m)) * m);
+    starts.set(space, [4, 1, 2, 8, 16, 32, 64].find(fits) ?? 4);
+  }
+  spaceCache.set(snap, starts);
+  return starts;
 }
 
 /** Builds the tree a snapshot records. The root is not started. */

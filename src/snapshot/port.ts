@@ -107,6 +107,12 @@ const PYROGUE_CLASS: Record<NodeKind, Function> = {
   node: Device,
 };
 
+/** Whether a recorded class is pyrogue's own class of its kind (same name, bases and members as pyrogue-ts's). */
+function isPyrogueOwn(c: SnapClass, kind: NodeKind): boolean {
+  const ours = classInfo(PYROGUE_CLASS[kind]);
+  return c.name === ours.name && c.bases.join('\n') === ours.bases.join('\n') && c.props.join() === ours.props.join() && JSON.stringify(Object.keys(c.funcs)) === JSON.stringify(ours.funcs.map(([k]) => k));
+}
+
 // ---------------------------------------------------------------------------
 // Values as TypeScript
 
@@ -191,6 +197,8 @@ interface ClassPlan {
   /** Extra members (custom props/funcs) lines. */
   members: string[];
   doc: string;
+  /** True when the Python class is pyrogue's own (the TS class only holds the children): `pyAlias`. */
+  alias?: boolean;
 }
 
 function planOf(ts: string, key: string, classStr: string, kind: NodeKind, parent: string, rep: SnapNode | null, members: string[], note = ''): ClassPlan {
@@ -319,10 +327,16 @@ class Writer {
       return hit.ts;
     }
     const others = this.plans.filter((p) => p.key === n.class).length;
-    const name = this.uniqueName(c.name);
+    const alias = isPyrogueOwn(c, kind);
+    const name = this.uniqueName(alias ? nameOf(n.path).replace(/\[\d+\]/g, '') : c.name);
     const parent = this.parentOf(c, kind);
-    const note = others > 0 ? `(pyrogue built ${n.path} with other children than the first ${c.name}: a class of its own)` : '';
+    const note = alias
+      ? `(pyrogue's own class: this one only adds ${nameOf(n.path)}'s children)`
+      : others > 0
+        ? `(pyrogue built ${n.path} with other children than the first ${c.name}: a class of its own)`
+        : '';
     const plan = planOf(name, n.class, c.bases[0] ?? n.class, kind, parent, n, this.membersOf(c, kind, n), note);
+    plan.alias = alias;
     plan.body = this.bodyOf(n, true);
     this.plans.push(plan);
     this.byKeyAndShape.set(shape, plan);
@@ -636,9 +650,11 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
   const w = new Writer(snap);
   const r = snap.root;
   const rc = snap.classOf(r);
-  const rootName = w.uniqueName(rc.name);
+  const rootAlias = isPyrogueOwn(rc, 'root');
+  const rootName = w.uniqueName(rootAlias ? `${r.path}Root` : rc.name);
   const rootParent = w.parentOf(rc, 'root');
-  const rootPlan = planOf(rootName, r.class, rc.bases[0] ?? r.class, 'root', rootParent, r, w.membersOf(rc, 'root', r));
+  const rootPlan = planOf(rootName, r.class, rc.bases[0] ?? r.class, 'root', rootParent, r, w.membersOf(rc, 'root', r), rootAlias ? "(pyrogue's own class)" : '');
+  rootPlan.alias = rootAlias;
   rootPlan.body = w.bodyOf(r, true);
   for (const n of snap.file.nodes) {
     if (w.builtin(n) || kindOf(snap.classOf(n)) !== 'linkVariable') continue;
@@ -696,8 +712,11 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
   const writeClass = (p: ClassPlan) => {
     body.push(p.doc);
     body.push(`export class ${p.ts} extends ${p.parent} {`);
-    body.push(`  static override pyModule = ${q(p.pyModule)};`);
-    if (p.pyName !== p.ts) body.push(`  static override pyName = ${q(p.pyName)};`);
+    if (p.alias) body.push('  static pyAlias = true;');
+    else {
+      body.push(`  static override pyModule = ${q(p.pyModule)};`);
+      if (p.pyName !== p.ts) body.push(`  static override pyName = ${q(p.pyName)};`);
+    }
     if (p.members.length > 0) {
       body.push(`  static override pyMembers = {`);
       body.push(...p.members);
@@ -754,7 +773,7 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       'class HeldLink extends LinkVariable {',
       '  static pyAlias = true;',
       '  private readonly held: { value: PyValue };',
-      "  constructor(opts: Omit<LinkVariableOptions, 'linkedGet' | 'linkedSet'> & { value: PyValue }) {",
+      "  constructor(opts: Omit<LinkVariableOptions, 'linkedGet' | 'linkedSet'> & { value: PyValue; minimum?: PyValue; maximum?: PyValue }) {",
       '    const held = { value: opts.value };',
       "    super({ ...opts, linkedGet: () => held.value, linkedSet: opts.mode === 'RO' ? null : ({ value }) => void (held.value = value) });",
       '    this.held = held;',
