@@ -327,7 +327,7 @@ function dtypeFromRecord(rec: PyObject): NpDtype {
       : kind === 'i' || kind === 'u'
         ? itemsize === 1 || itemsize === 2 || itemsize === 4 || itemsize === 8
         : kind === 'f'
-          ? itemsize === 4 || itemsize === 8
+          ? itemsize === 2 || itemsize === 4 || itemsize === 8
           : kind === 'c'
             ? itemsize === 8 || itemsize === 16
             : itemsize >= 0 && itemsize <= 0x7fffffff;

@@ -385,7 +385,8 @@ function varOpts(n: SnapNode) {
 }
 
 /** The model a RemoteVariable reports through `base` (pyrogue._Model.<Name> with bitSize, binPoint). */
-export function modelOf(base: PyValue | undefined, where: string): models.Model {
+export function modelOf(base: PyValue | undefined, where: string, recorded?: Recorded): models.Model {
+  if (recorded !== undefined && isError(recorded)) throw new SnapshotError(`${where}: its model (base) could not be read when the snapshot was made: ${recorded.error}`);
   if (!(base instanceof PyObject) || base.cls.module !== 'pyrogue._Model')
     throw new SnapshotError(`${where}: base is not a pyrogue model (pyrogue._Model.<Name>)`);
   const name = base.cls.name;
@@ -404,7 +405,7 @@ function remoteOpts(n: SnapNode, where: string) {
   const numValues = num(attr0(n, 'numValues'), 0);
   const o: Record<string, unknown> = {
     ...varOpts(n),
-    base: modelOf(prop0(n, 'base'), where),
+    base: modelOf(prop0(n, 'base'), where, n.props.base),
     offset: num(prop0(n, 'offset'), 0),
     bitSize: numList(prop0(n, 'bitSize')) ?? 32,
     bitOffset: numList(prop0(n, 'bitOffset')) ?? 0,

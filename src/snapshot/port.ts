@@ -468,7 +468,7 @@ class Writer {
     const cls = this.varClassOf(n);
     let model: models.Model;
     try {
-      model = modelOf(prop0(n, 'base'), n.path);
+      model = modelOf(prop0(n, 'base'), n.path, n.props.base);
     } catch (e) {
       return [`    // ${this.todo()}: ${n.path}: ${(e as Error).message}`];
     }

@@ -17,7 +17,7 @@
  * worked on at a time, so memory stays bounded whatever the tree's size.
  */
 import { PipelinedChannel } from '../client/pipeline';
-import { RemoteError } from '../client/errors';
+import { ClientProtocolError, RemoteError } from '../client/errors';
 import { NodeInfo, RemoteVariableValue } from '../client/values';
 import { toTagged } from '../py/tagged';
 import { PyDict, PyValue } from '../py/values';
@@ -82,6 +82,8 @@ export class WalkError extends Error {}
 
 function errorOf(e: unknown): Recorded {
   if (e instanceof RemoteError) return { error: e.wireText };
+  // a reply this client cannot decode (a value type pyrogue-ts does not model): recorded as such, the walk goes on
+  if (e instanceof ClientProtocolError && /^undecodable reply/.test(e.message)) return { error: `pyrogue-ts.UndecodableReply: ${e.message}` };
   throw e;
 }
 
