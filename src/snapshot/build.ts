@@ -26,14 +26,9 @@
  *   values.
  * - Once the tree is started, every recorded property is checked against what
  *   pyrogue-ts computes; where they differ the recorded value is served
- *   (except for properties that change by themselves: alarms, pollInterval,
+ *   (except for properties that change by themselves: the alarm state,
  *   running), and `report.props` lists each case.
- *
- * Memory spaces: each device directly under the Root (with its subtree) gets
- * an EmulatedMemory of its own, and so does a device whose recorded address
- * is its offset where its parent's address plus its offset would differ (it
- * had a memBase of its own). The minimum access size of a space is the one
- * that explains the recorded `varBytes` of its variables (4 when several do).
+ * - Memory spaces: see `memorySpaces`.
  */
 import { RemoteError } from '../client/errors';
 import { PyError } from '../py/errors';
@@ -75,7 +70,7 @@ export function kindOf(c: SnapClass): NodeKind {
 }
 
 /** Properties that change by themselves: never served as recorded, only reported when they differ at start. */
-const LIVE_PROPS = new Set(['alarmStatus', 'alarmSeverity', 'pollInterval', 'running']);
+const LIVE_PROPS = new Set(['alarmStatus', 'alarmSeverity', 'running']);
 
 /** A recorded property that pyrogue-ts computes differently (at start). */
 export interface PropDifference {
@@ -386,7 +381,8 @@ function varOpts(n: SnapNode) {
 
 /** The model a RemoteVariable reports through `base` (pyrogue._Model.<Name> with bitSize, binPoint). */
 export function modelOf(base: PyValue | undefined, where: string, recorded?: Recorded): models.Model {
-  if (recorded !== undefined && isError(recorded)) throw new SnapshotError(`${where}: its model (base) could not be read when the snapshot was made: ${recorded.error}`);
+  if (recorded !== undefined && isError(recorded))
+    throw new SnapshotError(`${where}: its model (base) could not be read when the snapshot was made: ${recorded.error}`);
   if (!(base instanceof PyObject) || base.cls.module !== 'pyrogue._Model')
     throw new SnapshotError(`${where}: base is not a pyrogue model (pyrogue._Model.<Name>)`);
   const name = base.cls.name;

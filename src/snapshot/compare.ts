@@ -27,7 +27,7 @@ import { RemoteVariableValue } from '../client/values';
 import { fromTagged, toTagged } from '../py/tagged';
 import { NdArray, NpDtype, PyDict, PyObject, typeName, type PyValue } from '../py/values';
 import { isError, recordedValue, Snapshot, type Recorded, type SnapClass, type SnapNode, type SnapshotFile } from './format';
-import { walkServer, type WalkProgress } from './walk';
+import { walkServer, type Requester, type WalkProgress } from './walk';
 
 /** One difference between the two servers. */
 export interface Difference {
@@ -125,7 +125,8 @@ export function compareSnapshots(fa: SnapshotFile, fb: SnapshotFile, opts: Compa
       const y = nb.attrs?.[k];
       const norm = (v: Recorded | undefined) => (k === 'dependencies' && Array.isArray(v) ? v.map((d) => (typeof d === 'string' ? rel(ra, d) : d)) : v);
       const yb = k === 'dependencies' && Array.isArray(y) ? y.map((d) => (typeof d === 'string' ? rel(rb, d) : d)) : y;
-      if (!same(norm(x), yb)) add(na.path, `attr ${k}`, show(x), show(y));
+      // (an attribute one server does not answer is no difference: clients never ask for these)
+      if (x !== undefined && y !== undefined && !same(norm(x), yb)) add(na.path, `attr ${k}`, show(x), show(y));
     }
     if (na.value !== undefined || nb.value !== undefined) {
       counts.values++;
@@ -250,7 +251,7 @@ interface WriteStep {
 }
 
 /** Runs the write steps on one server (pipelined: the server answers one client's requests in order). */
-async function runWrites(ch: PipelinedChannel, steps: readonly WriteStep[]): Promise<Recorded[]> {
+async function runWrites(ch: Requester, steps: readonly WriteStep[]): Promise<Recorded[]> {
   return Promise.all(
     steps.map((s) =>
       outcome(s.what === 'set' || s.what === 'restore' ? ch.request(s.path, 'set', [s.value ?? null]) : ch.request(s.path, 'getVariableValue', [true])),
@@ -259,14 +260,7 @@ async function runWrites(ch: PipelinedChannel, steps: readonly WriteStep[]): Pro
 }
 
 /** The register writes of --writes, compared. */
-export async function compareWrites(
-  a: { addr: string; port: number },
-  b: { addr: string; port: number },
-  fa: SnapshotFile,
-  fb: SnapshotFile,
-  result: CompareResult,
-  timeout = 10000,
-): Promise<void> {
+export async function compareWrites(ca: Requester, cb: Requester, fa: SnapshotFile, fb: SnapshotFile, result: CompareResult): Promise<void> {
   const A = new Snapshot(fa);
   const rb = fb.nodes[0].path;
   const ra = A.root.path;
@@ -295,27 +289,20 @@ export async function compareWrites(
   };
   const sa = steps(ra);
   const sb = steps(rb);
-  const ca = new PipelinedChannel(a.addr, a.port, { timeout });
-  const cb = new PipelinedChannel(b.addr, b.port, { timeout });
-  try {
-    const [oa, ob] = await Promise.all([runWrites(ca, sa), runWrites(cb, sb)]);
-    for (let i = 0; i < sa.length; i++) {
-      const s = sa[i];
-      if (s.what !== 'restore') result.compared.writes++;
-      if (same(oa[i], ob[i])) continue;
-      const what =
-        s.what === 'set'
-          ? `write ${show(toTagged(s.value ?? null))}`
-          : s.what === 'readback'
-            ? 'read back after its write'
-            : s.what === 'read'
-              ? 'read after all writes'
-              : 'restore';
-      result.differences.push({ path: s.path, what, a: show(oa[i]), b: show(ob[i]) });
-    }
-  } finally {
-    ca.close();
-    cb.close();
+  const [oa, ob] = await Promise.all([runWrites(ca, sa), runWrites(cb, sb)]);
+  for (let i = 0; i < sa.length; i++) {
+    const s = sa[i];
+    if (s.what !== 'restore') result.compared.writes++;
+    if (same(oa[i], ob[i])) continue;
+    const what =
+      s.what === 'set'
+        ? `write ${show(toTagged(s.value ?? null))}`
+        : s.what === 'readback'
+          ? 'read back after its write'
+          : s.what === 'read'
+            ? 'read after all writes'
+            : 'restore';
+    result.differences.push({ path: s.path, what, a: show(oa[i]), b: show(ob[i]) });
   }
   result.identical = result.differences.length === 0;
 }
@@ -337,7 +324,16 @@ export async function compareServers(
     walkServer({ ...b, timeout: opts.timeout, onProgress: opts.onProgress && ((p) => opts.onProgress!('b', p)) }),
   ]);
   const result = compareSnapshots(fa, fb, opts);
-  if (opts.writes) await compareWrites(a, b, fa, fb, result, opts.timeout);
+  if (opts.writes) {
+    const ca = new PipelinedChannel(a.addr, a.port, { timeout: opts.timeout });
+    const cb = new PipelinedChannel(b.addr, b.port, { timeout: opts.timeout });
+    try {
+      await compareWrites(ca, cb, fa, fb, result);
+    } finally {
+      ca.close();
+      cb.close();
+    }
+  }
   return result;
 }
 

@@ -9,10 +9,14 @@ import { readSnapshot, type Snapshot } from './format';
 import { buildTree, type SnapshotRoot } from './build';
 
 export * from './format';
-export { buildTree, kindOf, modelOf, reportLines, SnapshotRoot } from './build';
+export { buildTree, kindOf, memorySpaces, modelOf, reportLines, SnapshotRoot } from './build';
+export { compareServers, compareSnapshots, compareWrites, differenceLine, summary, testValue, VOLATILE_BUILTINS } from './compare';
+export type { CompareOptions, CompareResult, CompareServersOptions, Difference } from './compare';
+export { portTree, lit } from './port';
+export type { PortResult } from './port';
 export type { BuildReport, NodeKind, PropDifference } from './build';
-export { walkServer, WalkError } from './walk';
-export type { WalkOptions, WalkProgress } from './walk';
+export { walkServer, walkWith, WalkError } from './walk';
+export type { Requester, WalkOptions, WalkProgress } from './walk';
 
 /** Reads a snapshot file (gzip-compressed when its name ends in .gz). */
 export function loadSnapshot(file: string): Snapshot {

@@ -110,7 +110,12 @@ const PYROGUE_CLASS: Record<NodeKind, Function> = {
 /** Whether a recorded class is pyrogue's own class of its kind (same name, bases and members as pyrogue-ts's). */
 function isPyrogueOwn(c: SnapClass, kind: NodeKind): boolean {
   const ours = classInfo(PYROGUE_CLASS[kind]);
-  return c.name === ours.name && c.bases.join('\n') === ours.bases.join('\n') && c.props.join() === ours.props.join() && JSON.stringify(Object.keys(c.funcs)) === JSON.stringify(ours.funcs.map(([k]) => k));
+  return (
+    c.name === ours.name &&
+    c.bases.join('\n') === ours.bases.join('\n') &&
+    c.props.join() === ours.props.join() &&
+    JSON.stringify(Object.keys(c.funcs)) === JSON.stringify(ours.funcs.map(([k]) => k))
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -653,7 +658,16 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
   const rootAlias = isPyrogueOwn(rc, 'root');
   const rootName = w.uniqueName(rootAlias ? `${r.path}Root` : rc.name);
   const rootParent = w.parentOf(rc, 'root');
-  const rootPlan = planOf(rootName, r.class, rc.bases[0] ?? r.class, 'root', rootParent, r, w.membersOf(rc, 'root', r), rootAlias ? "(pyrogue's own class)" : '');
+  const rootPlan = planOf(
+    rootName,
+    r.class,
+    rc.bases[0] ?? r.class,
+    'root',
+    rootParent,
+    r,
+    w.membersOf(rc, 'root', r),
+    rootAlias ? "(pyrogue's own class)" : '',
+  );
   rootPlan.alias = rootAlias;
   rootPlan.body = w.bodyOf(r, true);
   for (const n of snap.file.nodes) {

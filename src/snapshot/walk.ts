@@ -94,17 +94,28 @@ function record(v: PyValue): Recorded {
   return toTagged(v);
 }
 
+/** What the walk sends its requests through: a PipelinedChannel, or (tests) a server's request core in process. */
+export interface Requester {
+  /** 'host:port' (written in the file's `server`). */
+  readonly address: string;
+  /** Requests answered so far (progress). */
+  readonly answered: number;
+  /** `_remoteAttr(path, attr, *args)`: the reply as the client decodes it; a RemoteError for an exception reply. */
+  request(path: string | null, attr: string | null, args?: readonly PyValue[]): Promise<PyValue>;
+}
+
 /** Walks the server at addr:port and returns the snapshot file's content. */
 export async function walkServer(o: WalkOptions): Promise<SnapshotFile> {
   const ch = new PipelinedChannel(o.addr, o.port, { window: o.window ?? 128, timeout: o.timeout ?? 10000 });
   try {
-    return await walk(ch, o);
+    return await walkWith(ch, o);
   } finally {
     ch.close();
   }
 }
 
-async function walk(ch: PipelinedChannel, o: WalkOptions): Promise<SnapshotFile> {
+/** Walks the tree a requester reaches (`addr`/`port`/`window`/`timeout` of the options are not used). */
+export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'port'>): Promise<SnapshotFile> {
   const created = new Date().toISOString();
   const rootInfo = await ch.request('__ROOT__', null);
   if (!(rootInfo instanceof NodeInfo)) throw new WalkError(`${ch.address} did not answer __ROOT__ with a node: is it a pyrogue server?`);
