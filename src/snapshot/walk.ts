@@ -123,11 +123,13 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
   const classes: Record<string, SnapClass> = {};
   const classKeys = new Map<string, string>(); // JSON of a class → its key
   const classKey = (info: NodeInfo): string => {
-    const c: SnapClass = { name: info.className, bases: [...info.bases], props: [...info.props], funcs: {} };
-    for (const [k, f] of Object.entries(info.funcs)) c.funcs[k] = { args: [...f.args], kwargs: [...f.kwargs] };
-    const text = JSON.stringify(c);
+    // (a node's class is told by its name, bases, props and funcs, all in its reduce)
+    let text = `${info.className}\n${info.bases.join('\n')}\n${info.props.join(',')}`;
+    for (const [k, f] of Object.entries(info.funcs)) text += `\n${k}(${f.args.join(',')};${f.kwargs.join(',')})`;
     const hit = classKeys.get(text);
     if (hit) return hit;
+    const c: SnapClass = { name: info.className, bases: [...info.bases], props: [...info.props], funcs: {} };
+    for (const [k, f] of Object.entries(info.funcs)) c.funcs[k] = { args: [...f.args], kwargs: [...f.kwargs] };
     const { module, qualname } = splitClassStr(info.bases[0] ?? info.className);
     let key = `${module}.${qualname}`;
     for (let i = 2; key in classes; i++) key = `${module}.${qualname}#${i}`;
@@ -137,6 +139,7 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
   };
 
   const nodes = new Map<string, SnapNode>();
+  const refusedAttrs = new Map<string, Set<string>>();
   const progress: WalkProgress = { done: 0, found: 1, requests: 0 };
   let lastReport = 0;
   const report = (force = false) => {
@@ -202,12 +205,16 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
       );
     }
     const attrs: Record<string, Recorded> = {};
+    const refused = refusedAttrs.get(n.class) ?? refusedAttrs.set(n.class, new Set()).get(n.class)!;
     for (const a of attrsFor(bases)) {
+      if (refused.has(a)) continue;
       jobs.push(
         ch.request(path, a).then(
           (r) => void (attrs[a] = record(r)),
           (e) => {
             if (!(e instanceof RemoteError)) throw e;
+            // a server without this attribute for one node of a class has it for none: not asked again
+            if (e.pyName === 'AttributeError') refused.add(a);
           },
         ),
       );
