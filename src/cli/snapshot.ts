@@ -38,6 +38,7 @@ function bar(p: WalkProgress, started: number): string {
 interface SnapshotOpts {
   output?: string;
   read?: boolean;
+  allProps?: boolean;
   window: string;
 }
 
@@ -54,6 +55,7 @@ async function cmdSnapshot(cmd: Command, o: SnapshotOpts): Promise<void> {
       addr,
       port,
       read: o.read === true,
+      allProps: o.allProps === true,
       timeout: timeoutMs(g),
       window,
       tool: `pyrogue-ts ${version()}`,
@@ -148,6 +150,7 @@ export function registerSnapshot(program: Command): void {
     .description('write the whole tree of the server (--server) as a snapshot file: nodes, classes, props, values (docs/snapshot.md); never writes')
     .option('-o, --output <file>', 'the snapshot file (.json, or .json.gz compressed); default stdout')
     .option('--read', 'read variables from the hardware (get) instead of recording their shadow values (value)')
+    .option('--all-props', 'also record the props pyrogue derives from others (precision, hasAlarm, revEnum, lock)')
     .option('--window <n>', 'requests in flight at once', '128')
     .action(async (o: SnapshotOpts, cmd: Command) => cmdSnapshot(cmd, o));
 

@@ -125,7 +125,8 @@ export class PipelinedChannel {
     this.endpoint = `tcp://${h}:${port + 1}`;
     this.window = Math.max(1, options.window ?? 128);
     this.timeout = options.timeout ?? 10000;
-    this.sock = new zmq.Dealer({ linger: 0 });
+    // sendTimeout 0: zeromq.js sends at once (the window stays far below the high-water mark)
+    this.sock = new zmq.Dealer({ linger: 0, sendTimeout: 0 });
     this.sock.connect(this.endpoint);
     void this.receiveLoop();
     this.timer = setInterval(() => this.checkTimeouts(), 250);

@@ -5,7 +5,7 @@
  * props, funcs), description, groups, expand, guiGroup, whether it is
  * served, its children's order, every exposed property's value, a
  * variable's value and display string, and the attributes a server needs
- * (numValues, valueBits, valueStride, retryCount, dependencies).
+ * (a list register's numValues, valueBits, valueStride; a LinkVariable's dependencies).
  *
  * Paths are compared below the root, so two roots of different names are one
  * difference, not one per node.
@@ -120,7 +120,7 @@ export function compareSnapshots(fa: SnapshotFile, fb: SnapshotFile, opts: Compa
       counts.props++;
       if (!same(na.props[p], nb.props[p])) add(na.path, `prop ${p}`, show(na.props[p]), show(nb.props[p]));
     }
-    for (const k of ['numValues', 'valueBits', 'valueStride', 'retryCount', 'dependencies']) {
+    for (const k of ['numValues', 'valueBits', 'valueStride', 'dependencies']) {
       const x = na.attrs?.[k];
       const y = nb.attrs?.[k];
       const norm = (v: Recorded | undefined) => (k === 'dependencies' && Array.isArray(v) ? v.map((d) => (typeof d === 'string' ? rel(ra, d) : d)) : v);
@@ -320,8 +320,8 @@ export async function compareServers(
   opts: CompareServersOptions = {},
 ): Promise<CompareResult> {
   const [fa, fb] = await Promise.all([
-    walkServer({ ...a, timeout: opts.timeout, onProgress: opts.onProgress && ((p) => opts.onProgress!('a', p)) }),
-    walkServer({ ...b, timeout: opts.timeout, onProgress: opts.onProgress && ((p) => opts.onProgress!('b', p)) }),
+    walkServer({ ...a, allProps: true, timeout: opts.timeout, onProgress: opts.onProgress && ((p) => opts.onProgress!('a', p)) }),
+    walkServer({ ...b, allProps: true, timeout: opts.timeout, onProgress: opts.onProgress && ((p) => opts.onProgress!('b', p)) }),
   ]);
   const result = compareSnapshots(fa, fb, opts);
   if (opts.writes) {

@@ -43,6 +43,12 @@ export interface WalkOptions {
   window?: number;
   /** Nodes worked on at once (default 64). */
   nodesAtOnce?: number;
+  /**
+   * Also record the properties pyrogue derives from others (`DERIVED_PROPS`:
+   * precision, hasAlarm, revEnum, lock). Default false: they cost a request
+   * each per variable and the served tree computes them; `compare` records them.
+   */
+  allProps?: boolean;
   /** Called as nodes complete (at most every `progressMs`). */
   onProgress?: (p: WalkProgress) => void;
   progressMs?: number;
@@ -67,12 +73,23 @@ const FROM_VALUE: Record<string, (vv: RemoteVariableValue) => PyValue> = {
 };
 
 /**
- * Attributes that are no exposed property but that serving the node needs
- * (docs/snapshot.md "attrs"); a server that refuses one leaves it out.
+ * Properties pyrogue computes from other recorded ones (the display format
+ * and value type, the alarm limits, the enum; a variable's lock), not recorded
+ * unless asked for (`allProps`).
  */
-function attrsFor(bases: readonly string[]): string[] {
+export const DERIVED_PROPS: ReadonlySet<string> = new Set(['precision', 'hasAlarm', 'revEnum', 'lock']);
+
+/** A list variable's typeStr: a numpy dtype and shape ('uint32(16,)'). */
+const ARRAY_TYPESTR = /^[a-z]+\d*\(\d+,\)$/;
+
+/**
+ * Attributes that are no exposed property but that serving the node needs
+ * (docs/snapshot.md "attrs"); a server that refuses one leaves it out. A
+ * RemoteVariable's list layout is asked for only when its typeStr is a list's.
+ */
+function attrsFor(bases: readonly string[], typeStr: Recorded | undefined): string[] {
   const out: string[] = [];
-  if (bases.includes(REMOTE_VARIABLE)) out.push('numValues', 'valueBits', 'valueStride', 'retryCount');
+  if (bases.includes(REMOTE_VARIABLE) && typeof typeStr === 'string' && ARRAY_TYPESTR.test(typeStr)) out.push('numValues', 'valueBits', 'valueStride');
   if (bases.includes(LOCAL_VARIABLE)) out.push('_typeCheck');
   if (bases.includes(LINK_VARIABLE)) out.push('dependencies');
   return out;
@@ -195,8 +212,9 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
       );
     }
     const viaValue = isVariable ? info.props.filter((p) => p in FROM_VALUE) : [];
+    const skipped = o.allProps === true ? null : DERIVED_PROPS;
     for (const p of info.props) {
-      if (viaValue.includes(p)) continue;
+      if (viaValue.includes(p) || skipped?.has(p)) continue;
       jobs.push(
         ch.request(path, p).then(
           (r) => void (props[p] = record(r)),
@@ -206,19 +224,22 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
     }
     const attrs: Record<string, Recorded> = {};
     const refused = refusedAttrs.get(n.class) ?? refusedAttrs.set(n.class, new Set()).get(n.class)!;
-    for (const a of attrsFor(bases)) {
-      if (refused.has(a)) continue;
-      jobs.push(
-        ch.request(path, a).then(
-          (r) => void (attrs[a] = record(r)),
-          (e) => {
-            if (!(e instanceof RemoteError)) throw e;
-            // a server without this attribute for one node of a class has it for none: not asked again
-            if (e.pyName === 'AttributeError') refused.add(a);
-          },
-        ),
-      );
-    }
+    const askAttrs = (typeStr: Recorded | undefined): Promise<void>[] =>
+      attrsFor(bases, typeStr)
+        .filter((a) => !refused.has(a))
+        .map((a) =>
+          ch.request(path, a).then(
+            (r) => void (attrs[a] = record(r)),
+            (e) => {
+              if (!(e instanceof RemoteError)) throw e;
+              // a server without this attribute for one node of a class has it for none: not asked again
+              if (e.pyName === 'AttributeError') refused.add(a);
+            },
+          ),
+        );
+    // (only a RemoteVariable's attributes depend on its typeStr: the others are asked for at once)
+    const remote = bases.includes(REMOTE_VARIABLE);
+    if (!remote) jobs.push(...askAttrs(undefined));
     const children: [NodeInfo, boolean][] = [];
     if (info.children.length > 0 || bases.includes(DEVICE)) {
       jobs.push(
@@ -233,6 +254,7 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
       );
     }
     await Promise.all(jobs);
+    if (remote) await Promise.all(askAttrs(props.typeStr));
     // The properties a VariableValue carries; asked for one by one when the value could not be had.
     for (const p of viaValue) {
       const v = vv as RemoteVariableValue | null;
@@ -243,7 +265,7 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
           (e) => errorOf(e),
         );
     }
-    for (const p of info.props) n.props[p] = props[p];
+    for (const p of info.props) if (p in props) n.props[p] = props[p];
     if (Object.keys(attrs).length > 0) n.attrs = attrs;
     if (children.length > 0) n.children = children.map(([c]) => c.name);
     nodes.set(path, n);

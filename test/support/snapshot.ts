@@ -33,10 +33,10 @@ export function inProcess(root: Root, address = 'in-process:0'): Requester {
   };
 }
 
-/** The snapshot of a root (started here when it is not running). */
-export async function snapshotOf(root: Root, opts: { read?: boolean; address?: string } = {}): Promise<SnapshotFile> {
+/** The snapshot of a root (started here when it is not running), every prop recorded unless `allProps` is false. */
+export async function snapshotOf(root: Root, opts: { read?: boolean; address?: string; allProps?: boolean } = {}): Promise<SnapshotFile> {
   if (!root.running) await root.start();
-  return walkWith(inProcess(root, opts.address), { read: opts.read });
+  return walkWith(inProcess(root, opts.address), { read: opts.read, allProps: opts.allProps ?? true });
 }
 
 /** A snapshot file's tree, built from its JSON text (as `serve --tree file.json` reads it) and started. */
