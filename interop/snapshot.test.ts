@@ -176,7 +176,15 @@ describe('port', () => {
       expect(r.stdout).toMatch(new RegExp(`${name}\\.ts: \\d+ nodes, \\d+ classes; \\d+ places marked TODO`));
     }
     const strict = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
-    const compilerOptions = { ...strict.compilerOptions, rootDir: '.', outDir: 'out', declaration: false, sourceMap: false, typeRoots: [path.join(ROOT_DIR, 'node_modules', '@types')], types: ['node'] };
+    const compilerOptions = {
+      ...strict.compilerOptions,
+      rootDir: '.',
+      outDir: 'out',
+      declaration: false,
+      sourceMap: false,
+      typeRoots: [path.join(ROOT_DIR, 'node_modules', '@types')],
+      types: ['node'],
+    };
     fs.writeFileSync(path.join(src, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['reference.ts', 'example.ts'] }));
     const tsc = await execa(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsc'), ['-p', src], { reject: false, timeout: 240000 });
     if (tsc.exitCode !== 0) throw new Error(`tsc failed:\n${tsc.stdout}\n${tsc.stderr}`);

@@ -1,15 +1,22 @@
 """Shared by the test trees: a served root on a port, emulated memory with known contents.
 
 Run a tree:   /usr/bin/python3 python-fixtures/trees/<tree>.py PORT    (prints 'READY <port>')
-Needs real pyrogue (source /work/real-pyrogue/env.sh or a conda rogue); these trees are the
+Needs real pyrogue (python-fixtures/tier.py: PYROGUE_PYTHONPATH, docs/interop.md); these trees are the
 stand-ins for "a lab's tree nobody here wrote" in the snapshot/port/compare real tier.
 """
+import os
 import random
 import sys
 import time
 
-import pyrogue.interfaces
-import rogue.interfaces.memory
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tier  # noqa: E402,F401  (python-fixtures/tier.py: the real pyrogue of PYROGUE_PYTHONPATH; these trees need it)
+
+if tier.TIER != 'real':
+    sys.exit('this tree needs real pyrogue (python-fixtures/tier.py found only the compat stand-in)')
+
+import pyrogue.interfaces  # noqa: E402
+import rogue.interfaces.memory  # noqa: E402
 
 
 def filled_memory(size=0x10000, seed=1, patches=()):

@@ -7,8 +7,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pyrogue as pr  # noqa: E402
 from common import add_server, filled_memory, serve  # noqa: E402
+import pyrogue as pr  # noqa: E402
 
 MODELS = [('Float16', 16), ('Float16BE', 16), ('Float8', 8), ('Float8BE', 8), ('BFloat16', 16), ('BFloat16BE', 16),
           ('TensorFloat32', 32), ('TensorFloat32BE', 32), ('Float6', 8), ('Float6BE', 8), ('Float4', 8), ('Float4BE', 8)]

@@ -8,9 +8,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import add_server, filled_memory, serve  # noqa: E402
 import numpy as np  # noqa: E402
 import pyrogue as pr  # noqa: E402
-from common import add_server, filled_memory, serve  # noqa: E402
 
 
 class AxiVersionLike(pr.Device):

@@ -755,10 +755,10 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       body.push('  }');
       if (p.kind === 'root') {
         body.push('');
-        body.push('  /** The registers hold the recorded contents: read them once, before clients come. */');
+        body.push('  /** The registers hold the recorded contents (createRoot fills the memory): each is read once, before clients come. */');
         body.push('  protected override _beforeInterfaces(): void {');
         body.push('    super._beforeInterfaces();');
-        body.push('    void this.readAll();');
+        body.push("    for (const n of this.descendants()) if (n instanceof RemoteVariable && n.mode !== 'WO') void n.get();");
         body.push('  }');
       }
     }
