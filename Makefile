@@ -112,6 +112,7 @@ bench: deps build $(WIRE_TOOLS)
 	node bench/wire.js
 	node bench/membridge.js
 	node bench/web.js
+	node bench/snapshot.js
 
 # Long fuzz + load soak (SOAK_MINUTES of 8 clients and 4 subscribers).
 soak: deps build $(WIRE_TOOLS)

@@ -56,9 +56,13 @@ const isRootLike = (v: unknown): v is ServableRoot =>
 export async function loadTreeModule(file: string): Promise<TreeFactory> {
   const full = path.resolve(file);
   if (/\.json(\.gz)?$/.test(full)) {
-    // a snapshot of a served tree (docs/snapshot.md): read now, built afresh for each root made
-    const snap = loadSnapshot(full);
-    return () => buildTree(snap);
+    // a snapshot of a served tree (docs/snapshot.md): read now (a bad file fails at once), read again for a second root
+    let snap: ReturnType<typeof loadSnapshot> | null = loadSnapshot(full);
+    return () => {
+      const s = snap ?? loadSnapshot(full);
+      snap = null; // not kept while the tree is served
+      return buildTree(s);
+    };
   }
   let mod: Record<string, unknown>;
   try {

@@ -92,7 +92,10 @@ export interface BuildReport {
 
 /** What a built node keeps of its record. */
 interface NodeState {
-  rec: SnapNode;
+  /** The node's record, until the tree has started (then dropped: only what serving needs stays). */
+  rec: SnapNode | null;
+  /** Recorded properties pyrogue-ts has no getter for: served from here. */
+  fallback: Record<string, Recorded> | null;
   /** Property → the recorded outcome served instead of the computed one. */
   overrides: Map<string, Recorded> | null;
   /** A LinkVariable's held value. */
@@ -161,7 +164,7 @@ export function reportLines(r: BuildReport, max = 20): string[] {
  */
 function seed(v: RemoteVariable | RemoteCommand, report: BuildReport): void {
   const st = states.get(v);
-  const value = st ? recordedValue(st.rec.value) : undefined;
+  const value = st?.rec ? recordedValue(st.rec.value) : undefined;
   const mem = v._mem;
   const b = mem.block;
   if (value === undefined || value === null || !b || !(b.memory instanceof EmulatedMemory)) return;
@@ -234,10 +237,12 @@ export class SnapshotRoot extends Root {
 function checkProps(root: Root, report: BuildReport): void {
   const visit = (n: Node) => {
     const st = states.get(n);
-    if (!st) return;
+    if (!st?.rec) return;
     const members = n.pyClass.members;
+    const ours = madeMembers.get(n.constructor) ?? members;
     for (const [p, r] of Object.entries(st.rec.props)) {
       if (r === undefined) continue;
+      if (ours.get(p)?.kind !== 'prop') (st.fallback ??= {})[p] = r;
       const m = members.get(p);
       const wanted = recordedKey(r);
       const got = m && m.kind === 'prop' ? outcomeKey(() => baseGetter(n, p)) : JSON.stringify({ error: `no property ${p}` });
@@ -246,6 +251,7 @@ function checkProps(root: Root, report: BuildReport): void {
       if (serve) (st.overrides ??= new Map()).set(p, r);
       report.props.push({ path: n.path, prop: p, computed: got, recorded: wanted, served: serve });
     }
+    st.rec = null;
   };
   visit(root);
   for (const n of root.descendants()) visit(n);
@@ -285,7 +291,7 @@ function baseGetter(n: Node, p: string): PyValue {
   const orig = made ? made.get(p) : n.pyClass.members.get(p);
   if (orig && orig.kind === 'prop') return orig.get(n);
   const st = states.get(n);
-  const r = st?.rec.props[p];
+  const r = st?.fallback?.[p] ?? st?.rec?.props[p];
   if (r === undefined) throw n.noAttribute(p);
   return served(r);
 }
@@ -667,7 +673,7 @@ export function buildTree(snap: Snapshot): SnapshotRoot {
   const root = new RootClass(rootOpts);
   root.snapshotReport = report;
   root.snapshotSpaces = ctx.spaces;
-  states.set(root, { rec: r, overrides: null });
+  states.set(root, { rec: r, fallback: null, overrides: null });
   report.nodes++;
 
   // depth first, in recorded order
@@ -684,7 +690,7 @@ export function buildTree(snap: Snapshot): SnapshotRoot {
       node = makeNode(ctx, n);
       parent.add(node);
     }
-    states.set(node, { rec: n, overrides: null, held: n.value !== undefined ? recordedValue(n.value) : undefined });
+    states.set(node, { rec: n, fallback: null, overrides: null, held: n.value !== undefined ? recordedValue(n.value) : undefined });
     report.nodes++;
     const kids = snap.children(n);
     for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], node]);
