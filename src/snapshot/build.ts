@@ -481,7 +481,13 @@ function makeNode(ctx: Ctx, n: SnapNode): Node {
       const typeStr = str(prop0(n, 'typeStr'));
       if (typeStr !== undefined) o.typeStr = typeStr;
       let link: LinkVariable | null = null;
-      o.linkedGet = () => states.get(link!)?.held ?? null;
+      // a value whose reading raised on the original raises the same here (until a set gives it one)
+      const failed = n.value !== undefined && isError(n.value) ? n.value : null;
+      o.linkedGet = () => {
+        const st = states.get(link!);
+        if (failed !== null && st?.held === undefined) throw errorOf(failed);
+        return st?.held ?? null;
+      };
       if (mode !== 'RO')
         o.linkedSet = ({ value: v }: { value: PyValue }) => {
           const st = states.get(link!);
