@@ -6,6 +6,7 @@
  * VirtualClient).
  */
 import execa from 'execa';
+import * as fs from 'fs';
 import * as path from 'path';
 import { SimpleClient } from '../src/client/simple';
 import { VirtualClient } from '../src/client/virtual';
@@ -162,6 +163,37 @@ describe('client verbs against `pyrogue-ts serve --tree reference`', () => {
     const r = await proc;
     expect(r.exitCode).toBe(0);
     expect(out.split('\n')[0]).toBe('hello');
+  });
+  test("syslog and path: the output of pyrogue's own `python -m pyrogue syslog` / `path` (this tier's), line for line", async () => {
+    // two entries in the server's SystemLog: a value that does not parse, an int for a float
+    await cli(['--server', server, 'set', 'root.Demo.Int', 'abc']);
+    await cli(['--server', server, 'set', 'root.Demo.Float', '3']);
+    const stamp = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^:]*/;
+    const norm = (s: string) => s.split('\n').map((l) => l.replace(stamp, 'TS'));
+    for (const details of [false, true]) {
+      const flag = details ? ['--details'] : [];
+      const py = await execa(PYTHON, [path.join(ROOT_DIR, 'python-fixtures', 'cli_syslog.py'), '127.0.0.1', String(srv.port), ...flag], {
+        cwd: ROOT_DIR,
+        reject: false,
+        timeout: 60000,
+      });
+      const pyOut = JSON.parse(py.stdout.trim().split('\n').pop()!) as { syslog: string[]; path: string[]; path_is_dir: boolean };
+      // ours: every entry there is (they come in one publish), then it stops by itself
+      const ours = await cli(['--server', server, ...flag, 'syslog', '--count', '1']);
+      expect(ours.exitCode).toBe(0);
+      const mine = norm(ours.stdout);
+      expect(mine.slice(0, 3)).toEqual([`Connecting to ${server}`, 'Listening for system log message:', '']);
+      expect(mine.filter((l) => l.startsWith('TS: Invalid value abc for variable Int')).length).toBeGreaterThanOrEqual(1);
+      // the same lines (the last blank line of --details is lost to the capture on both sides)
+      const trim = (ls: string[]) => (ls.length > 0 && ls[ls.length - 1] === '' ? ls.slice(0, -1) : ls);
+      expect(trim(mine)).toEqual(trim(pyOut.syslog.map((l) => l.replace(`127.0.0.1:${srv.port}`, server))));
+      // path: one line, a directory (pyrogue's package directory; ours the library's, Root.RogueDirectory)
+      expect(pyOut.path_is_dir).toBe(true);
+      const p = await cli(['path']);
+      expect(p.stdout.split('\n')).toHaveLength(1);
+      expect(fs.statSync(p.stdout).isDirectory()).toBe(true);
+      expect(fs.existsSync(path.join(p.stdout, 'cli.js'))).toBe(true);
+    }
   });
 });
 

@@ -93,6 +93,9 @@ describe('setYaml / loadYaml', () => {
       { excGroups: ['NoServe'] },
     );
     await root.start();
+    // as in pyrogue, starting publishes (each Process's Progress, set by Step and TotalSteps): not under test here
+    await root.waitOnUpdate();
+    batches.length = 0;
     await root.setYaml(
       "Root:\n  Demo:\n    Text: from-yaml\n    Int: 77\n    Enum: Two\n    HexDisp: 0x20\n    List: '[5, 6]'\n    Bool: False\n    Chan[1]: 5\n",
     );

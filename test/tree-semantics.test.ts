@@ -231,6 +231,10 @@ describe('batching, listeners, commands', () => {
       { excGroups: ['NoServe'] },
     );
     await root.start();
+    // as in pyrogue, starting publishes (each Process's Progress, set by Step and TotalSteps): not under test here
+    await root.waitOnUpdate();
+    batches = [];
+    cur = [];
   });
   afterEach(async () => {
     await root.stop();
@@ -298,6 +302,9 @@ describe('batching, listeners, commands', () => {
       () => ends++,
     );
     await r.start();
+    await r.waitOnUpdate(); // what starting publishes (the Processes' Progress)
+    seen.length = 0;
+    ends = 0;
     try {
       a.set(1n); // a batch of A and SlowA: SlowA's value is ready 5 ms later
       b.set(2n); // queued behind it
@@ -325,6 +332,8 @@ describe('batching, listeners, commands', () => {
       if (p === 'Root.A') b.set(1n); // queued from inside the worker, while it runs
     });
     await r.start();
+    await r.waitOnUpdate(); // what starting publishes (the Processes' Progress)
+    seen.length = 0;
     try {
       a.set(1n);
       c.set(1n);
@@ -480,6 +489,8 @@ describe('heartbeat and polling', () => {
       },
     );
     await root.start();
+    await root.waitOnUpdate();
+    got.length = 0; // what starting publishes
     await waitFor(() => got.length >= 2, 'two heartbeats');
     await root.stop();
     await root.waitOnUpdate();

@@ -1,7 +1,8 @@
 /**
  * pyrogue's client verbs (`python -m pyrogue`) against any pyrogue server:
- * get, value, set, exec, monitor, and `tree`.
+ * get, value, set, exec, monitor, syslog, path, and `tree`.
  */
+import * as pathMod from 'path';
 import type { Command } from 'commander';
 import { pyStr } from '../py/repr';
 import { RemoteError } from '../client/errors';
@@ -83,6 +84,107 @@ async function cmdMonitor(o: GlobalOpts, path: string, count: number | undefined
     display(first === null ? 'None' : first);
     // --count N prints N values in all: the current one, then N-1 updates.
     if (count !== undefined && ++seen >= count) finish();
+    await finished;
+  } finally {
+    finish();
+    c.close();
+  }
+}
+
+const INDENT = ' '.repeat(25);
+
+/** One SystemLog entry as pyrogue's SystemLogMonitor prints it (with --details, its fields and traceback too). */
+export function formatLogEntry(e: Record<string, unknown>, details: boolean): string[] {
+  const tags: string[] = [];
+  if (e.rogueCpp) tags.push('C++');
+  if (e.rogueComponent !== undefined && e.rogueComponent !== null) tags.push(String(e.rogueComponent));
+  const prefix = tags.length > 0 ? ` [${tags.join(' ')}]` : '';
+  const created = typeof e.created === 'number' ? e.created : Number(e.created);
+  const lines = [`${timestamp(new Date(created * 1000))}${prefix}: ${String(e.message).replaceAll('\n', '\n' + INDENT)}`];
+  if (!details) return lines;
+  lines.push(`                   Name: ${String(e.name)}`, `                  Level: ${String(e.levelName)} (${String(e.levelNumber)})`);
+  if (e.rogueCpp) lines.push('                 Source: Rogue C++');
+  const opt: [string, string][] = [
+    ['rogueComponent', '              Component'],
+    ['rogueLogger', '           Rogue Logger'],
+    ['rogueTid', '             Rogue TID'],
+    ['roguePid', '             Rogue PID'],
+  ];
+  for (const [k, label] of opt) if (e[k] !== undefined && e[k] !== null) lines.push(`${label}: ${String(e[k])}`);
+  if (e.exception !== null && e.exception !== undefined) {
+    lines.push(`              Exception: ${String(e.exception)}`);
+    for (const t of Array.isArray(e.traceBack) ? (e.traceBack as unknown[]) : []) lines.push(`${INDENT}${String(t).replaceAll('\n', '\n' + INDENT)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/**
+ * pyrogue's SystemLogMonitor: prints the entries of the SystemLog JSON list it
+ * has not printed yet (the list as a whole is published on every new entry).
+ * Returns how many it printed.
+ */
+export class SystemLogPrinter {
+  private count = 0;
+  constructor(
+    private readonly details: boolean,
+    private readonly print: (line: string) => void,
+  ) {}
+  process(text: string): number {
+    let lst: unknown;
+    try {
+      lst = JSON.parse(text);
+    } catch {
+      return 0;
+    }
+    if (!Array.isArray(lst)) return 0;
+    let n = 0;
+    for (let i = this.count; i < lst.length; i++) {
+      const e = lst[i] as unknown;
+      if (e === null || typeof e !== 'object') continue;
+      for (const l of formatLogEntry(e as Record<string, unknown>, this.details)) this.print(l);
+      n++;
+    }
+    this.count = lst.length;
+    return n;
+  }
+}
+
+async function cmdSyslog(o: GlobalOpts, opts: { details?: boolean }, count: number | undefined): Promise<void> {
+  const { addr, port } = serverOf(o);
+  const where = `${addr}:${port}`;
+  if (!o.quiet) out(`Connecting to ${where}`);
+  let seen = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  const log = new SystemLogPrinter(opts.details === true, (l) => out(l));
+  const take = (text: unknown) => {
+    if (typeof text !== 'string') return;
+    seen += log.process(text);
+    if (count !== undefined && seen >= count) finish();
+  };
+  let ready = false;
+  const early: unknown[] = [];
+  const c = new SimpleClient({
+    addr,
+    port,
+    timeout: timeoutMs(o),
+    cb: (key, v) => {
+      // the SystemLog variable itself (pyrogue's monitor also tries SystemLogLast, a single entry)
+      if (!key.endsWith('.SystemLog')) return;
+      if (ready) take(v.value);
+      else early.push(v.value);
+    },
+  });
+  void untilSignal(finished).then(finish);
+  try {
+    const first = await c.value('root.SystemLog');
+    if (first === null) await requireNode(c, 'root.SystemLog', where);
+    out('Listening for system log message:');
+    out();
+    take(first);
+    ready = true;
+    for (const v of early) take(v);
     await finished;
   } finally {
     finish();
@@ -174,6 +276,23 @@ export function registerClientVerbs(program: Command): void {
       const n = opts.count === undefined ? undefined : Number(opts.count);
       if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new CliError(`bad --count '${opts.count}'`);
       await cmdMonitor(globalOpts(cmd), path, n);
+    });
+  program
+    .command('syslog')
+    .description("print the server's system log (Root.SystemLog), then each new entry until interrupted")
+    .option('--count <n>', 'stop once n entries have been printed (those of the first publish all print)')
+    .action(async (opts: { count?: string }, cmd: Command) => {
+      const n = opts.count === undefined ? undefined : Number(opts.count);
+      if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new CliError(`bad --count '${opts.count}'`);
+      const g = globalOpts(cmd);
+      await cmdSyslog(g, { details: g.details === true }, n);
+    });
+  program
+    .command('path')
+    .description("print the directory of the pyrogue-ts library (pyrogue's: its package directory)")
+    .action(() => {
+      // the directory Root.RogueDirectory names by default: the package's compiled library
+      out(pathMod.resolve(__dirname, '..'));
     });
   program
     .command('tree')

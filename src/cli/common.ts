@@ -17,6 +17,7 @@ export interface GlobalOpts {
   server: string;
   timeout: string;
   quiet?: boolean;
+  details?: boolean;
 }
 
 /** The global options as a subcommand sees them. */

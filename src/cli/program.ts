@@ -4,7 +4,8 @@
  *   serve, memserve          src/cli/serve.ts
  *   web                      src/cli/web.ts
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
- *   monitor, tree
+ *   monitor, syslog, path,
+ *   tree
  *   snapshot, compare, port src/cli/snapshot.ts (docs/snapshot.md)
  */
 import { Command, CommanderError } from 'commander';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .option('--server <host:port>', "server address: 'host:port' (pyrogue's --server)", 'localhost:9099')
     .option('--timeout <seconds>', 'seconds to wait for each reply (0 = forever)', '5')
     .option('-q, --quiet', 'print only results (no "Connecting to" / "Ret =")')
+    .option('--details', "syslog: each entry's logger, level, exception and traceback (pyrogue's --details)")
     .showHelpAfterError('(run pyrogue-ts --help for usage)')
     .exitOverride(); // inherited by the subcommands created below
   registerServe(program);

@@ -21,14 +21,18 @@
  *  - `hardReset / initialize / countReset` hooks (called through the tree by Root commands).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import * as zlib from 'zlib';
-import { PyAttributeError } from '../py/errors';
+import { PyAttributeError, PyError, PyKeyError, PyTypeError } from '../py/errors';
+import { strRepr } from '../py/repr';
 import { PyValue, typeName } from '../py/values';
+import { writeZip } from '../py/zipfile';
 import { TreeBlock, MaybePromise, TransactionOptions, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Node, NodeOptions } from './node';
 import { func, prop, PyMembers, RIM_HUB } from './pyclass';
-import { BaseVariable, GetOptions, LinkVariable, LocalBlock, SetOptions, toIndex } from './variable';
+import { BaseVariable, GetOptions, LinkVariable, SetOptions, VariableError, toIndex } from './variable';
+import type { RemoteVariableOptions } from './remote';
 import type { MemoryBackend } from './memory';
 import { isPromiseLike } from './surface';
 import { stamp, type YamlTree } from './yamlText';
@@ -93,7 +97,11 @@ export class EnableVariable extends BaseVariable {
   override set(value: PyValue, opts: SetOptions = {}): void {
     void opts;
     if (value === 'parent' || value === 'deps') return;
+    const old = this.value();
     this._value = value === true || value === 1n;
+    // pyrogue: the blocks follow a change of a device's own enable (not while a parent disables it)
+    const dev = this.parent;
+    if (old !== this._value && old !== 'parent' && old !== 'deps' && dev instanceof Device) dev._updateBlockEnable();
     const root = this.root;
     const go = () => {
       this._queueUpdate();
@@ -191,6 +199,82 @@ export class Device extends Node {
     return [...this.nodes.values()].filter((n): n is BaseCommand => n instanceof BaseCommand);
   }
 
+  /**
+   * pyrogue Device.hideVariables: puts the given variables (nodes, or names of this device's
+   * variables) in the Hidden group, or takes them out; without a list, every variable of this device.
+   */
+  hideVariables(hidden: boolean, variables?: readonly (BaseVariable | string)[]): void {
+    const vs = variables ?? this.variableList;
+    for (const v of vs) {
+      if (v instanceof BaseVariable) v.hidden = hidden;
+      else {
+        const n = this.child(v);
+        if (!(n instanceof BaseVariable) || n instanceof BaseCommand) throw new PyKeyError(strRepr(v));
+        n.hidden = hidden;
+      }
+    }
+  }
+
+  /**
+   * pyrogue Device.addRemoteVariables: a register array, `number` RemoteVariables named
+   * `name[0]`…`name[number-1]`, the i-th at `offset + i * stride` bytes (the other options as
+   * given). With `pack: true` the elements are hidden and a LinkVariable `name_All` joins their
+   * display values, last element first, with '_' (setting it splits the same way):
+   *   dev.addRemoteVariables(4, 4, { name: 'Threshold', offset: 0x100, bitSize: 16, mode: 'RW' })
+   */
+  addRemoteVariables(number: number, stride: number | bigint, opts: RemoteVariableOptions & { pack?: boolean }): void {
+    const Remote = Device.remoteVariableClass;
+    if (Remote === null) throw new PyError('builtins', 'RuntimeError', 'RemoteVariable is not loaded');
+    const { pack = false, ...rest } = opts;
+    const hidden = pack ? true : (rest.hidden ?? false);
+    const offset = rest.offset;
+    // pyrogue adds i * stride to the offset: a list of offsets (one per bit range) is Python's TypeError
+    if (Array.isArray(offset)) throw new PyTypeError('can only concatenate list (not "int") to list');
+    this.addNodes(Remote, number, stride, { ...rest, offset, hidden });
+    if (!pack) return;
+    const varList = this.nodeList(rest.name).filter((n): n is BaseVariable => n instanceof BaseVariable);
+    const {
+      name,
+      value: _value,
+      base: _base,
+      offset: _offset,
+      bitSize: _bitSize,
+      bitOffset: _bitOffset,
+      numValues: _numValues,
+      valueBits: _valueBits,
+      valueStride: _valueStride,
+      overlapEn: _overlapEn,
+      verify: _verify,
+      retryCount: _retryCount,
+      minimum,
+      maximum,
+      ...linkOpts
+    } = rest;
+    // pyrogue hands the rest of its arguments to the LinkVariable, which refuses a minimum or maximum
+    if ((minimum ?? null) !== null || (maximum ?? null) !== null) throw new VariableError('Invalid use of min or max values with LinkVariable');
+    this.add(
+      new LinkVariable({
+        ...linkOpts,
+        name: `${name}_All`,
+        value: '',
+        dependencies: varList,
+        linkedGet: ({ read }) =>
+          seqValues(
+            varList.map((v) => () => v.getDisp(read)),
+            (ds) => ds.reverse().join('_'),
+          ),
+        linkedSet: ({ value, write }) => {
+          if (value === '') return;
+          const items = String(value).split('_').reverse();
+          const n = Math.min(items.length, varList.length);
+          return seq(Array.from({ length: n }, (_, i) => () => varList[i].setDisp(items[i], write)));
+        },
+      }),
+    );
+  }
+  /** The RemoteVariable class (src/tree/remote.ts registers it: it imports this module). */
+  static remoteVariableClass: (new (opts: RemoteVariableOptions) => BaseVariable) | null = null;
+
   /** Is the device enabled (enable.value() === true)? */
   get enabled(): boolean {
     return this.enable.value() === true;
@@ -221,6 +305,17 @@ export class Device extends Node {
     for (const build of Device.blockBuilders) build(this);
   }
 
+  /**
+   * pyrogue Device._updateBlockEnable: every block of this device and of the
+   * devices under it is enabled when its device is (enable.value() is True).
+   * Called when an `enable` changes.
+   */
+  _updateBlockEnable(): void {
+    const on = this.enabled;
+    for (const b of this._blocks) b.enable = on;
+    for (const d of this.deviceList) d._updateBlockEnable();
+  }
+
   private _targetBlocks(variable: BaseVariable | null | undefined): TreeBlock[] {
     if (variable) {
       if (variable instanceof LinkVariable) return variable.depBlocks;
@@ -244,10 +339,9 @@ export class Device extends Node {
     const own = this._ownBlock(opts);
     if (own !== null) return each(own);
     const fs: (() => MaybePromise<void>)[] = [];
-    // A disabled device skips its local blocks; memory blocks still see the transaction, which
-    // (as rogue's Block) drops staged writes and touches no hardware while disabled.
-    const on = opts.variable ? true : this.enabled;
-    for (const b of this._targetBlocks(opts.variable)) if (on || !(b instanceof LocalBlock)) fs.push(() => each(b));
+    // A disabled device's blocks still see the transaction: a disabled local block queues no
+    // update, a memory block (as rogue's Block) drops staged writes and touches no hardware.
+    for (const b of this._targetBlocks(opts.variable)) fs.push(() => each(b));
     if (opts.recurse ?? true) for (const d of this.deviceList) fs.push(() => child(d));
     return seq(fs);
   }
@@ -322,11 +416,14 @@ export class Device extends Node {
       (y) => {
         let name: PyValue = o.name ?? null;
         if (name === null || name === '') {
-          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed (here: gzip, '.gz')
-          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.gz' : ''}`;
+          // pyrogue: autoPrefix + "_%Y%m%d_%H%M%S.yml", '.zip' added when compressed
+          name = `${o.autoPrefix ?? ''}${stamp()}.yml${o.autoCompress ? '.zip' : ''}`;
         }
         if (typeof name !== 'string') throw new PyAttributeError(`'${typeName(name)}' object has no attribute 'split'`);
-        if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
+        // pyrogue: a name ending in .zip is a zip archive of one member, the name without '.zip' and
+        // its folder (cfg.yml.zip holds cfg.yml: LoadConfig('cfg.yml.zip/cfg.yml') reads it back)
+        if (name.split('.').pop() === 'zip') fs.writeFileSync(name, writeZip([{ name: path.basename(name.slice(0, -4)), data: Buffer.from(y, 'utf8') }]));
+        else if (name.endsWith('.gz')) fs.writeFileSync(name, zlib.gzipSync(Buffer.from(y, 'utf8')));
         else fs.writeFileSync(name, y);
         return true;
       },
@@ -398,4 +495,22 @@ export interface SaveYamlOptions {
   excGroups?: string | string[] | null;
   autoPrefix?: string;
   autoCompress?: boolean;
+}
+
+/** The values of `fs` in order (staying synchronous while they are), handed to `f`. */
+function seqValues<T, U>(fs: (() => MaybePromise<T>)[], f: (values: T[]) => U): MaybePromise<U> {
+  const out: T[] = [];
+  const step = (i: number): MaybePromise<U> => {
+    for (; i < fs.length; i++) {
+      const r = fs[i]();
+      if (isPromiseLike(r))
+        return r.then((v) => {
+          out.push(v);
+          return step(i + 1);
+        });
+      out.push(r);
+    }
+    return f(out);
+  };
+  return step(0);
 }

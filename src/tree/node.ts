@@ -10,7 +10,7 @@
  *  - `isDevice` / `isVariable` / `isCommand`: kind flags (overridden by Device/BaseVariable/BaseCommand).
  */
 import { PyAttributeError, PyError, PyValueError } from '../py/errors';
-import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr, isImmutableScalar } from '../py/values';
+import { PY_REDUCE, PY_REPR, PyDict, PyGlobal, PyObject, PyOrderedDict, PyValue, Reducible, HasPyRepr, isImmutableScalar, pyEquals } from '../py/values';
 import type { PyAttrSurface, PyCallable } from './surface';
 import { bindArgs, type PyParam } from '../py/signature';
 import { classInfo, func, prop, PyBase, PyClassInfo, PyMembers } from './pyclass';
@@ -230,6 +230,48 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
       level = next;
     }
     if (!level.has(idx[idx.length - 1])) level.set(idx[idx.length - 1], node);
+  }
+
+  /**
+   * pyrogue Node.addNodes: `number` nodes of `nodeClass` named `name[0]`, `name[1]`…, each at
+   * `offset + i * stride` (the other options as given):
+   *   dev.addNodes(MyChannel, 4, 0x100, { name: 'Chan', offset: 0x1000 })
+   */
+  addNodes<O extends { name: string; offset: number | bigint }>(nodeClass: new (opts: O) => Node, number: number, stride: number | bigint, opts: O): this {
+    const { name, offset } = opts;
+    for (let i = 0; i < number; i++) {
+      const at = typeof offset === 'bigint' || typeof stride === 'bigint' ? BigInt(offset) + BigInt(i) * BigInt(stride) : offset + i * stride;
+      this.add(new nodeClass({ ...opts, name: `${name}[${i}]`, offset: at }));
+    }
+    return this;
+  }
+
+  /**
+   * pyrogue Node.find: the nodes under this one (recursively unless `recurse: false`) that are
+   * instances of `typ` and whose properties match every other option: a string is a regular
+   * expression matched at the start of the property (Python's re.match), anything else must be
+   * equal (a method is called first). A node without one of the properties does not match.
+   *   root.find({ typ: LocalVariable, name: 'Temp.*' })
+   *   dev.find({ typ: BaseVariable, mode: 'RO', hidden: false })
+   */
+  find<T extends Node = Node>(opts: { recurse?: boolean; typ?: abstract new (...args: never[]) => T } & Record<string, unknown> = {}): T[] {
+    const { recurse = true, typ, ...props } = opts;
+    const found: T[] = [];
+    const tests = Object.entries(props).map(([k, want]) => {
+      const re = typeof want === 'string' ? new RegExp(`^(?:${want})`) : null;
+      return (n: Node): boolean => {
+        if (!(k in n)) return false;
+        let attr = (n as unknown as Record<string, unknown>)[k];
+        if (re) return typeof attr === 'string' && re.test(attr);
+        if (typeof attr === 'function') attr = (attr as () => unknown).call(n);
+        return attr === want || (isPyLike(attr) && isPyLike(want) && pyEquals(attr, want));
+      };
+    });
+    for (const n of this._nodes.values()) {
+      if ((typ === undefined || n instanceof typ) && tests.every((t) => t(n))) found.push(n as T);
+      if (recurse) found.push(...n.find<T>({ ...opts, recurse }));
+    }
+    return found;
   }
 
   /** Forgets the paths made under this node (it moved). A node whose path was never made has no descendant with one. */
@@ -470,4 +512,9 @@ export function arrayToPy(a: NodeArray): PyValue {
   const d = new PyDict();
   for (const [i, v] of a) d.set(BigInt(i), v instanceof Node ? v : arrayToPy(v));
   return d;
+}
+
+/** A value pyEquals can compare (a Python value of the model, not a function or a node). */
+function isPyLike(v: unknown): v is PyValue {
+  return v === null || ['bigint', 'number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'object' && !(v instanceof Node));
 }

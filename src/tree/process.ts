@@ -2,39 +2,64 @@
  * pyrogue's Process device (Start/Stop/Running/Progress/Message/Step/TotalSteps/UpdatePeriod)
  * and the Root's LoadConfigProcess / SaveConfigProcess.
  *
- * A Process runs `_process()` (override it, may be async) when Start is called.
+ *   new Process({ name: 'Scan', argVariable: steps, function: async ({ dev, arg }) => { ... } })
+ *
+ * Start runs `_process()` (override it, may be async): with a `function`, pyrogue's order —
+ * Message 'Running', Step 0, Progress 0, the argument variable's get(), the function once
+ * ({root, dev, arg}), the return variable's set(), Message 'Done', Progress 1 — and without one
+ * pyrogue's demo (100 steps, one a second, until Stop).
  */
-import * as fs from 'fs';
+import { PyValueError } from '../py/errors';
+import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
-import { LocalVariable } from './variable';
+import type { Root } from './root';
+import { MaybePromise } from './txn';
+import { BaseVariable, LocalVariable } from './variable';
+import { excStr } from './variable/base';
+
+export interface ProcessFunctionArgs {
+  root: Root | null;
+  dev: Process;
+  /** The argument variable's value (its get()), or null without one. */
+  arg: PyValue;
+}
 
 export interface ProcessOptions extends DeviceOptions {
-  /** Optional work function (instead of overriding _process). */
-  function?: ((proc: Process) => unknown) | null;
+  /** The work, called once per Start with {root, dev, arg} (pyrogue passes the names it declares). May be async. */
+  function?: ((args: ProcessFunctionArgs) => MaybePromise<PyValue | void>) | null;
+  /** A variable whose value is the function's `arg` (added to the process unless it already has a parent). */
+  argVariable?: BaseVariable | null;
+  /** A variable set to the function's return value (added to the process unless it already has a parent). */
+  returnVariable?: BaseVariable | null;
 }
 
 export class Process extends Device {
   static override pyModule = 'pyrogue._Process';
   static override pyName = 'Process';
 
+  readonly Start: BaseCommand;
+  readonly Stop: BaseCommand;
   readonly Running: LocalVariable;
   readonly Progress: LocalVariable;
   readonly Message: LocalVariable;
   readonly Step: LocalVariable;
   readonly TotalSteps: LocalVariable;
   readonly UpdatePeriod: LocalVariable;
-  protected _stopRequested = false;
+  /** false once Stop was called (pyrogue `_runEn`): a long `_process` checks it. */
+  protected _runEn = false;
   private _task: Promise<void> | null = null;
-  private readonly _fn: ((proc: Process) => unknown) | null;
+  private readonly _fn: ProcessOptions['function'];
+  protected readonly _argVar: BaseVariable | null;
+  protected readonly _retVar: BaseVariable | null;
 
   constructor(opts: ProcessOptions = {}) {
     super(opts);
     this._fn = opts.function ?? null;
-    this.add(
-      new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() }),
-      new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() }),
-    );
+    this._argVar = opts.argVariable ?? null;
+    this._retVar = opts.returnVariable ?? null;
+    this.Start = new BaseCommand({ name: 'Start', description: 'Start process. No Args.', arg: false, function: () => this._startProcess() });
+    this.Stop = new BaseCommand({ name: 'Stop', description: 'Stop process. No Args.', arg: false, function: () => this._stopProcess() });
     this.Running = new LocalVariable({
       name: 'Running',
       mode: 'RO',
@@ -46,7 +71,7 @@ export class Process extends Device {
       name: 'Progress',
       mode: 'RO',
       units: 'Pct',
-      value: 1.0,
+      value: 0.0,
       disp: '{:1.2f}',
       pollInterval: 1.0,
       description: 'Percent complete: 0 - 100 %.',
@@ -58,11 +83,13 @@ export class Process extends Device {
       pollInterval: 1.0,
       description: "Process status message. Prefixed with 'Error:' if an error occurred.",
     });
+    // pyrogue: Step and TotalSteps recompute Progress whenever they are set (at start too: Progress 1.0)
     this.Step = new LocalVariable({
       name: 'Step',
       mode: 'RO',
       value: 1n,
       pollInterval: 1.0,
+      localSet: () => this._updateProgress(),
       description: 'Current number of completed steps. Prefer setStep() or incrementSteps().',
     });
     this.TotalSteps = new LocalVariable({
@@ -70,17 +97,21 @@ export class Process extends Device {
       mode: 'RO',
       value: 1n,
       pollInterval: 1.0,
+      localSet: () => this._updateProgress(),
       description: 'Total number of process steps. Prefer setTotalSteps().',
     });
     this.UpdatePeriod = new LocalVariable({
       name: 'UpdatePeriod',
       mode: 'RW',
       value: 1.0,
+      typeStr: 'float',
       units: 's',
       groups: ['Hidden'],
       description: 'updateGroup leak period in seconds.',
     });
-    this.add(this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
+    this.add(this.Start, this.Stop, this.Running, this.Progress, this.Message, this.Step, this.TotalSteps, this.UpdatePeriod);
+    if (this._argVar && this._argVar.parent === null) this.add(this._argVar);
+    if (this._retVar && this._retVar.parent === null) this.add(this._retVar);
   }
 
   get processRunning(): boolean {
@@ -91,39 +122,76 @@ export class Process extends Device {
     if (this._task) await this._task;
   }
 
-  private _startProcess(): void {
-    if (this._task) return;
-    this._stopRequested = false;
-    this.Running.set(true);
-    this.Message.set('');
-    this.Progress.set(0.0);
-    this._task = (async () => {
-      try {
-        await this._process();
-        if (!this.Message.value()) this.Message.set(this._stopRequested ? 'Stopped by user' : 'Done');
-      } catch (e) {
-        this.Message.set('Error: ' + (e instanceof Error ? e.message : String(e)));
-      } finally {
-        this.Progress.set(1.0);
-        this.Running.set(false);
-        this._task = null;
-      }
-    })();
+  private _updateProgress(): void {
+    const total = Number(this.TotalSteps.value());
+    this.setProgress(total <= 0 ? 0.0 : Number(this.Step.value()) / total);
   }
-  private _stopProcess(): void {
-    this._stopRequested = true;
-  }
-  setStep(n: number | bigint): void {
-    this.Step.set(BigInt(n));
-    const tot = Number(this.TotalSteps.value());
-    if (tot > 0) this.Progress.set(Number(n) / tot);
+  /** Fractional progress, clamped to 0.0–1.0. */
+  setProgress(value: number): void {
+    this.Progress.set(Math.max(0.0, Math.min(value, 1.0)));
   }
   setTotalSteps(n: number | bigint): void {
     this.TotalSteps.set(BigInt(n));
   }
-  /** The work (override). Default: the `function` option, or nothing. */
+  setStep(n: number | bigint): void {
+    this.Step.set(BigInt(n));
+  }
+  incrementSteps(incr: number | bigint = 1n): void {
+    this.Step.set((this.Step.value() as bigint) + BigInt(incr));
+  }
+
+  /** pyrogue `_startProcess` (and `proc(arg)` with an argument for the argument variable). */
+  protected _startProcess(arg: PyValue = null): void {
+    if (this.Running.value() !== false || this._task) {
+      this._log.warning('Process already running!');
+      return;
+    }
+    if (arg !== null && this._argVar) void this._argVar.setDisp(arg);
+    this._runEn = true;
+    this._task = this._run().finally(() => {
+      this._task = null;
+    });
+  }
+  /** pyrogue `_stopProcess`: asks the process to stop and waits for it to end. */
+  protected _stopProcess(): MaybePromise<void> {
+    this._runEn = false;
+    return this._task ?? undefined;
+  }
+  /** pyrogue `_run`. Updates are delivered as they happen (pyrogue batches them every UpdatePeriod seconds). */
+  private async _run(): Promise<void> {
+    this.Running.set(true);
+    try {
+      await this._process();
+    } catch (e) {
+      this._log.exception(e);
+      this.Message.setDisp('Stopped after error!');
+    }
+    this.Running.set(false);
+  }
+  /** The work (override). Default: pyrogue's — the `function` option, or the 100-step demo. */
   protected async _process(): Promise<void> {
-    if (this._fn) await this._fn(this);
+    const fn = this._fn;
+    if (fn) {
+      this.Message.setDisp('Running');
+      this.setStep(0);
+      this.setProgress(0.0);
+      const arg = this._argVar ? await this._argVar.get() : null;
+      const ret = await fn({ root: this.root, dev: this, arg });
+      if (this._retVar) await this._retVar.set(ret === undefined ? null : ret);
+      this.Message.setDisp('Done');
+      this.setProgress(1.0);
+      return;
+    }
+    this.Message.setDisp('Started');
+    this.setStep(0);
+    this.setTotalSteps(100);
+    for (let i = 0; i < 100; i++) {
+      if (!this._runEn) break;
+      await new Promise((r) => setTimeout(r, 1000));
+      this.setStep(i + 1);
+      this.Message.setDisp(`Running for ${i} seconds.`);
+    }
+    this.Message.setDisp('Done');
   }
 }
 
@@ -160,11 +228,30 @@ export class LoadConfigProcess extends Process {
     });
     this.add(this.LoadMode, this.ConfigFile, this.YamlString);
   }
+  /** pyrogue: Stop is not supported; the load runs to completion. */
+  protected override _stopProcess(): void {
+    this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
   protected override async _process(): Promise<void> {
-    const root = this.root;
-    if (!root) return;
-    if (this.LoadMode.value() === 1n) await root.setYaml(this.YamlString.value() as string);
-    else await root.loadYaml(this.ConfigFile.value() as string);
+    this.Message.setDisp('Running');
+    this.setProgress(0.0);
+    try {
+      const root = this.root;
+      if (!root) throw new Error('no root');
+      if (this.LoadMode.value() === 0n) {
+        const cfg = String(this.ConfigFile.value()).trim();
+        if (!cfg) throw new PyValueError('ConfigFile is empty');
+        await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
+      } else {
+        const yml = String(this.YamlString.value());
+        if (!yml.trim()) throw new PyValueError('YamlString is empty');
+        await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
+      }
+      this.Message.setDisp('Done');
+    } catch (e) {
+      this.Message.setDisp(`Error: ${excStr(e)}`);
+    }
+    this.setProgress(1.0);
   }
 }
 
@@ -207,22 +294,36 @@ export class SaveConfigProcess extends Process {
     this.YamlString = new LocalVariable({ name: 'YamlString', mode: 'RO', value: '', description: 'Captured YAML output. Populated when SaveMode is String.' });
     this.add(this.DataType, this.SaveMode, this.ConfigFile, this.YamlString);
   }
+  /** pyrogue: Stop is not supported; the save runs to completion. */
+  protected override _stopProcess(): void {
+    this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
   protected override async _process(): Promise<void> {
-    const root = this.root;
-    if (!root) return;
-    const status = this.DataType.value() === 1n;
-    const y = await root.getYaml({
-      readFirst: true,
-      modes: status ? ['RW', 'RO', 'WO'] : ['RW', 'WO'],
-      incGroups: null,
-      excGroups: status ? ['NoState'] : ['NoConfig'],
-      recurse: true,
-    });
-    if (this.SaveMode.value() === 1n) this.YamlString.set(y);
-    else {
-      let f = this.ConfigFile.value() as string;
-      if (!f) f = `${status ? 'state' : 'config'}_${new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}.yml`;
-      fs.writeFileSync(f, y);
+    this.Message.setDisp('Running');
+    this.setProgress(0.0);
+    try {
+      const root = this.root;
+      if (!root) throw new Error('no root');
+      const status = this.DataType.value() === 1n;
+      const modes = status ? ['RW', 'RO', 'WO'] : ['RW', 'WO'];
+      const excGroups = status ? ['NoState'] : ['NoConfig'];
+      if (this.SaveMode.value() === 0n) {
+        await root.saveYaml({
+          name: this.ConfigFile.value() as string,
+          readFirst: true,
+          modes,
+          incGroups: null,
+          excGroups,
+          autoPrefix: status ? 'state' : 'config',
+          autoCompress: status,
+        });
+      } else {
+        this.YamlString.set(await root.getYaml({ readFirst: true, modes, incGroups: null, excGroups, recurse: true }));
+      }
+      this.Message.setDisp('Done');
+    } catch (e) {
+      this.Message.setDisp(`Error: ${excStr(e)}`);
     }
+    this.setProgress(1.0);
   }
 }

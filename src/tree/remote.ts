@@ -531,3 +531,5 @@ export function buildRemoteBlocks(dev: Device): RemoteTreeBlock[] {
 
 // Every Device groups its RemoteVariables into memory blocks when the root starts.
 Device.blockBuilders.push(buildRemoteBlocks);
+// Device.addRemoteVariables makes RemoteVariables (device.ts cannot import this module: it imports device.ts).
+Device.remoteVariableClass = RemoteVariable;

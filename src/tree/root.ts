@@ -19,7 +19,7 @@
  */
 import * as path from 'path';
 import { PyValue } from '../py/values';
-import { MaybePromise, seq, then } from './txn';
+import { MaybePromise, TreeBlock, seq, then } from './txn';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import { LogEntry, pyJsonDumps } from './log';
@@ -78,8 +78,10 @@ export class Root extends Device implements RootSurface {
   /** `waitOnUpdate` callers, told when the queue is empty. */
   private _idleWaiters: (() => void)[] = [];
   private _heartbeat: NodeJS.Timeout | null = null;
+  /** The poller's timer: set for the earliest due entry while polling is on. */
   private _poller: NodeJS.Timeout | null = null;
-  private readonly _polled = new Map<BaseVariable, number>();
+  /** pyrogue's poll queue: one entry per polled block, with its interval (ms) and when it is due (Date.now() ms). */
+  private readonly _polled = new Map<TreeBlock, { interval: number; due: number }>();
   private readonly _heartbeatMs: number;
   private readonly _maxLog: number;
   private _logEntries: LogEntry[] = [];
@@ -316,6 +318,9 @@ export class Root extends Device implements RootSurface {
       else if (n instanceof BaseVariable) variables.push(n);
     }
     for (const d of devices) d._buildBlocks();
+    // pyrogue: _rootAttached finishes the Root's own variables, then _finishInit finishes every
+    // variable of the tree (so the Root's own ones twice: a localSet of one runs twice at start)
+    for (const n of this.nodes.values()) if (n instanceof BaseVariable && !(n instanceof BaseCommand)) n._finishInit();
     for (const v of variables) v._finishInit();
     for (const v of variables) this._updatePollInterval(v);
     this._running = true;
@@ -330,8 +335,7 @@ export class Root extends Device implements RootSurface {
       }, this._heartbeatMs);
       this._heartbeat.unref?.();
     }
-    this._poller = setInterval(() => this._pollTick(), 25);
-    this._poller.unref?.();
+    this._schedulePoll();
     for (const i of this._interfaces) await i.start();
   }
 
@@ -348,7 +352,7 @@ export class Root extends Device implements RootSurface {
   /** Stops interfaces, the heartbeat and the poller. */
   async stop(): Promise<void> {
     if (this._heartbeat) clearInterval(this._heartbeat);
-    if (this._poller) clearInterval(this._poller);
+    if (this._poller) clearTimeout(this._poller);
     this._heartbeat = this._poller = null;
     for (const i of [...this._interfaces].reverse()) await i.stop();
     this._running = false;
@@ -563,10 +567,17 @@ export class Root extends Device implements RootSurface {
   // -------------------------------------------------------------------------
   // Polling
 
+  /**
+   * pyrogue PollQueue.updatePollInterval: a variable's interval changed (or
+   * the root starts). Entries are per block, at the shortest non-zero interval
+   * of the block's variables; a new or changed entry is due at once (pyrogue:
+   * now, rounded down to the second), later polls one interval after the last.
+   */
   _updatePollInterval(v: BaseVariable): void {
-    // pyrogue's poll queue: a variable without a block of its own (a LinkVariable) is polled
-    // through its dependencies, each taking the link's interval when that is shorter (or theirs is 0).
-    if (v._block === null) {
+    // A variable without a block of its own (a LinkVariable) is polled through its dependencies,
+    // each taking the link's interval when that is shorter (or theirs is 0).
+    const block = v instanceof LinkVariable ? null : v._block;
+    if (block === null) {
       const own = Number(v._ownPollInterval);
       if (own !== 0) {
         for (const dep of v.dependencies) {
@@ -574,36 +585,66 @@ export class Root extends Device implements RootSurface {
           if (p === 0 || own < p) dep.setPollInterval(v._ownPollInterval);
         }
       }
-      this._polled.delete(v);
       return;
     }
-    const p = Number(v.pollInterval);
-    if (p > 0 && !(v instanceof LinkVariable)) this._polled.set(v, Date.now() + p * 1000);
-    else this._polled.delete(v);
+    const entry = this._polled.get(block);
+    const firstDue = Math.floor(Date.now() / 1000) * 1000;
+    if (entry) {
+      const ps = block.variables.map((x) => Number(x.pollInterval)).filter((p) => p > 0);
+      if (ps.length === 0) this._polled.delete(block);
+      else if (Math.min(...ps) * 1000 !== entry.interval) this._polled.set(block, { interval: Math.min(...ps) * 1000, due: firstDue });
+    } else if (Number(v.pollInterval) > 0) this._polled.set(block, { interval: Number(v.pollInterval) * 1000, due: firstDue });
+    this._schedulePoll();
   }
   private _pollEnChanged(en: boolean): void {
-    if (en) for (const v of this._polled.keys()) this._polled.set(v, Date.now() + Number(v.pollInterval) * 1000);
+    void en;
+    // pyrogue's poller wakes: entries that came due while it was paused are polled at once
+    this._schedulePoll();
   }
+  /** Sets the poller's timer for the earliest due entry (none while stopped, paused or empty). */
+  private _schedulePoll(): void {
+    if (this._poller) clearTimeout(this._poller);
+    this._poller = null;
+    if (!this._running || this._polled.size === 0 || this.PollEn.value() !== true) return;
+    let next = Infinity;
+    for (const e of this._polled.values()) next = Math.min(next, e.due);
+    this._poller = setTimeout(() => this._pollTick(), Math.max(0, next - Date.now()));
+    this._poller.unref?.();
+  }
+  /**
+   * pyrogue PollQueue._poll: in one update group, a read transaction on every
+   * due block, then a wait on each (a local block reads nothing: its update,
+   * queued by the wait, reads the value once). Each entry is next due one
+   * interval from now.
+   */
   private _pollTick(): void {
+    this._poller = null;
     if (this.PollEn.value() !== true) return;
     const now = Date.now();
-    const due = [...this._polled].filter(([, t]) => t <= now).map(([v]) => v);
-    if (!due.length) return;
-    for (const v of due) this._polled.set(v, now + Number(v.pollInterval) * 1000);
-    try {
-      const r = this.updateGroup(() =>
-        seq(
-          due.map((v) => () => {
-            const d = v.parent;
-            if (d instanceof Device) return seq([() => d.readBlocks({ recurse: false, variable: v }), () => d.checkBlocks({ recurse: false, variable: v })]);
-            return undefined;
-          }),
-        ),
-      );
-      if (isPromiseLike(r)) r.then(undefined, () => undefined);
-    } catch {
-      /* logged by the variables */
+    const due: TreeBlock[] = [];
+    for (const [b, e] of this._polled) {
+      if (e.due <= now) {
+        due.push(b);
+        e.due = now + e.interval;
+      }
     }
+    try {
+      if (due.length > 0) {
+        const r = this.updateGroup(() =>
+          seq([...due.map((b) => () => swallow(() => b.startTransaction('read', {}))), ...due.map((b) => () => swallow(() => b.checkTransaction()))]),
+        );
+        if (isPromiseLike(r)) {
+          r.then(
+            () => this._schedulePoll(),
+            () => this._schedulePoll(),
+          );
+          return;
+        }
+      }
+    } catch {
+      /* logged by the blocks */
+    }
+    this._schedulePoll();
   }
 
   // -------------------------------------------------------------------------
@@ -683,6 +724,17 @@ export interface SetYamlOptions {
   modes?: string[];
   incGroups?: string | string[] | null;
   excGroups?: string | string[] | null;
+}
+
+/** Runs `f`; a failure (sync or async) becomes undefined: one block's failed poll does not stop the others (pyrogue logs it). */
+function swallow(f: () => MaybePromise<void>): MaybePromise<void> {
+  try {
+    const r = f();
+    if (isPromiseLike(r)) return Promise.resolve(r).then(undefined, () => undefined);
+    return r;
+  } catch {
+    return undefined;
+  }
 }
 
 function voidOf(x: MaybePromise<unknown>): MaybePromise<PyValue> {

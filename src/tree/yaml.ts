@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as pathMod from 'path';
 import * as zlib from 'zlib';
-import { PyAttributeError, PyError, PyTypeError } from '../py/errors';
+import { PyAttributeError, PyError, PyIndexError, PyTypeError } from '../py/errors';
+import { badZip, ZIP_LIMITS, ZipArchive } from '../py/zipfile';
 import { pyRepr, pyStr, strRepr } from '../py/repr';
 import { pyYamlLoad } from '../py/yaml';
 import { PyDict, PyValue, typeName } from '../py/values';
@@ -68,12 +69,18 @@ function yamlFile(fName: string): PyValue {
   try {
     text = readYamlFile(abs);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PyError('builtins', 'FileNotFoundError', `[Errno 2] No such file or directory: ${strRepr(abs)}`);
-    if (code === 'EISDIR') throw new PyError('builtins', 'IsADirectoryError', `[Errno 21] Is a directory: ${strRepr(abs)}`);
-    throw e;
+    throw pyOsError(e, abs);
   }
   return yamlToData(text, abs);
+}
+
+/** Node's ENOENT/EISDIR as Python's FileNotFoundError/IsADirectoryError (naming the file that is missing); others as they are. */
+function pyOsError(e: unknown, fallback: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  const p = typeof err.path === 'string' ? err.path : fallback;
+  if (err.code === 'ENOENT') return new PyError('builtins', 'FileNotFoundError', `[Errno 2] No such file or directory: ${strRepr(p)}`);
+  if (err.code === 'EISDIR') return new PyError('builtins', 'IsADirectoryError', `[Errno 21] Is a directory: ${strRepr(p)}`);
+  return e;
 }
 
 /** `d.items()` of a YAML value that pyrogue treats as a mapping (AttributeError otherwise, as Python's). */
@@ -190,7 +197,12 @@ export function rootSetYaml(root: Root, yml: string, o: SetYamlOptions): MaybePr
   return then(applyConfig(root, [() => data], dictOptions(o)), () => then(afterConfig(root), () => undefined));
 }
 
-/** pyrogue Device.loadYaml's file list: .yml/.yaml files (and .gz of them), directories' *.yml then *.yaml, sorted. */
+/**
+ * pyrogue Device.loadYaml's file list: files ending in .yml/.yaml (also inside a zip:
+ * `cfg.yml.zip/cfg.yml`; and, beyond pyrogue, .yml.gz/.yaml.gz), a folder of a zip
+ * (`archive.zip/folder`: its *.yml and *.yaml, not those of sub-folders, sorted), a
+ * directory (its *.yml then *.yaml, sorted). Anything else is pyrogue's error.
+ */
 function listYamlFiles(name: PyValue): string[] {
   if (!Array.isArray(name) && typeof name !== 'string') throw new PyTypeError(`argument of type '${typeName(name)}' is not iterable`);
   const raw = Array.isArray(name) ? name : name.includes(',') ? name.split(',') : [name];
@@ -198,6 +210,7 @@ function listYamlFiles(name: PyValue): string[] {
   for (const rl of raw) {
     if (typeof rl !== 'string') throw new PyTypeError(`'${typeName(rl)}' object is not subscriptable`);
     if (/\.ya?ml(\.gz)?$/.test(rl)) out.push(rl);
+    else if (rl.includes('.zip')) out.push(...zipFolderFiles(rl));
     else if (fs.existsSync(rl) && fs.statSync(rl).isDirectory()) {
       const names = fs.readdirSync(rl);
       const pick = (ext: string) => names.filter((f) => f.endsWith(ext)).map((f) => pathMod.join(rl, f));
@@ -207,9 +220,57 @@ function listYamlFiles(name: PyValue): string[] {
   return out;
 }
 
+/** pyrogue splits a path at its first '.zip': the archive, and the name inside it (without the leading '/'). */
+function splitZipPath(f: string): [string, string] {
+  const i = f.indexOf('.zip');
+  return [f.slice(0, i + 4), f.slice(i + 5)];
+}
+
+function readArchive(base: string): ZipArchive {
+  // bounded before it is read: a file larger than any archive accepted is not read at all
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(base);
+  } catch (e) {
+    throw pyOsError(e, base);
+  }
+  if (st.size > ZIP_LIMITS.maxArchiveBytes) throw badZip(`archive of ${st.size} bytes: more than the ${ZIP_LIMITS.maxArchiveBytes} this reader accepts`);
+  return ZipArchive.parse(fs.readFileSync(base));
+}
+
+/** pyrogue's zip folder entry `archive.zip/folder`: the folder's *.yml/*.yaml members as `archive.zip/member`, sorted. */
+function zipFolderFiles(rl: string): string[] {
+  const [base, sub] = splitZipPath(rl);
+  const dir = sub.replace(/\/+$/, '') + '/';
+  const names = readArchive(base).names();
+  if (!names.some((x) => x.startsWith(dir))) {
+    throw new PyError('builtins', 'Exception', `loadYaml: Invalid load file: ${rl}, must be a directory or end in .yml or .yaml`);
+  }
+  const out: string[] = [];
+  for (const zfn of names) {
+    if (!zfn.startsWith(sub)) continue;
+    const parts = zfn.split(dir);
+    if (parts.length < 2) throw new PyIndexError('list index out of range'); // pyrogue's split(...)[1] on 'sub…' without 'sub/'
+    const spt = parts[1];
+    if (!spt.includes('/') && (spt.endsWith('.yml') || spt.endsWith('.yaml'))) out.push(`${base}/${zfn}`);
+  }
+  return out.sort();
+}
+
+/** A YAML file's text: a member of a zip (pyrogue's `archive.zip/member`), a gzip file (.gz), or a plain file. */
 function readYamlFile(f: string): string {
+  if (f.includes('.zip')) {
+    const [base, sub] = splitZipPath(f);
+    return readArchive(base).read(sub).toString('utf8');
+  }
   const raw = fs.readFileSync(f);
-  return f.endsWith('.gz') ? zlib.gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  if (!f.endsWith('.gz')) return raw.toString('utf8');
+  // bounded like a zip member: a gzip bomb is an error, not all the memory there is
+  try {
+    return zlib.gunzipSync(raw, { maxOutputLength: ZIP_LIMITS.maxMemberBytes }).toString('utf8');
+  } catch (e) {
+    throw new PyError('gzip', 'BadGzipFile', `${f}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 export function rootLoadYaml(root: Root, name: PyValue, o: SetYamlOptions): MaybePromise<void> {

@@ -111,6 +111,14 @@ export class LinkVariable extends BaseVariable {
     this._log.error(`Error getting link variable ${this.path}`);
     throw e;
   }
+  /** pyrogue `_finishInit` → `_setDefault`: a LinkVariable with a value sets it with setDisp (no write): linkedSet runs once at start. */
+  override _finishInit(): void {
+    if (this._default !== null) {
+      const r = this.setDisp(this._default, false);
+      if (isPromiseLike(r)) r.then(undefined, () => undefined);
+    }
+    super._finishInit();
+  }
   /** Minimum non-zero poll interval of the dependencies (0 when none). */
   override get pollInterval(): bigint | number {
     const ds = this.dependencies.map((d) => d.pollInterval).filter((p) => Number(p) > 0);

@@ -39,6 +39,7 @@ export type LocalGetFunc = (args: LocalGetArgs) => PyValue;
 
 /** pyrogue's LocalBlock: holds one local variable's value. */
 export class LocalBlock implements TreeBlock {
+  /** false while the owning device is disabled (Device._updateBlockEnable): no hooks run, no updates are queued. */
   enable = true;
   constructor(
     readonly variable: BaseVariable,
@@ -93,18 +94,21 @@ export class LocalBlock implements TreeBlock {
     this._value = newValue;
     if (this.enable && this.localSet) this.localSet({ dev: v.parent, var: v, value: newValue, changed });
   }
+  /** pyrogue LocalBlock.get: localGet (while the block is enabled) refreshes the value, which is returned. */
   get(index: number): PyValue {
     const v = this.variable;
-    if (this.localGet) this._value = this.localGet({ dev: v.parent, var: v });
+    if (this.enable && this.localGet) this._value = this.localGet({ dev: v.parent, var: v });
     return index >= 0 ? itemGet(this._value, index) : this._value;
   }
+  /**
+   * pyrogue LocalBlock._startTransaction does nothing: a read, write or verify
+   * of a local block (ReadAll, WriteAll, a poll) calls no hook. The value is
+   * read (localGet) when someone asks for it: the update that checkTransaction
+   * queues does, once.
+   */
   startTransaction(type: TransactionType, opts: TransactionOptions): void {
+    void type;
     void opts;
-    if (!this.enable) return;
-    if ((type === 'read' || type === 'verify') && this.localGet) {
-      const v = this.variable;
-      this._value = this.localGet({ dev: v.parent, var: v });
-    }
   }
   checkTransaction(): void {
     if (this.enable && this.variable.updateNotify) this.variable._queueUpdate();
@@ -137,6 +141,11 @@ export class LocalVariable<V extends PyValue = PyValue> extends BaseVariable {
   }
   get _typeCheckEnabled(): boolean {
     return this._typeCheck;
+  }
+  /** pyrogue `_finishInit` → `_setDefault`: the default is set again with setDisp (no write), so localSet runs once at start. */
+  override _finishInit(): void {
+    if (this._default !== null) this.setDisp(this._default, false);
+    super._finishInit();
   }
 
   override set(value: PyValue, opts: SetOptions = {}): void {
