@@ -327,6 +327,17 @@ describe('the tree built from a snapshot', () => {
     await root.stop();
   });
 
+  test("the Root's built-in variables take their recorded values (after start sets the defaults)", async () => {
+    const fa = await reference();
+    node(fa, 'Root.ForceWrite').value = true;
+    node(fa, 'Root.LoadConfigProcess.ConfigFile').value = '/data/lab.yml';
+    const root = await served(fa);
+    expect((root.getNode('Root.ForceWrite') as LocalVariable).value()).toBe(true);
+    expect((root.getNode('Root.LoadConfigProcess.ConfigFile') as LocalVariable).value()).toBe('/data/lab.yml');
+    expect(root.snapshotReport.warnings).toEqual([]);
+    await root.stop();
+  });
+
   test('a model pyrogue-ts does not have is a clear error', async () => {
     const fa = await reference();
     const base = node(fa, 'Root.AxiVersion.ScratchPad').props.base as { obj: string[] };

@@ -228,8 +228,12 @@ export class SnapshotRoot extends Root {
   snapshotReport: BuildReport = { nodes: 0, props: [], warnings: [] };
   /** The emulated memory spaces, by the path of the device each starts at. */
   snapshotSpaces = new Map<string, EmulatedMemory>();
+  /** Built-in variables and their recorded values, set at start. */
+  snapshotBuiltinValues: [LocalVariable, PyValue][] = [];
   protected override _beforeInterfaces(): void {
     super._beforeInterfaces();
+    setBuiltinValues(this.snapshotBuiltinValues, this.snapshotReport);
+    this.snapshotBuiltinValues = [];
     checkProps(this, this.snapshotReport);
   }
 }
@@ -340,6 +344,8 @@ interface Ctx {
   links: [LinkVariable, string[]][];
   /** Memory spaces by the path of the device that starts them. */
   spaces: Map<string, EmulatedMemory>;
+  /** Built-in variables and their recorded values. */
+  builtinValues: [LocalVariable, PyValue][];
 }
 
 export function prop0(n: SnapNode, p: string): PyValue | undefined {
@@ -663,7 +669,7 @@ export function memorySpaces(snap: Snapshot): Map<string, number> {
 /** Builds the tree a snapshot records. The root is not started. */
 export function buildTree(snap: Snapshot): SnapshotRoot {
   const report: BuildReport = { nodes: 0, props: [], warnings: [] };
-  const ctx: Ctx = { snap, report, classes: new Map(), links: [], spaces: new Map() };
+  const ctx: Ctx = { snap, report, classes: new Map(), links: [], spaces: new Map(), builtinValues: [] };
   const r = snap.root;
   const rc = snap.classOf(r);
   if (kindOf(rc) !== 'root')
@@ -679,6 +685,7 @@ export function buildTree(snap: Snapshot): SnapshotRoot {
   const root = new RootClass(rootOpts);
   root.snapshotReport = report;
   root.snapshotSpaces = ctx.spaces;
+  root.snapshotBuiltinValues = ctx.builtinValues;
   states.set(root, { rec: r, fallback: null, overrides: null });
   report.nodes++;
 
@@ -730,12 +737,18 @@ function adoptBuiltin(ctx: Ctx, n: SnapNode, node: Node): void {
     ctx.report.warnings.push(`${n.path}: served as pyrogue-ts's built-in ${ours.str}, the snapshot's class is ${c.bases[0] ?? c.name}`);
   if (node instanceof LocalVariable && !LIVE_BUILTINS.has(nameOf(n.path)) && n.value !== undefined && !isError(n.value)) {
     const v = recordedValue(n.value);
-    if (v !== undefined && v !== null) {
-      try {
-        node._pySet(v, { write: false });
-      } catch (e) {
-        ctx.report.warnings.push(`${n.path}: the recorded value cannot be set: ${e instanceof PyError ? e.wireText : String(e)}`);
-      }
+    // set once the variables have their defaults (start sets each default again)
+    if (v !== undefined && v !== null) ctx.builtinValues.push([node, v]);
+  }
+}
+
+/** Gives the built-in variables their recorded values (SnapshotRoot, once its variables have their defaults). */
+function setBuiltinValues(values: readonly [LocalVariable, PyValue][], report: BuildReport): void {
+  for (const [node, v] of values) {
+    try {
+      node._pySet(v, { write: false });
+    } catch (e) {
+      report.warnings.push(`${node.path}: the recorded value cannot be set: ${e instanceof PyError ? e.wireText : String(e)}`);
     }
   }
 }

@@ -755,9 +755,13 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       body.push('  }');
       if (p.kind === 'root') {
         body.push('');
-        body.push('  /** The registers hold the recorded contents (createRoot fills the memory): each is read once, before clients come. */');
+        body.push('  /**');
+        body.push('   * Once the variables have their defaults: the values nodes had that differ from their');
+        body.push("   * class's (VALUES), and each register read once (createRoot filled the memory).");
+        body.push('   */');
         body.push('  protected override _beforeInterfaces(): void {');
         body.push('    super._beforeInterfaces();');
+        if (w.values.size > 0) body.push('    setValues(this, VALUES);');
         body.push("    for (const n of this.descendants()) if (n instanceof RemoteVariable && n.mode !== 'WO') void n.get();");
         body.push('  }');
       }
@@ -787,9 +791,10 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       'class HeldLink extends LinkVariable {',
       '  static pyAlias = true;',
       '  private readonly held: { value: PyValue };',
-      "  constructor(opts: Omit<LinkVariableOptions, 'linkedGet' | 'linkedSet'> & { value: PyValue; minimum?: PyValue; maximum?: PyValue }) {",
-      '    const held = { value: opts.value };',
-      "    super({ ...opts, linkedGet: () => held.value, linkedSet: opts.mode === 'RO' ? null : ({ value }) => void (held.value = value) });",
+      "  constructor({ value, ...opts }: Omit<LinkVariableOptions, 'linkedGet' | 'linkedSet'> & { value: PyValue; minimum?: PyValue; maximum?: PyValue }) {",
+      '    const held = { value };',
+      '    // (the value is held, not a default: a default would be set through linkedSet at start)',
+      "    super({ ...opts, linkedGet: () => held.value, linkedSet: opts.mode === 'RO' ? null : (a) => void (held.value = a.value) });",
       '    this.held = held;',
       '  }',
       '  /** Makes it hold another value. */',
@@ -801,6 +806,7 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
     );
   }
   const create: string[] = [];
+  const tables: string[] = [];
   create.push(`/** The tree. \`pyrogue-ts serve --tree ./<this file>.js\` serves what this returns. */`);
   create.push(`export default function createRoot(): ${rootName} {`);
   create.push(`  const root = new ${rootName}();`);
@@ -834,9 +840,10 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       '',
     );
     if (!w.used.has('HeldLink')) helpers.splice(helpers.indexOf('function setValues(root: Root, values: [string, PyValue][]): void {') + 3, 1);
-    create.push('  setValues(root, [');
-    for (const [p, l] of w.values) create.push(`    [${q(p)}, ${l}],`);
-    create.push('  ]);');
+    tables.push('/** Values of nodes that differ from those their class gives (set when the root starts). */');
+    tables.push('const VALUES: [string, PyValue][] = [');
+    for (const [p, l] of w.values) tables.push(`  [${q(p)}, ${l}],`);
+    tables.push('];', '');
   }
   if (w.deps.length > 0) {
     helpers.push(
@@ -856,7 +863,9 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
   create.push('  return root;');
   create.push('}');
 
-  const text = [...L, ...importLines(imports, [...body, ...helpers, ...create].join('\n')), '', ...helpers, ...body, ...create, ''].join('\n');
+  const text = [...L, ...importLines(imports, [...body, ...helpers, ...tables, ...create].join('\n')), '', ...helpers, ...body, ...tables, ...create, ''].join(
+    '\n',
+  );
   return { text, classes: w.plans.length + 1, stubs: (text.match(/TODO\(port\)/g) ?? []).length - 1 };
 }
 
