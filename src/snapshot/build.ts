@@ -735,12 +735,14 @@ function adoptBuiltin(ctx: Ctx, n: SnapNode, node: Node): void {
   const ours = node.pyClass;
   if (ours.bases.join('\n') !== c.bases.join('\n'))
     ctx.report.warnings.push(`${n.path}: served as pyrogue-ts's built-in ${ours.str}, the snapshot's class is ${c.bases[0] ?? c.name}`);
-  if (node instanceof LocalVariable && !LIVE_BUILTINS.has(nameOf(n.path)) && n.value !== undefined && !isError(n.value)) {
+  if (isLocal(node) && !LIVE_BUILTINS.has(nameOf(n.path)) && n.value !== undefined && !isError(n.value)) {
     const v = recordedValue(n.value);
     // set once the variables have their defaults (start sets each default again)
     if (v !== undefined && v !== null) ctx.builtinValues.push([node, v]);
   }
 }
+
+const isLocal = (n: Node): n is LocalVariable => n instanceof LocalVariable;
 
 /** Gives the built-in variables their recorded values (SnapshotRoot, once its variables have their defaults). */
 function setBuiltinValues(values: readonly [LocalVariable, PyValue][], report: BuildReport): void {
