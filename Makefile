@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY := /usr/bin/python3
 PORT ?= 9099
 SOAK_MINUTES ?= 10
-WIRE_TOOLS := bench/wire/build/loadgen bench/wire/build/echo bench/wire/build/sub bench/wire/build/memecho
+WIRE_TOOLS := tools/wire/build/loadgen tools/wire/build/echo tools/wire/build/sub tools/wire/build/memecho
 # npm writes node_modules/.package-lock.json on every install: `make run` right after a
 # user's own `npm ci` does not install again.
 NODE_STAMP := node_modules/.package-lock.json
@@ -28,7 +28,7 @@ pydeps:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-zmq python3-numpy python3-yaml; \
 	fi
 
-# Debian's chromium, for the browser tests (interop/web-*.test.ts, driven by puppeteer-core) and bench/web.js.
+# Debian's chromium, for the browser tests (interop/web-*.test.ts, driven by puppeteer-core) and the web benchmark.
 CHROMIUM := /usr/bin/chromium
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -40,15 +40,17 @@ deps: $(NODE_STAMP) pydeps chromium
 
 # The rm: outputs of sources that moved (an old dist/tree/variable.js would shadow dist/tree/variable/).
 build: $(NODE_STAMP)
-	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts
+	@rm -f dist/tree/variable.js dist/tree/variable.js.map dist/tree/variable.d.ts dist/tree/axiversion.js dist/tree/axiversion.js.map dist/tree/axiversion.d.ts dist/py/yaml.js dist/py/yaml.js.map dist/py/yaml.d.ts
 	npx tsc -p tsconfig.json
 	@$(MAKE) --no-print-directory web
 
-# The browser page (src/web/page, docs/web.md): bundled by esbuild into dist/web/static with its HTML and CSS.
+# The browser page (src/web/page, docs/web.md): bundled by esbuild into dist/web/static with its HTML and
+# CSS (uPlot's stylesheet, then the page's: one file).
 web: $(NODE_STAMP)
 	@mkdir -p dist/web/static
 	npx esbuild src/web/page/main.ts --bundle --format=iife --target=es2020 --minify --sourcemap --log-level=warning --outfile=dist/web/static/app.js
-	cp src/web/page/index.html src/web/page/app.css dist/web/static/
+	cp src/web/page/index.html dist/web/static/
+	cat node_modules/uplot/dist/uPlot.min.css src/web/page/app.css > dist/web/static/app.css
 
 # The tests and examples type-checked (ts-jest only transpiles them: tsconfig.test.json has
 # isolatedModules), then ESLint (eslint.config.mjs: typescript-eslint strict type-checked).
@@ -101,22 +103,22 @@ zmqdev:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gcc libc6-dev libzmq3-dev; \
 	fi
 
-bench/wire/build/%: bench/wire/%.c bench/wire/common.h | zmqdev
-	@mkdir -p bench/wire/build
+tools/wire/build/%: tools/wire/%.c tools/wire/common.h | zmqdev
+	@mkdir -p tools/wire/build
 	cc -O2 -Wall -o $@ $< -lzmq -lpthread
 
 # Benchmarks print ratios to baselines measured in the same run (CPython's C
-# pickle for the codec, a raw libzmq echo server for the wire).
+# pickle for the codec, a raw libzmq echo server for the wire). One entry,
+# bench/run.js: BENCH="wire --only value8 --rounds 5" picks benchmarks and
+# their options (node bench/run.js --list); a new one is a file in bench/ and
+# a line in its BENCHES (bench/README.md).
+BENCH ?=
 bench: deps build $(WIRE_TOOLS)
-	node bench/run.js
-	node bench/wire.js
-	node bench/membridge.js
-	node bench/web.js
-	node bench/snapshot.js
+	node bench/run.js $(BENCH)
 
 # Long fuzz + load soak (SOAK_MINUTES of 8 clients and 4 subscribers).
 soak: deps build $(WIRE_TOOLS)
-	node bench/wire/soak.js --minutes $(SOAK_MINUTES)
+	node bench/run.js soak --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf dist coverage

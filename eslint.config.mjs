@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/wire/build/', 'python-fixtures/', 'golden/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'tools/wire/build/', 'python-fixtures/', 'golden/'] },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.strictTypeChecked],

@@ -14,7 +14,7 @@
  * distinct str written once, as CPython does for its interned dict keys, so the
  * pickle has the size of Python's.
  *
- *   node bench/codec.js [SECONDS_PER_CASE]     (make bench runs it via bench/run.js)
+ *   node bench/run.js codec [SECONDS_PER_CASE]
  */
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -142,6 +142,4 @@ function main(argv) {
   return rows;
 }
 
-module.exports = { main, cases };
-
-if (require.main === module) main(process.argv.slice(2));
+module.exports = { main, cases, usage: 'codec [SECONDS_PER_CASE]   (default 1)' };

@@ -1,20 +1,20 @@
 'use strict';
 /**
- * `make bench`, the memory bridge (issue 14): 4-byte read transactions per second through
+ * `make bench`, the memory bridge: 4-byte read transactions per second through
  * MemoryTcpClient → MemoryTcpServer (`pyrogue-ts memserve`, another process), 1 and 32 in
- * flight, as a ratio to a raw C libzmq PUSH/PULL echo of the same frames (bench/wire/memecho.c)
+ * flight, as a ratio to a raw C libzmq PUSH/PULL echo of the same frames (tools/wire/memecho.c)
  * measured in the same run; and RemoteVariable.get() over the bridge as a ratio to the same
- * get() on EmulatedMemory. Needs dist/ and bench/wire/build/memecho.
+ * get() on EmulatedMemory. Needs dist/ and the C tools (tools/wire, built on first use).
  *
- *   node bench/membridge.js [--seconds 2]
+ *   node bench/run.js membridge [--seconds 2]
  */
 const path = require('path');
-const { freeBasePort } = require('./wire/lib');
+const { ensureTools, freeBasePort, tool } = require('../tools/wire/lib');
 const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-const MEMECHO = path.join(__dirname, 'wire', 'build', 'memecho');
+const MEMECHO = tool('memecho');
 const { MemoryTcpClient } = require(path.join(DIST, 'bridge', 'client'));
 const { EmulatedMemory } = require(path.join(DIST, 'tree', 'memory'));
 const { AxiVersion } = require(path.join(DIST, 'examples', 'axiversion'));
@@ -82,6 +82,7 @@ async function main(argv) {
   const i = argv.indexOf('--seconds');
   const secs = i >= 0 ? Number(argv[i + 1]) : 2;
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
+  ensureTools();
   console.log(`memory bridge bench (${secs} s per measurement)`);
 
   // Baseline: C load → C echo.
@@ -114,12 +115,4 @@ async function main(argv) {
   await stopChild(srv);
 }
 
-if (require.main === module)
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-module.exports = { main };
+module.exports = { main, usage: 'membridge [--seconds 2]' };

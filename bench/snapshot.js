@@ -5,23 +5,19 @@
  * then that snapshot served by `pyrogue-ts serve --tree file.json` and snapshotted again.
  * For each serving process: seconds from launch to serving, RSS once serving, and peak RSS
  * (VmHWM) through its snapshot. Figures of the snapshot-served tree are printed as ratios to
- * the same tree built in code, measured in the same run. Needs dist/. Self-contained.
+ * the same tree built in code, measured in the same run. Needs dist/.
  *
- *   node bench/snapshot.js [--nodes 100000]
+ *   node bench/run.js snapshot [--nodes 100000]
  */
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
+const { freeBasePort } = require('../tools/wire/lib');
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const NODES = Number(arg('--nodes', '100000'));
+let NODES = 100000;
 
 /** The tree module: devices of 100 nodes (96 variables, enable, ReadDevice, WriteDevice, the device), a third each UInt32 registers, 2-bit enum fields, local floats. */
 function treeModule(file) {
@@ -47,20 +43,6 @@ module.exports = function make() {
   );
 }
 
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-async function freeBase() {
-  for (;;) {
-    const base = 20000 + 4 * Math.floor(Math.random() * 2500);
-    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2))) return base;
-  }
-}
-
 /** kB of a /proc/<pid>/status field. */
 function procKb(pid, field) {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -68,7 +50,7 @@ function procKb(pid, field) {
 }
 
 async function serve(tree) {
-  const port = await freeBase();
+  const port = await freeBasePort(3);
   const t0 = Date.now();
   const proc = spawn(process.execPath, [CLI, 'serve', '--tree', tree, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -125,7 +107,12 @@ async function measure(label, tree, file) {
   return row;
 }
 
-async function main() {
+async function main(argv = []) {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--nodes') NODES = Number(argv[++i]);
+    else throw new Error(`snapshot: unknown option ${argv[i]} (${module.exports.usage})`);
+  }
+  if (!(NODES > 0)) throw new Error('snapshot: --nodes wants a positive number');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrogue-bench-snapshot-'));
   try {
     const mod = path.join(dir, 'tree.js');
@@ -147,7 +134,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { main, usage: 'snapshot [--nodes 100000]' };

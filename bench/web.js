@@ -1,7 +1,7 @@
 'use strict';
 /* global window, document, MutationObserver, requestAnimationFrame -- functions given to page.evaluate run in the browser */
 /**
- * `make bench`, the browser view (issue 16), in headless Debian chromium:
+ * `make bench`, the browser view, in headless Debian chromium:
  *
  *  1. Time from opening the page (navigation start, the page's clock) to its
  *     first rows (the root's children) in the DOM and painted, against a
@@ -19,10 +19,10 @@
  * set with its sequence number as the value; both clocks are this machine's
  * (performance.timeOrigin + performance.now(), in Node and in Chromium).
  *
- *   node bench/web.js [--seconds 5] [--runs 5] [--rate 1000]
+ *   node bench/run.js web [--seconds 5] [--runs 5] [--rate 1000]
  */
 const path = require('path');
-const { freeBasePort } = require('./wire/lib');
+const { freeBasePort } = require('../tools/wire/lib');
 const { fork } = require('child_process');
 const { performance } = require('perf_hooks');
 
@@ -44,14 +44,10 @@ WebSocket.prototype.send = function (data, ...rest) {
   return wsSend.call(this, data, ...rest);
 };
 
-const args = process.argv.slice(2);
-const opt = (name, d) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : d;
-};
-const SECONDS = opt('seconds', 5);
-const RUNS = opt('runs', 5);
-const RATE = opt('rate', 1000);
+/** The options (main's argv): --seconds, --runs, --rate. */
+let SECONDS = 5;
+let RUNS = 5;
+let RATE = 1000;
 const now = () => performance.timeOrigin + performance.now();
 
 /** Three free ports from base (PUB, binary, string): the wire bench's helper. */
@@ -112,7 +108,14 @@ async function firstRows(browser, url, firstChild) {
   return { ...r, settled };
 }
 
-async function main() {
+async function main(args) {
+  const opt = (name, d) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : d;
+  };
+  SECONDS = opt('seconds', SECONDS);
+  RUNS = opt('runs', RUNS);
+  RATE = opt('rate', RATE);
   const big = await startServer('big');
   const small = await startServer('example');
   const gwBig = await startGateway(big.port, true);
@@ -218,10 +221,4 @@ async function main() {
   for (const l of out) console.log('  ' + l);
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+module.exports = { main, usage: 'web [--seconds 5] [--runs 5] [--rate 1000]' };

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The server side of bench/web.js, in its own process: serves a tree
- * (`big`: bench/wire/trees.js bigTree, 1,000 devices of 100 variables;
+ * (`big`: tools/wire/trees.js bigTree, 1,000 devices of 100 variables;
  * `example`: the example tree) and, when asked over IPC, sets variables at a
  * given aggregate rate, each to a fresh sequence number, recording when
  * (epoch milliseconds, sub-millisecond: performance.timeOrigin + now()).
@@ -14,7 +14,7 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 const DIST = path.join(__dirname, '..', 'dist');
 const { serve } = require(path.join(DIST, 'server', 'serve'));
-const { bigTree } = require('./wire/trees');
+const { bigTree } = require('../tools/wire/trees');
 
 const [which, portText] = process.argv.slice(2);
 const now = () => performance.timeOrigin + performance.now();

@@ -1,13 +1,13 @@
 'use strict';
 /**
- * Wire benchmarks (`make bench`, after `npx tsc -p tsconfig.json`): the server
+ * Wire benchmarks (`make bench`, after `make build`): the server
  * (dist/, its own node process) driven by C libzmq load generators, every
  * figure next to a raw C REP echo server measured in the same run on the same
  * request bytes.
  *
- *   node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile[=value8,remote8,...]] [--json FILE] [--sequential]
+ *   node bench/run.js wire [--warmup S] [--duration S] [--rounds N] [--only value1,value8,...] [--profile[=value8,remote8,...]] [--json FILE] [--sequential]
  *
- * A second baseline, the zeromq.js echo (bench/wire/jsecho.js: a bare ROUTER
+ * A second baseline, the zeromq.js echo (tools/wire/jsecho.js: a bare ROUTER
  * in node answering the same bytes), shows what the binding itself allows:
  * the server cannot be faster than it, so the gap between the two echoes is
  * the cost of zeromq.js + node's event loop, and the gap from it to the
@@ -15,12 +15,12 @@
  * Every round (--rounds, default 3) runs each workload and its baselines
  * once, and each figure is the median round (loopback figures on a 2-core
  * machine move by ±30 % from run to run: CPU placement of the client and
- * server threads). Within a round the figures of each issue-15 ratio are
+ * server threads). Within a round the figures of each target ratio are
  * measured next to each other, in reverse order every other round (see the
  * round loop); `value` ×1 and ×8 and the zeromq.js echo are measured side by
  * side, the same clients loading each in turn every 50 ms
  * (sideBySideJsEcho; --sequential: one after the other instead). After the main table, the
- * issue-15 ratios (RATIO_TARGETS) between figures of the same run: each the
+ * target ratios (RATIO_TARGETS) between figures of the same run: each the
  * median of the ratios within each round (see roundRatios), with the ratio of
  * the two median figures beside it.
  * Workloads: value1 value8 remote8 set8 array8 fanout10 tree10k tree100k nodes1k.
@@ -31,7 +31,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const lib = require('./wire/lib');
+const lib = require('../tools/wire/lib');
 
 const PYROGUE = {
   value1: '4,232 req/s (echo 6,897)',
@@ -41,6 +41,9 @@ const PYROGUE = {
   nodes1k: '0.53 s',
   tree100k: '13.9 s build+start, 544 MiB',
 };
+
+const USAGE =
+  'wire [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile[=value8,remote8,set8,...]] [--json FILE] [--sequential]';
 
 function parseArgs(argv) {
   const o = { warmup: 1, duration: 3, rounds: 3, only: null, profile: null, json: null, sequential: false };
@@ -54,12 +57,7 @@ function parseArgs(argv) {
     else if (a === '--sequential') o.sequential = true;
     else if (a.startsWith('--profile=')) o.profile = a.slice('--profile='.length).split(',');
     else if (a === '--json') o.json = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      console.log(
-        'node bench/wire.js [--warmup S] [--duration S] [--rounds N] [--only value1,value8,remote8,set8,array8,fanout10,tree10k,tree100k,nodes1k] [--profile[=value8,remote8,set8,...]] [--json FILE] [--sequential]',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+    else throw new Error(`unknown argument ${a} (${USAGE})`);
   }
   return o;
 }
@@ -77,7 +75,7 @@ function table(rows) {
 }
 
 /**
- * Issue 15's targets: each a ratio of two figures of this run. `of` names the
+ * The performance targets (docs/decisions/0007–0010): each a ratio of two figures of this run. `of` names the
  * denominator: a workload key, or 'jsecho' for the zeromq.js echo measured in
  * the same alternating rounds as the workload itself.
  */
@@ -117,7 +115,7 @@ function ratioTable(workloads) {
     const ofMedians = den ? w.ts.rps / den.rps : null;
     const perRound = den ? roundRatios(w.ts, den) : null;
     const ratio = perRound ? perRound.median : ofMedians;
-    w.issueRatio = { ratio, perRound: perRound && perRound.each, ofMedians, target: t.target };
+    w.targetRatio = { ratio, perRound: perRound && perRound.each, ofMedians, target: t.target };
     const lost = t.lost ? w.lost : null;
     const lostOk = lost === null || lost.every((x) => x === 0);
     const ok = ratio !== null && ratio >= t.target && lostOk;
@@ -130,7 +128,7 @@ function ratioTable(workloads) {
       ratio === null ? '' : ok ? 'MET' : 'MISSED',
     ]);
   }
-  const head = ['issue 15 ratio', "median of the rounds' ratios", 'ratio of the medians', 'updates lost', 'target', ''];
+  const head = ['target ratio', "median of the rounds' ratios", 'ratio of the medians', 'updates lost', 'target', ''];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((d) => String(d[i]).length)));
   const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
   return rows.length ? [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...rows.map(line)].join('\n') : '';
@@ -185,8 +183,8 @@ function tput(r) {
   return `${fmt(r.rps)} req/s, p50 ${fmt(r.p50_us)} µs, p99 ${fmt(r.p99_us)} µs`;
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+async function main(argv) {
+  const o = parseArgs(argv);
   lib.ensureTools();
   const want = (k) => !o.only || o.only.has(k);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-bench-'));
@@ -221,7 +219,7 @@ async function main() {
       // Every round runs each workload once, with its baselines, and each
       // figure is the median round. The rate of this shared machine drifts
       // by more than the gaps being measured, so within a round the figures
-      // an issue-15 ratio compares are measured next to each other (value ×1
+      // a target ratio compares are measured next to each other (value ×1
       // beside its zeromq.js echo, value ×8 between the RemoteVariable get and
       // its echo, the array get and set + publish just after, the fan-out
       // beside set + publish), and every other round runs them in the reverse
@@ -353,7 +351,7 @@ async function main() {
         const boot = await lib.runLoadgen({ port: srv.port + 1, file: f, mode: 'once', repeat: 3, timeoutMs: 60000, extraMs: 600000 });
         const after = srv.rss();
         const serving = srv.info.build_s + srv.info.start_s;
-        // issue 15's targets: peak RSS (the process's high-water mark, build included) ≤ 250 MiB
+        // the targets: peak RSS (the process's high-water mark, build included) ≤ 250 MiB
         // over the whole bootstrap, and serving (build + start) within 1 s
         const ok = key === 'tree100k' ? serving <= 1 && after.hwm_mib <= 250 : null;
         record(
@@ -414,7 +412,7 @@ async function main() {
     }
     const prof = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
     if (prof.length) {
-      const { summarize } = require('./wire/profile-summary');
+      const { summarize } = require('./profile-summary');
       const s = summarize(path.join(profDir, prof[0]), 25);
       raw.profiles = raw.profiles ?? {};
       raw.profiles[key] = { file: path.join(profDir, prof[0]), ...s };
@@ -438,7 +436,4 @@ async function main() {
   for (const b of Object.values(baselines)) await b.stop();
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { main, usage: USAGE };

@@ -1,11 +1,11 @@
 /**
  * The bench's C load generator side by side with two servers (loadgen -E):
- * what the issue-15 ratios against the zeromq.js echo are measured with. Two
- * C echoes, told apart by the request files (an echo answers the request's
- * own bytes), show that each side gets its own requests, its own time and its
- * own figures.
+ * what the wire bench's ratios to the zeromq.js echo are measured with
+ * (docs/decisions/0010). Two C echoes, told apart by the request files (an
+ * echo answers the request's own bytes), show that each side gets its own
+ * requests, its own time and its own figures.
  */
-import * as lib from '../bench/wire/lib';
+import * as lib from '../tools/wire/lib';
 
 jest.setTimeout(60_000);
 

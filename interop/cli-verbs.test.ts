@@ -285,6 +285,14 @@ describe('`pyrogue-ts serve --tree example` (make run)', () => {
     if (srv) await srv.stop();
   });
 
+  test("the start banner is printed once: pyrogue's first line, then how to connect, with one host throughout", () => {
+    const o = srv.output();
+    expect(o.split('Started zmqServer').length - 1).toBe(1);
+    expect(o).toContain(`Start: Started zmqServer on ports ${srv.port}-${srv.port + 2}`);
+    expect(o).toContain(`python -m pyrogue --server 127.0.0.1:${srv.port} gui`);
+    expect(o).not.toContain('localhost');
+  });
+
   test('the seed examples work with the Node clients', async () => {
     const c = new SimpleClient({ addr: '127.0.0.1', port: srv.port });
     try {

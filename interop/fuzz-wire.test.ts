@@ -1,6 +1,6 @@
 /**
  * Decoder + dispatcher fuzzing over the wire, against a live server in its
- * own process (dist/, bench/wire/server.js: the reference tree + Bench).
+ * own process (dist/, tools/wire/server.js: the reference tree + Bench).
  *
  * Mutations of every golden request (transcript.jsonl `request_pickle`, and
  * the string-port requests), random bytes, empty and multipart requests and a
@@ -14,8 +14,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zmq from 'zeromq';
-import * as lib from '../bench/wire/lib';
-import { runFuzz, loadGolden, prng, makeInput } from '../bench/wire/fuzz';
+import * as lib from '../tools/wire/lib';
+import { runFuzz, loadGolden, prng, makeInput } from '../tools/wire/fuzz';
 import { decode } from '../src/pickle/decode';
 
 jest.setTimeout(180000);

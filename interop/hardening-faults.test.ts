@@ -1,6 +1,6 @@
 /**
  * Fault hardening of the server (its own process: dist/ via
- * bench/wire/server.js, the reference tree + a Bench device), driven from
+ * tools/wire/server.js, the reference tree + a Bench device), driven from
  * here with zeromq sockets and throw-away client processes:
  *
  *  - clients killed (SIGKILL) mid-request, including DEALERs flooding requests
@@ -19,7 +19,7 @@ import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zmq from 'zeromq';
-import * as lib from '../bench/wire/lib';
+import * as lib from '../tools/wire/lib';
 import { decode } from '../src/pickle/decode';
 import { PyObject } from '../src/py/values';
 
@@ -69,7 +69,7 @@ async function checkServes(port: number, n = 200): Promise<void> {
 }
 
 function spawnClient(port: number, mode: 'req' | 'flood', file: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(lib.ROOT, 'bench', 'wire', 'client.js'), JSON.stringify({ port, mode, clients: 4, file, maxSeconds: 60 })], {
+  const child = spawn(process.execPath, [path.join(lib.ROOT, 'tools', 'wire', 'client.js'), JSON.stringify({ port, mode, clients: 4, file, maxSeconds: 60 })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

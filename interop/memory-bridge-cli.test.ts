@@ -3,6 +3,9 @@
  * read and written through the ZmqServer by the CLI client verbs.
  */
 import execa from 'execa';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { MemoryTcpClient } from '../src/bridge/client';
 import { cli, CLI, ensureBuilt, ROOT_DIR, startServe } from '../test/support/cliRun';
 import { freeBasePort } from '../test/support/matrixKit';
@@ -64,9 +67,51 @@ test.each(['reference', 'example'])('serve --tree %s --memory: RemoteVariables l
   }
 });
 
-test("serve --memory with nobody listening fails with rogue's readiness error", async () => {
+test("serve --memory with nobody listening fails with rogue's readiness error, naming the host, the ports and what to check", async () => {
   const port = await freeBasePort();
   const r = await cli(['serve', '--tree', 'reference', '--port', '0', '--memory', `tcp://127.0.0.1:${port}`], 30000);
   expect(r.exitCode).toBe(1);
   expect(r.stderr).toContain(`Timed out waiting for remote TcpServer readiness on tcp://127.0.0.1:${port}`);
+  expect(r.stderr).toContain(`no rogue memory TcpServer answered at 127.0.0.1 (requests to port ${port}, responses from port ${port + 1}) within 10 s`);
+  expect(r.stderr).toContain('pyrogue-ts memserve');
+  // Not a problem of the ZmqServer's ports.
+  expect(r.stderr).not.toContain('cannot serve tree');
+});
+
+test('serve --memory-devices moves only the devices it names; a name that is not such a device is refused, naming those there are', async () => {
+  const m = await memserve();
+  const s = await startServe('example', ['--memory', `tcp://127.0.0.1:${m.port}`, '--memory-devices', 'AxiVersion']);
+  try {
+    expect(s.output()).toContain(`Example.AxiVersion on the memory bridge tcp://127.0.0.1:${m.port}`);
+  } finally {
+    await s.stop();
+    m.proc.kill('SIGINT');
+    await m.proc;
+  }
+  const bad = await cli(['serve', '--tree', 'example', '--port', '0', '--memory', `tcp://127.0.0.1:${m.port}`, '--memory-devices', 'Nope'], 30000);
+  expect(bad.exitCode).toBe(1);
+  expect(bad.stderr).toContain('Nope: not a device with a memBase of its own in tree Example (the devices with a memBase are Example.AxiVersion)');
+  expect(bad.stderr).not.toContain('cannot serve tree');
+  const alone = await cli(['serve', '--tree', 'example', '--port', '0', '--memory-devices', 'AxiVersion'], 30000);
+  expect(alone.exitCode).toBe(1);
+  expect(alone.stderr).toContain('--memory-devices chooses devices for --memory');
+});
+
+test('serve --memory on a tree without a memBase says so (not a port problem)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrogue-ts-nomem-'));
+  const file = path.join(dir, 'tree.js');
+  fs.writeFileSync(
+    file,
+    `const { Root, LocalVariable } = require(${JSON.stringify(path.join(ROOT_DIR, 'dist', 'index.js'))});
+module.exports = () => { const r = new Root({ name: 'Lab', pollEn: false }); r.add(new LocalVariable({ name: 'V', value: 0.0 })); return r; };
+`,
+  );
+  try {
+    const r = await cli(['serve', '--tree', file, '--port', '0', '--memory', 'tcp://127.0.0.1:9'], 30000);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`--memory tcp://127.0.0.1:9: tree '${file}' has no device with a memBase, so nothing would use the memory bridge`);
+    expect(r.stderr).not.toContain('cannot serve tree');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,9 +6,12 @@
  *   - `import` from ES modules, static and dynamic (`await import('pyrogue-ts')` resolves
  *     to the module namespace: no export named `then`), and dynamic import from CommonJS;
  *   - the root names only the public surface (no internal helpers);
- *   - `tsc` compiles README's tree example (examples/lab-tree.ts) and its "From Node" block
- *     under `module: commonjs` and `module: nodenext`, with the package's own .d.ts files
- *     checked (skipLibCheck off);
+ *   - README's way: `npm install <tarball> typescript @types/node` (the current TypeScript on
+ *     npm) and README's `tsconfig.json` (examples/readme-tsconfig.json); and the oldest
+ *     TypeScript the package supports (OLDEST_TS, with @types/node of Node 20). With each,
+ *     `tsc` compiles every TypeScript example of README and docs/ (examples/**.ts: the tree,
+ *     the Node clients, the guide's files...) under README's tsconfig and under
+ *     `module: commonjs`, with the package's own .d.ts files checked (skipLibCheck off);
  *   - the compiled example runs as a program, a Python SimpleClient reads it, and Ctrl-C
  *     (SIGINT) stops it cleanly;
  *   - the installed `pyrogue-ts serve --tree ./lab-tree.js` serves the same module until
@@ -24,8 +27,9 @@ import { ensureBuilt } from '../test/support/cliRun';
 import { freeBasePort, PYTHON } from '../test/support/server';
 
 const ROOT_DIR = path.resolve(__dirname, '..');
-const TSC = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
-const TYPE_ROOTS = path.join(ROOT_DIR, 'node_modules', '@types');
+/** The oldest TypeScript the package supports (README, package.json peerDependencies), with the @types/node it compiles with. */
+const OLDEST_TS = '5.0.4';
+const OLDEST_TYPES_NODE = '20';
 const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 jest.setTimeout(10 * 60 * 1000);
@@ -34,12 +38,14 @@ let work = '';
 let tarball = '';
 let cjsDir = '';
 let esmDir = '';
+/** A project with the tarball and OLDEST_TS. */
+let oldDir = '';
 
-async function freshProject(name: string, extra: Record<string, unknown>): Promise<string> {
+async function freshProject(name: string, extra: Record<string, unknown>, also: string[] = []): Promise<string> {
   const dir = path.join(work, name);
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, ...extra }, null, 2));
-  await execa('npm', [...NPM_INSTALL, tarball], { cwd: dir, timeout: 5 * 60 * 1000 });
+  await execa('npm', [...NPM_INSTALL, tarball, ...also], { cwd: dir, timeout: 5 * 60 * 1000 });
   return dir;
 }
 
@@ -57,7 +63,12 @@ beforeAll(async () => {
   const info = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(work, info[0].filename);
   (globalThis as any).packedFiles = info[0].files.map((f) => f.path);
-  [cjsDir, esmDir] = await Promise.all([freshProject('cjs-app', {}), freshProject('esm-app', { type: 'module' })]);
+  // cjs-app is README's project: `npm install pyrogue-ts typescript @types/node` (the versions npm has now).
+  [cjsDir, esmDir, oldDir] = await Promise.all([
+    freshProject('cjs-app', {}, ['typescript', '@types/node']),
+    freshProject('esm-app', { type: 'module' }),
+    freshProject('old-ts-app', {}, [`typescript@${OLDEST_TS}`, `@types/node@${OLDEST_TYPES_NODE}`]),
+  ]);
 });
 
 afterAll(() => {
@@ -103,6 +114,7 @@ test('the tarball holds the build (the browser page too), README and docs; no te
       'dist/web/static/app.css',
       'docs/web.md',
       'docs/web-example.png',
+      'docs/web-plot.png',
     ]),
   );
   expect(files.filter((f) => /^(src|test|interop|golden|python-fixtures)\//.test(f))).toEqual([]);
@@ -175,51 +187,81 @@ console.log(JSON.stringify({ root: typeof m.Root, then: 'then' in m, client: typ
   expect(await nodeJson(esmDir, ['dynamic.js'])).toEqual({ root: 'function', then: false, client: 'function', def: 'object' });
 });
 
-const SETTINGS: Record<string, Record<string, unknown>> = {
-  commonjs: { module: 'commonjs', moduleResolution: 'node10' },
-  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
-};
-
-/** README's "From Node" block (the other TypeScript block of README that imports the package). */
-function readmeClientBlock(): string {
-  const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('VirtualClient.connect'));
-  if (!block) throw new Error("README has no 'From Node' ts block");
-  return block;
+/** Every TypeScript example of README and docs/ (interop/doc-blocks.test.ts checks each doc block is one of them). */
+function exampleFiles(): string[] {
+  const dir = path.join(ROOT_DIR, 'examples');
+  const guide = fs
+    .readdirSync(path.join(dir, 'guide'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join('guide', f));
+  return [...fs.readdirSync(dir).filter((f) => f.endsWith('.ts')), ...guide];
 }
 
-function compileExample(setting: string): Promise<execa.ExecaReturnValue> {
-  const dir = path.join(cjsDir, `tsc-${setting}`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.join(ROOT_DIR, 'examples', 'lab-tree.ts'), path.join(dir, 'lab-tree.ts'));
-  fs.writeFileSync(path.join(dir, 'readme-client.ts'), readmeClientBlock());
-  fs.writeFileSync(
-    path.join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        ...SETTINGS[setting],
-        target: 'ES2022',
-        strict: true,
-        skipLibCheck: false,
-        outDir: 'out',
-        typeRoots: [TYPE_ROOTS],
-        types: ['node'],
-      },
-      files: ['lab-tree.ts', 'readme-client.ts'],
-    }),
-  );
-  return execa('node', [TSC, '-p', 'tsconfig.json'], { cwd: dir, reject: false, timeout: 120000 });
+/** README's tsconfig.json (README checks its block is this file). */
+const readmeTsconfig = (): Record<string, any> => JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'examples', 'readme-tsconfig.json'), 'utf8'));
+
+const COMPILERS = { current: () => cjsDir, oldest: () => oldDir };
+type Compiler = keyof typeof COMPILERS;
+type Setting = 'readme' | 'commonjs';
+
+/** The TypeScript version a project has. */
+const tsVersion = (dir: string): string => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+
+/**
+ * Compiles the examples in a fresh folder of the compiler's project (where `pyrogue-ts`,
+ * `typescript` and `@types/node` are installed): with README's tsconfig as it is (output beside
+ * the sources), or with `module: commonjs` (TypeScript 7 removed `moduleResolution: node10`,
+ * which older ones need spelled out) into out/.
+ */
+function compileExamples(compiler: Compiler, setting: Setting): Promise<execa.ExecaReturnValue> {
+  const project = COMPILERS[compiler]();
+  const dir = path.join(project, `tsc-${setting}`);
+  fs.mkdirSync(path.join(dir, 'guide'), { recursive: true });
+  for (const f of exampleFiles()) fs.copyFileSync(path.join(ROOT_DIR, 'examples', f), path.join(dir, f));
+  const major = Number(tsVersion(project).split('.')[0]);
+  const tsconfig =
+    setting === 'readme'
+      ? readmeTsconfig()
+      : {
+          compilerOptions: {
+            module: 'commonjs',
+            ...(major < 7 ? { moduleResolution: 'node10' } : {}),
+            esModuleInterop: true, // the guide's `import assert from 'node:assert/strict'` (TypeScript 7 always has it)
+            target: 'ES2022',
+            strict: true,
+            skipLibCheck: false,
+            outDir: 'out',
+            types: ['node'],
+          },
+        };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  return execa('node', [path.join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, reject: false, timeout: 180000 });
 }
 
-test.each(Object.keys(SETTINGS))(
-  "tsc compiles README's examples (the tree, the Node clients) under module %s (checking the package's .d.ts)",
-  async (setting) => {
-    const r = await compileExample(setting);
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-    expect(fs.existsSync(path.join(cjsDir, `tsc-${setting}`, 'out', 'lab-tree.js'))).toBe(true);
-  },
-);
+test("the TypeScript versions: README's install gets the current one; the oldest is the one package.json names", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8'));
+  expect(pkg.peerDependencies.typescript).toBe(`>=${OLDEST_TS.split('.').slice(0, 2).join('.')}`);
+  expect(tsVersion(oldDir)).toBe(OLDEST_TS);
+
+  console.log(`TypeScript versions compiled with: current ${tsVersion(cjsDir)}, oldest ${tsVersion(oldDir)}`);
+  expect(Number(tsVersion(cjsDir).split('.')[0])).toBeGreaterThanOrEqual(5);
+});
+
+const CASES: [Compiler, Setting][] = [
+  ['current', 'readme'],
+  ['current', 'commonjs'],
+  ['oldest', 'readme'],
+  ['oldest', 'commonjs'],
+];
+
+test.each(CASES)("tsc (%s TypeScript) compiles every example of README and docs/ with %s settings, checking the package's .d.ts", async (compiler, setting) => {
+  const r = await compileExamples(compiler, setting);
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.exitCode).toBe(0);
+  const out = path.join(COMPILERS[compiler](), `tsc-${setting}`, setting === 'readme' ? '' : 'out');
+  for (const f of ['lab-tree.js', 'readme-client.js', 'floats.js', 'memory-bridge.js', path.join('guide', 'clients.js')])
+    expect(fs.existsSync(path.join(out, f))).toBe(true);
+});
 
 /** SimpleClient from Python (real pyrogue or the compat stand-in, python-fixtures/tier.py) reads the lab tree. */
 async function pythonReads(port: number): Promise<unknown> {
@@ -261,10 +303,11 @@ async function startUntil(cmd: string, args: string[], opts: execa.Options, read
 }
 
 test('the compiled example runs as a program, serves Python, and stops on Ctrl-C (SIGINT)', async () => {
-  const dir = path.join(cjsDir, 'tsc-commonjs');
-  if (!fs.existsSync(path.join(dir, 'out', 'lab-tree.js'))) expect((await compileExample('commonjs')).exitCode).toBe(0);
+  // README's way: `npx tsc` with README's tsconfig, then `node lab-tree.js`.
+  const dir = path.join(cjsDir, 'tsc-readme');
+  if (!fs.existsSync(path.join(dir, 'lab-tree.js'))) expect((await compileExamples('current', 'readme')).exitCode).toBe(0);
   const port = await freeBasePort();
-  const s = await startUntil('node', ['out/lab-tree.js'], { cwd: dir, env: { PORT: String(port) } }, `Started zmqServer on ports ${port}-${port + 2}`);
+  const s = await startUntil('node', ['lab-tree.js'], { cwd: dir, env: { PORT: String(port) } }, `Started zmqServer on ports ${port}-${port + 2}`);
   try {
     expect(s.output()).toContain(`Started zmqServer on ports ${port}-${port + 2}`);
     expect(await pythonReads(port)).toEqual(['0x1234', '12.500', 'CV']);
@@ -276,8 +319,8 @@ test('the compiled example runs as a program, serves Python, and stops on Ctrl-C
 });
 
 test('pyrogue-ts serve --tree ./lab-tree.js (the installed bin) serves the module, and stops on SIGTERM', async () => {
-  const dir = path.join(cjsDir, 'tsc-nodenext');
-  if (!fs.existsSync(path.join(dir, 'out', 'lab-tree.js'))) expect((await compileExample('nodenext')).exitCode).toBe(0);
+  const dir = path.join(cjsDir, 'tsc-commonjs');
+  if (!fs.existsSync(path.join(dir, 'out', 'lab-tree.js'))) expect((await compileExamples('current', 'commonjs')).exitCode).toBe(0);
   const port = await freeBasePort();
   // The bin npm installed (what `npx pyrogue-ts` runs; npx itself does not pass SIGTERM on).
   const s = await startUntil(

@@ -123,7 +123,7 @@ describe('pyJsonLoads against json.loads (CPython 3.11)', () => {
     expect(bad.slice(0, 20)).toEqual([]);
   });
 
-  test('brief examples', () => {
+  test('fixed examples: error texts as CPython words them', () => {
     expect(run(() => pyJsonLoads('{x'), toTyped)).toEqual({
       error: 'JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
     });

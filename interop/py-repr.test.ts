@@ -216,7 +216,7 @@ describe('pyRepr / pyStr against CPython 3.11 + numpy 1.24', () => {
     expect(pyStr(node)).toBe("<class 'pyrogue.LocalVariable'> - root.x");
   });
 
-  test('numpy examples from the brief', () => {
+  test('numpy str and repr of fixed arrays', () => {
     expect(pyStr(npArray(NpDtype.float64, [0.5, 1.5, 2.5]))).toBe('[0.5 1.5 2.5]');
     expect(pyStr(npArray(NpDtype.float64, [1, 4.5, 3]))).toBe('[1.  4.5 3. ]');
     expect(pyRepr(npArray(NpDtype.int32, [1n, 2n, 3n, 4n]))).toBe('array([1, 2, 3, 4], dtype=int32)');

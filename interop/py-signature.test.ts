@@ -119,7 +119,7 @@ describe('bindArgs against CPython 3.11 calls', () => {
     all.map(([sig, args, kwargs]) => ({ ...pySource(sig), args: args.map(toTyped), kwargs: kwargs.map(([k, v]) => [k, toTyped(v)]) })),
   );
 
-  test('brief examples', () => {
+  test('fixed examples: error texts as CPython words them', () => {
     expect(run(...fixed[0])).toEqual({ error: 'TypeError: BaseVariable.value() takes from 1 to 2 positional arguments but 4 were given' });
     expect(run(...fixed[1])).toEqual({ error: "TypeError: LocalVariable.set() got an unexpected keyword argument 'nope'" });
     expect(run(...fixed[2])).toEqual({ error: "TypeError: X.f() missing 1 required positional argument: 'value'" });

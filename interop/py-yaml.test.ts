@@ -605,7 +605,7 @@ describe("pyYamlLoad against PyYAML (yaml.load with pyrogue's loader)", () => {
     compareAll(CORPUS);
   });
 
-  test('the example error texts from the brief', () => {
+  test('fixed error texts, with their marks and snippets', () => {
     expect(() => pyYamlLoad('Root:\n  Demo: [unclosed\n')).toThrow(
       "while parsing a flow sequence\n  in \"<unicode string>\", line 2, column 9:\n      Demo: [unclosed\n            ^\nexpected ',' or ']', but got '<stream end>'\n  in \"<unicode string>\", line 3, column 1:\n    \n    ^",
     );

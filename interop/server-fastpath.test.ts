@@ -4,7 +4,9 @@
  * (docs/decisions/0005): each peer's replies stay in request order when sync
  * and async requests mix, a slow request of one client stalls no other, a
  * burst of sets is published in full, and one set reaches every subscriber
- * exactly once. Driven by pyzmq clients (/usr/bin/python3).
+ * exactly once. Driven by pyzmq clients (/usr/bin/python3), against the
+ * server with its fast paths (src/server/fast) and with the plain stack alone
+ * (`fastPaths: false`).
  */
 import { Device, EmulatedMemory, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import { python, startServer, type RunningServer } from '../test/support/server';
@@ -18,7 +20,7 @@ class Regs extends Device {
   }
 }
 
-describe('synchronous memory requests among asynchronous ones', () => {
+describe.each([true, false])('synchronous memory requests among asynchronous ones, fastPaths %s', (fastPaths) => {
   let root: Root;
   let h: RunningServer;
   const fast = new EmulatedMemory();
@@ -30,7 +32,7 @@ describe('synchronous memory requests among asynchronous ones', () => {
     root.add(new LocalVariable({ name: 'Cnt', value: 0n, mode: 'RW' }));
     fast.poke(0, new Uint8Array([11, 0, 0, 0]));
     slow.poke(0, new Uint8Array([22, 0, 0, 0]));
-    h = await startServer({ root });
+    h = await startServer({ root, fastPaths });
     root.addInterface(h.server);
     await root.start();
   });

@@ -242,7 +242,11 @@ describe('read-only', () => {
     try {
       await expand(p, 'Example.Example', 'Example.Example.Gain');
       expect(await p.$eval('#ro', (e) => (e as HTMLElement).hidden)).toBe(false);
-      expect(await p.$$eval('#rows input, #rows select, #rows button', (es) => es.filter((e) => (e as HTMLElement).offsetParent !== null).length)).toBe(0);
+      // Plot toggles stay: plotting sets nothing.
+      expect(
+        await p.$$eval('#rows input, #rows select, #rows button:not(.plot-toggle)', (es) => es.filter((e) => (e as HTMLElement).offsetParent !== null).length),
+      ).toBe(0);
+      expect(await p.$(`${sel('Example.Example.Gain')} .plot-toggle`)).not.toBeNull();
       expect(await shown(p, 'Example.Example.Gain')).toBe('2');
     } finally {
       await p.close();

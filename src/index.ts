@@ -11,25 +11,7 @@
  */
 
 // ---- Python values and exceptions (src/py): a Python int is a bigint, a float a number.
-export {
-  py,
-  PyTuple,
-  PyDict,
-  PyOrderedDict,
-  PySet,
-  PyFrozenSet,
-  PyByteArray,
-  PyComplex,
-  PyGlobal,
-  PyObject,
-  PyUnpicklable,
-  NdArray,
-  NpDtype,
-  NpScalar,
-  PY_REDUCE,
-  PY_REPR,
-  pyEquals,
-} from './py/values';
+export * from './py/exported';
 export type { PyValue, Reducible, HasPyRepr, DtypeKind } from './py/values';
 export { PyError, PyException, PyTypeError, PyValueError, PyAttributeError, PyKeyError, PyIndexError, PyRuntimeError } from './py/errors';
 export { pyRepr, pyStr } from './py/repr';
@@ -72,6 +54,16 @@ export * as models from './tree/model';
 // Extension points (src/tree/README.md): Python class metadata of your own node classes.
 export { prop, func, PyClassRef, RIM_HUB, RIM_MASTER, RIM_SLAVE, RIM_VARIABLE, BOOST_INSTANCE } from './tree/pyclass';
 export type { MaybePromise, VarListener, VarListenerOptions } from './tree/surface';
+
+// ---- DAQ (src/stream, src/devices; docs/daq.md), named as pyrogue names them: pyrogue.DataWriter,
+// DataReceiver, RunControl, ArrayDevice; pyrogue.utilities.fileio (StreamWriter, StreamReader,
+// FileReader) and .prbs (PrbsTx, PrbsRx, PrbsPair); rogue/pyrogue.interfaces.stream (Frame,
+// StreamMaster, connectStream, connectPair, Variable).
+export { DataWriter, DataReceiver, RunControl, ArrayDevice } from './devices';
+export type { DataReceiverOptions, RunControlOptions, RunClock, ArrayDeviceOptions } from './devices';
+export * as fileio from './devices/fileio';
+export * as prbs from './devices/prbs';
+export * as stream from './devices/streamNs';
 
 // ---- Serving (src/server).
 export { ZmqServer, consoleLogger, silentLogger } from './server/zmqServer';

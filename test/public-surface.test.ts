@@ -13,6 +13,7 @@ import * as client from '../src/client';
 import * as pickle from '../src/pickle';
 
 const ROOT_NAMES = [
+  'ArrayDevice',
   'BOOST_INSTANCE',
   'BaseCommand',
   'BaseVariable',
@@ -22,6 +23,8 @@ const ROOT_NAMES = [
   'ClientError',
   'ClientProtocolError',
   'ClientTimeoutError',
+  'DataReceiver',
+  'DataWriter',
   'Device',
   'Double',
   'DoubleBE',
@@ -73,6 +76,7 @@ const ROOT_NAMES = [
   'RemoteVariable',
   'RemoteVariableValue',
   'Root',
+  'RunControl',
   'SimpleClient',
   'UFixed',
   'UInt',
@@ -84,10 +88,12 @@ const ROOT_NAMES = [
   'VirtualNode',
   'ZmqServer',
   'consoleLogger',
+  'fileio',
   'func',
   'kw',
   'loadTreeModule',
   'models',
+  'prbs',
   'prop',
   'py',
   'pyEquals',
@@ -99,6 +105,7 @@ const ROOT_NAMES = [
   'serve',
   'serveUntilSignal',
   'silentLogger',
+  'stream',
 ];
 
 test('the package root exports exactly the public list', () => {

@@ -4,10 +4,23 @@
  * request semantics and error texts (golden transcript err: / str: families).
  */
 import { PyError } from '../src/py/errors';
-import { PyDict, PyObject, PyTuple, type PyValue } from '../src/py/values';
-import { BinaryPort, dispatchOperation } from '../src/server/dispatch';
-import { fallbackExceptionPickle, type PickleCodec } from '../src/server/codec';
-import { PublishOutbox, UpdateBatcher } from '../src/server/publish';
+import {
+  NdArray,
+  NpDtype,
+  PY_INSTANCE_FIELDS,
+  PY_REDUCE,
+  PyDict,
+  PyObject,
+  PyTuple,
+  type HasInstanceFields,
+  type InstanceFields,
+  type PyValue,
+} from '../src/py/values';
+import { BinaryPort, dispatchOperation, type BinaryPortOptions, type RequestPort } from '../src/server/dispatch';
+import { defaultCodec, fallbackExceptionPickle, type PickleCodec } from '../src/server/codec';
+import { FastBinaryPort, FastUpdateBatcher, PublishOutbox } from '../src/server/fast';
+import { UpdateBatcher, type Batcher } from '../src/server/publish';
+import type { RootSurface } from '../src/tree/surface';
 import { bodyStart, KeyedSerialQueue, peerKey, splitEnvelope } from '../src/server/router';
 import { StringPort } from '../src/server/strport';
 import { requestFields } from '../src/server/pyops';
@@ -101,9 +114,15 @@ describe('dispatchOperation (pyrogue _doOperation)', () => {
   });
 });
 
-describe('BinaryPort (pyrogue _doRequest)', () => {
+/** The binary port of each stack: the plain port, and the fast paths on it. */
+const ports: [string, (root: RootSurface, options?: BinaryPortOptions) => RequestPort][] = [
+  ['plain', (root, options) => new BinaryPort(root, options)],
+  ['fast', (root, options) => new FastBinaryPort(new BinaryPort(root, options), root)],
+];
+
+describe.each(ports)('BinaryPort (pyrogue _doRequest), %s', (_stack, makePort) => {
   const root = new FakeRoot();
-  const port = new BinaryPort(root, { codec: fakeCodec });
+  const port = makePort(root, { codec: fakeCodec });
 
   test('round trip; replies in protocol 4 whatever the request, like pyrogue (transcript err:proto0/2/5)', async () => {
     for (const p of [0, 2, 3, 4, 5]) {
@@ -121,12 +140,12 @@ describe('BinaryPort (pyrogue _doRequest)', () => {
     expect(replyOf(bad as Uint8Array)).toEqual({ exception: "builtins.TypeError: attribute name must be string, not 'int'" });
     const r = new FakeRoot();
     r.slowMs = 10;
-    const later = new BinaryPort(r, { codec: fakeCodec }).handle([fakeEncodeRequest(full('Root.Dev.Slow', '__call__'), 4)]);
+    const later = makePort(r, { codec: fakeCodec }).handle([fakeEncodeRequest(full('Root.Dev.Slow', '__call__'), 4)]);
     expect(later).toBeInstanceOf(Promise);
     expect(replyOf(await later)).toBe('slow-done');
   });
   test("replyProtocol 'request': the request's protocol clamped to 2..5, 4 when undecodable", async () => {
-    const pr = new BinaryPort(root, { codec: fakeCodec, replyProtocol: 'request' });
+    const pr = makePort(root, { codec: fakeCodec, replyProtocol: 'request' });
     for (const [p, want] of [
       [0, 2],
       [2, 2],
@@ -169,13 +188,13 @@ describe('BinaryPort (pyrogue _doRequest)', () => {
         throw new Error('boom');
       },
     };
-    const out = await new BinaryPort(root, { codec: broken }).handle([fakeEncodeRequest(full('Root.Dev.Int', 'value'))]);
+    const out = await makePort(root, { codec: broken }).handle([fakeEncodeRequest(full('Root.Dev.Int', 'value'))]);
     expect(Buffer.from(out)).toEqual(Buffer.from(fallbackExceptionPickle('builtins.Exception: boom')));
   });
   test('async callables are awaited', async () => {
     const r = new FakeRoot();
     r.slowMs = 20;
-    const out = await new BinaryPort(r, { codec: fakeCodec }).handle([fakeEncodeRequest(full('Root.Dev.Slow', '__call__'))]);
+    const out = await makePort(r, { codec: fakeCodec }).handle([fakeEncodeRequest(full('Root.Dev.Slow', '__call__'))]);
     expect(replyOf(out)).toBe('slow-done');
   });
 });
@@ -232,9 +251,15 @@ describe('StringPort (pyrogue _doString)', () => {
   });
 });
 
-describe('UpdateBatcher (pyrogue _varUpdate/_varDone)', () => {
+/** The update batcher of each stack. */
+const batchers: [string, (codec?: PickleCodec, onError?: (m: string) => void) => Batcher & { readonly size: number }][] = [
+  ['plain', (codec, onError) => new UpdateBatcher(codec, onError)],
+  ['fast', (codec, onError) => new FastUpdateBatcher(new UpdateBatcher(codec, onError))],
+];
+
+describe.each(batchers)('UpdateBatcher (pyrogue _varUpdate/_varDone), %s', (_stack, makeBatcher) => {
   test('one frame per batch, first-seen order, last value wins; nothing for an empty batch', () => {
-    const b = new UpdateBatcher(fakeCodec);
+    const b = makeBatcher(fakeCodec);
     expect(b.done()).toBeNull();
     b.update('Root.A', variableValue(1n));
     b.update('Root.B', variableValue(2n));
@@ -250,7 +275,7 @@ describe('UpdateBatcher (pyrogue _varUpdate/_varDone)', () => {
   });
   test('a batch that cannot be pickled is dropped and reported', () => {
     const errors: string[] = [];
-    const b = new UpdateBatcher(
+    const b = makeBatcher(
       {
         ...fakeCodec,
         encode: () => {
@@ -266,7 +291,7 @@ describe('UpdateBatcher (pyrogue _varUpdate/_varDone)', () => {
   });
   test('the fake root delivers batches through the var-listener with the group filter', () => {
     const root = new FakeRoot();
-    const b = new UpdateBatcher(fakeCodec);
+    const b = makeBatcher(fakeCodec);
     const frames: Uint8Array[] = [];
     root.addVarListener(
       (p, v) => b.update(p, v),
@@ -280,6 +305,81 @@ describe('UpdateBatcher (pyrogue _varUpdate/_varDone)', () => {
     root.batch(['Root.Dev.Hidden']);
     expect(frames).toHaveLength(1);
     expect([...(fakeCodec.decode(frames[0]).value as PyDict).keys()]).toEqual(['Root.Dev.Int']);
+  });
+});
+
+describe('FastUpdateBatcher: the frame of an unchanged update', () => {
+  /** An instance-fields object (a VariableValue's shape), frozen unless `frozen` is false. */
+  class Value implements HasInstanceFields {
+    constructor(
+      public value: PyValue,
+      public enum_: PyValue = null,
+      frozen = true,
+    ) {
+      if (frozen) Object.freeze(this);
+    }
+    get [PY_INSTANCE_FIELDS](): InstanceFields {
+      return FIELDS;
+    }
+    [PY_REDUCE](): PyValue {
+      return PyObject.instance('m', 'V', PyDict.from({ value: this.value, enum_: this.enum_ }));
+    }
+  }
+  const FIELDS: InstanceFields = { module: 'm', name: 'V', keys: ['value', 'enum_'] };
+  /** Like Value, but a new class descriptor each time it is asked for. */
+  class Fickle extends Value {
+    override get [PY_INSTANCE_FIELDS](): InstanceFields {
+      return { module: 'm', name: 'V', keys: ['value', 'enum_'] };
+    }
+  }
+  function rig() {
+    let encodes = 0;
+    const codec: PickleCodec = {
+      decode: (d) => defaultCodec.decode(d),
+      encode: (v, p) => {
+        encodes++;
+        return defaultCodec.encode(v, p);
+      },
+    };
+    const fast = new FastUpdateBatcher(new UpdateBatcher(codec));
+    const plain = new UpdateBatcher(defaultCodec);
+    const publish = (b: Batcher, v: PyValue) => {
+      b.update('Root.X', v);
+      return Buffer.from(b.done()!);
+    };
+    return { encodes: () => encodes, frame: (v: PyValue) => publish(fast, v), expected: (v: PyValue) => publish(plain, v) };
+  }
+
+  test('the same frozen object: the kept frame; an array field changed in place: pickled again', () => {
+    const r = rig();
+    const v = new Value(5n);
+    expect(r.frame(v).equals(r.expected(v))).toBe(true);
+    expect(r.frame(v).equals(r.expected(v))).toBe(true);
+    expect(r.encodes()).toBe(1);
+    // another object with the same fields: pickled (the frame is kept for one object)
+    expect(r.frame(new Value(5n)).equals(r.expected(v))).toBe(true);
+    expect(r.encodes()).toBe(2);
+    const a = new Value(NdArray.from(NpDtype.float64, [1, 2]));
+    r.frame(a);
+    r.frame(a);
+    expect(r.encodes()).toBe(3);
+    (a.value as NdArray).data[0] ^= 1;
+    expect(r.frame(a).equals(r.expected(a))).toBe(true);
+    expect(r.encodes()).toBe(4);
+  });
+
+  test('never kept: an object that is not frozen, a field that can change in place (a dict, a list), NaN, no instance fields, a descriptor made afresh', () => {
+    const r = rig();
+    const loose = new Value(1n, null, false);
+    for (const v of [loose, new Value(1n, new PyDict()), new Value([1n]), new Value(NaN), variableValue(1n), new Fickle(1n)]) {
+      const before = r.encodes();
+      r.frame(v);
+      r.frame(v);
+      expect(r.encodes() - before).toBe(2);
+    }
+    // the object that is not frozen is changed: its frame follows
+    loose.value = 2n;
+    expect(r.frame(loose).equals(r.expected(loose))).toBe(true);
   });
 });
 

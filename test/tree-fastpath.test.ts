@@ -12,11 +12,12 @@ import { snapshotOf } from '../src/py/snapshot';
 import { decode } from '../src/pickle/decode';
 import { encode } from '../src/pickle/encode';
 import { defaultCodec } from '../src/server/codec';
-import { BinaryPort, requestHash } from '../src/server/dispatch';
+import { BinaryPort, type BinaryPortOptions } from '../src/server/dispatch';
+import { FastBinaryPort, FastUpdateBatcher, requestHash } from '../src/server/fast';
 import { UpdateBatcher } from '../src/server/publish';
 import { Device, EmulatedMemory, LocalCommand, LocalVariable, RemoteVariable, Root, UInt } from '../src/tree';
 import type { VariableValue } from '../src/tree/variable/common';
-import { isPromiseLike, type PyCallable } from '../src/tree/surface';
+import { isPromiseLike, type PyCallable, type RootSurface } from '../src/tree/surface';
 import type { PyMembers } from '../src/tree/pyclass';
 
 class Regs extends Device {
@@ -216,7 +217,7 @@ describe('unchanged values', () => {
     const { root } = await makeRoot(mem);
     try {
       const cnt = root.getNode('Root.Cnt') as LocalVariable;
-      const batcher = new UpdateBatcher();
+      const batcher = new FastUpdateBatcher(new UpdateBatcher());
       const frameOf = (vv: PyValue, extra?: [string, PyValue]) => {
         batcher.update('Root.Cnt', vv);
         if (extra) batcher.update(...extra);
@@ -241,6 +242,9 @@ describe('unchanged values', () => {
   });
 });
 
+/** The server's binary port: the fast paths on the plain port. */
+const fastPort = (root: RootSurface, options?: BinaryPortOptions) => new FastBinaryPort(new BinaryPort(root, options), root);
+
 describe('requests sent again', () => {
   const req = (path: string, attr: string | null, args: PyValue[], kwargs = new PyDict()) =>
     encode(PyDict.from({ path, attr, args: new PyTuple(args), kwargs }), 4);
@@ -257,7 +261,7 @@ describe('requests sent again', () => {
         },
         encode: (v: PyValue, protocol: number) => defaultCodec.encode(v, protocol),
       };
-      const port = new BinaryPort(root, { codec: counting });
+      const port = fastPort(root, { codec: counting });
       const fresh = () => new BinaryPort(root); // a port that has seen nothing
       const setCnt = req('Root.Cnt', 'set', [41n]);
       const getCnt = req('Root.Cnt', 'get', []);
@@ -295,7 +299,7 @@ describe('requests sent again', () => {
       const b = req('Root.Cnt', 'set', [43133n]);
       expect(requestHash(a)).toBe(requestHash(b));
       expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
-      const port = new BinaryPort(root);
+      const port = fastPort(root);
       const cnt = root.getNode('Root.Cnt') as LocalVariable;
       for (let i = 0; i < 2; i++) {
         expect(isPromiseLike(port.handleBytes(a))).toBe(false);
@@ -323,7 +327,7 @@ describe('requests sent again', () => {
           return defaultCodec.encode(v, protocol);
         },
       };
-      const port = new BinaryPort(root, { codec: counting });
+      const port = fastPort(root, { codec: counting });
       const cnt = root.getNode('Root.Any') as LocalVariable;
       const value = req('Root.Any', 'value', []);
       const ask = () => Buffer.from(port.handleBytes(value) as Uint8Array);
@@ -411,7 +415,7 @@ describe('requests sent again', () => {
     expect(stamp.prepare!([])).toBeNull();
     expect([stamp.call([], new PyDict()), stamp.call([], new PyDict())]).toEqual([1n, 2n]);
     // through BinaryPort: a request that does not bind answers its error every time
-    const port = new BinaryPort(root);
+    const port = fastPort(root);
     const bad = req('Root.Dev.X', 'value', [1n, 2n, 3n]);
     for (let i = 0; i < 2; i++) {
       const e = decode(port.handleBytes(bad) as Uint8Array) as PyObject;
@@ -435,7 +439,7 @@ describe('requests sent again', () => {
       lookups.push(p);
       return getNode(p);
     };
-    const port = new BinaryPort(root);
+    const port = fastPort(root);
     const ask = (b: Uint8Array) => decode(port.handleBytes(b) as Uint8Array);
     const x = req('Root.Dev.X', 'value', []);
     const y = req('Root.Dev.Y', 'value', []);
@@ -470,7 +474,7 @@ describe('requests sent again', () => {
       addVarListener: () => undefined,
       addInterface: () => undefined,
     };
-    const other = new BinaryPort(plain);
+    const other = fastPort(plain);
     lookups.length = 0;
     for (let i = 0; i < 3; i++) expect(decode(other.handleBytes(x) as Uint8Array)).toBe(9n);
     expect(lookups).toEqual(['Root.Dev.X', 'Root.Dev.X', 'Root.Dev.X']);

@@ -9,11 +9,11 @@ import * as path from 'path';
 import { parseHttp } from '../src/cli';
 import { RemoteError } from '../src/client/errors';
 import { RemoteVariableValue } from '../src/client/values';
-import { PyDict } from '../src/py/values';
+import { NdArray, NpDtype, NpScalar, PyDict } from '../src/py/values';
 import { checkBind, hostAllowed, hostName, isLoopback, originAllowed, tokenMatches, WebConfigError } from '../src/web/gateway';
 import { groupKey, groupRows, orderRows } from '../src/web/layout';
-import { MAX_TEXT, parentPath, parseClientMessage, type Row } from '../src/web/protocol';
-import { detailsOf, enumChoices, errorText, kindOf, loadDetails, logEntries, rowOf, type RowSource, type StaticPropsCache } from '../src/web/rows';
+import { MAX_CURVE, MAX_TEXT, parentPath, parseClientMessage, type Row } from '../src/web/protocol';
+import { detailsOf, enumChoices, errorText, kindOf, loadDetails, logEntries, plotValue, rowOf, type RowSource, type StaticPropsCache } from '../src/web/rows';
 
 describe('parseClientMessage', () => {
   test.each([
@@ -23,6 +23,8 @@ describe('parseClientMessage', () => {
     ['{"t":"exec","id":4,"path":"Root.C","arg":"5"}', { t: 'exec', id: 4, path: 'Root.C', arg: '5' }],
     ['{"t":"exec","id":4,"path":"Root.C","arg":null}', { t: 'exec', id: 4, path: 'Root.C', arg: null }],
     ['{"t":"exec","id":4,"path":"Root.C"}', { t: 'exec', id: 4, path: 'Root.C', arg: null }],
+    ['{"t":"plot","path":"Root.A","on":true}', { t: 'plot', path: 'Root.A', on: true }],
+    ['{"t":"plot","path":"Root.A","on":false}', { t: 'plot', path: 'Root.A', on: false }],
     // Extra fields are dropped, never passed on.
     ['{"t":"expand","path":"Root","extra":{"x":1}}', { t: 'expand', path: 'Root' }],
   ])('accepts %s', (raw, msg) => {
@@ -37,6 +39,8 @@ describe('parseClientMessage', () => {
     ['{"t":"expand","path":""}', /path/],
     ['{"t":"expand","path":5}', /path/],
     ['{"t":"set","path":"Root.A","value":"1"}', /id/],
+    ['{"t":"plot","path":"Root.A"}', /'on'/],
+    ['{"t":"plot","path":"Root.A","on":"yes"}', /'on'/],
     ['{"t":"set","id":-1,"path":"Root.A","value":"1"}', /id/],
     ['{"t":"set","id":1.5,"path":"Root.A","value":"1"}', /id/],
     ['{"t":"set","id":1,"path":"Root.A","value":1}', /value/],
@@ -256,7 +260,7 @@ describe('safety checks', () => {
 
 test('the page never turns text into HTML or code', () => {
   const dir = path.join(__dirname, '..', 'src', 'web', 'page');
-  const src = fs.readFileSync(path.join(dir, 'main.ts'), 'utf8');
+  const src = ['main.ts', 'plot.ts'].map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
   expect(src).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setTimeout\(['"`]/);
   const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
   // One external script, no inline script or handler, nothing fetched from elsewhere.
@@ -316,5 +320,25 @@ describe("PyDM's layout of a device's children", () => {
       { group: null, row: rows[0] },
       { group: null, row: rows[1] },
     ]);
+  });
+});
+
+describe('plotValue: what a plot sees of a Python value', () => {
+  test('numbers: int, float, bool, numpy scalar', () => {
+    expect(plotValue(5n)).toBe(5);
+    expect(plotValue(2.5)).toBe(2.5);
+    expect(plotValue(true)).toBe(1);
+    expect(plotValue(NpScalar.of(NpDtype.int16, -3n))).toBe(-3);
+  });
+  test('arrays: a numpy array (flattened) or a list of numbers; at most MAX_CURVE elements', () => {
+    expect(plotValue(NdArray.from(NpDtype.float64, [0.5, 1.5]))).toEqual([0.5, 1.5]);
+    expect(plotValue([1n, 2.5, false])).toEqual([1, 2.5, 0]);
+    expect(plotValue(NdArray.from(NpDtype.uint8, new Array<number>(MAX_CURVE + 10).fill(1)))).toHaveLength(MAX_CURVE);
+  });
+  test('anything else is not numeric', () => {
+    expect(plotValue('3')).toBeNull();
+    expect(plotValue(null)).toBeNull();
+    expect(plotValue(PyDict.from({ a: 1n }))).toBeNull();
+    expect(plotValue([1n, 'x'])).toBeNull();
   });
 });

@@ -6,25 +6,41 @@ import { Device } from '../tree/device';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
 import type { Node } from '../tree/node';
 
-/**
- * Maps every device of `root` that has a memBase of its own onto `memory` (its offset kept),
- * before the root starts: what pyrogue does with `MyDevice(memBase=TcpClient(...))`.
- * Returns the paths of the devices changed.
- */
-export function rebaseMemory(root: Node, memory: MemoryBackend): string[] {
-  const changed: string[] = [];
+/** The devices of `root` that have a memBase of their own (what `rebaseMemory` can move), by path. */
+export function devicesWithMemBase(root: Node): Device[] {
+  const found: Device[] = [];
   const walk = (n: Node) => {
-    if (n instanceof Device) {
-      const d = n as unknown as { _memBase: MemoryBackend | null };
-      if (d._memBase) {
-        d._memBase = memory;
-        changed.push(n.path);
-      }
-    }
+    if (n instanceof Device && (n as unknown as { _memBase: MemoryBackend | null })._memBase) found.push(n);
     for (const c of n.nodes.values()) walk(c);
   };
   walk(root);
-  return changed;
+  return found;
+}
+
+/** A device named by `--memory-devices`: its path, or its path below the root ('AxiVersion' for 'Lab.AxiVersion'). */
+function named(d: Device, root: Node, name: string): boolean {
+  return d.path === name || d.path === `${root.path}.${name}`;
+}
+
+/**
+ * Maps the devices of `root` that have a memBase of their own onto `memory` (their offsets
+ * kept), before the root starts: what pyrogue does with `MyDevice(memBase=TcpClient(...))`.
+ * Every such device, or only those `only` names (paths, or paths below the root); a name
+ * that is not such a device is an error naming the ones there are. Returns the paths moved.
+ */
+export function rebaseMemory(root: Node, memory: MemoryBackend, only: string[] | null = null): string[] {
+  const all = devicesWithMemBase(root);
+  let chosen = all;
+  if (only !== null) {
+    const unknown = only.filter((name) => !all.some((d) => named(d, root, name)));
+    if (unknown.length > 0) {
+      const have = all.length > 0 ? `the devices with a memBase are ${all.map((d) => d.path).join(', ')}` : 'no device of the tree has a memBase';
+      throw new Error(`${unknown.join(', ')}: not a device with a memBase of its own in tree ${root.path} (${have})`);
+    }
+    chosen = all.filter((d) => only.some((name) => named(d, root, name)));
+  }
+  for (const d of chosen) (d as unknown as { _memBase: MemoryBackend | null })._memBase = memory;
+  return chosen.map((d) => d.path);
 }
 
 /** An EmulatedMemory of `size` bytes: a transaction reaching past the end fails with an error text. */

@@ -83,7 +83,8 @@ export class MemoryTcpClient implements MemoryBackend {
   /** Counters, handy in tests and logs. */
   readonly stats = { sent: 0, completed: 0, failed: 0, timedOut: 0, dropped: 0, sendFailed: 0 };
   private readonly waitReadyOnStart: boolean;
-  private readonly readyTimeout: number;
+  /** Seconds `start()` probes before giving up. */
+  readonly readyTimeout: number;
   private readonly logger: BridgeLogger | null;
   private readonly req: zmq.Push;
   private readonly resp: zmq.Pull;

@@ -6,11 +6,13 @@
  *   get, value, set, exec,   src/cli/client.ts  (pyrogue's client verbs, against any server)
  *   monitor, syslog, path,
  *   tree
- *   snapshot, compare, port src/cli/snapshot.ts (docs/snapshot.md)
+ *   datafile                 src/cli/datafile.ts
+ *   snapshot, compare, port  src/cli/snapshot.ts (docs/snapshot.md)
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
 import { registerClientVerbs } from './client';
+import { registerDatafile } from './datafile';
 import { registerServe } from './serve';
 import { registerSnapshot } from './snapshot';
 import { registerWeb } from './web';
@@ -29,6 +31,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerWeb(program);
   registerClientVerbs(program);
+  registerDatafile(program);
   registerSnapshot(program);
   return program;
 }

@@ -21,6 +21,7 @@ interface ServeCliOpts extends WebOpts {
   incGroups?: string[];
   excGroups?: string[];
   memory?: string;
+  memoryDevices?: string[];
 }
 
 /** The client-side host of a bind address ('*' and 0.0.0.0 → 127.0.0.1). */
@@ -39,8 +40,12 @@ async function treeOption(name: string): Promise<ServeOptions['tree']> {
   }
 }
 
-/** --memory tcp://host:port: the tree's devices with a memBase moved onto a rogue memory TcpServer. */
-function onMemoryBridge(tree: ServeOptions['tree'], name: string, url: string, teardown: Teardown): ServeOptions['tree'] {
+/**
+ * --memory tcp://host:port: the tree's devices with a memBase of their own (all, or those
+ * --memory-devices names) moved onto a rogue memory TcpServer. Its errors are the user's to
+ * fix in the tree or the bridge, not in the serving ports: CliErrors saying so.
+ */
+function onMemoryBridge(tree: ServeOptions['tree'], name: string, url: string, only: string[] | null, teardown: Teardown): ServeOptions['tree'] {
   const where = orCliError(() => parseBridgeUrl(url));
   const client = new MemoryTcpClient({ ...where, waitReady: true, logger: { warn: note } });
   teardown.add(() => client.close());
@@ -48,17 +53,35 @@ function onMemoryBridge(tree: ServeOptions['tree'], name: string, url: string, t
     const root = await resolveTree(tree);
     const rt = (root as unknown as { timeout?: number }).timeout;
     if (typeof rt === 'number' && rt > 0) client.timeout = rt; // pyrogue: the root's timeout applies to its devices
-    const moved = rebaseMemory(root as never, client);
-    if (moved.length === 0) throw new Error(`tree '${name}' has no device with a memBase to put on ${url}`);
+    const moved = orCliError(() => rebaseMemory(root as never, client, only));
+    if (moved.length === 0)
+      throw new CliError(
+        `--memory ${url}: tree '${name}' has no device with a memBase, so nothing would use the memory bridge ` +
+          `(give a Device its memory with \`new MyDevice({ memBase, offset })\`; --memory replaces that memBase)`,
+      );
     out(`pyrogue-ts: ${moved.join(', ')} on the memory bridge ${client.url} (waiting for it to answer)`);
-    await client.start();
+    try {
+      await client.start();
+    } catch (e) {
+      throw new CliError(
+        `${(e as Error).message}: no rogue memory TcpServer answered at ${where.addr} (requests to port ${where.port}, responses from port ${where.port + 1}) ` +
+          `within ${client.readyTimeout} s. Check that the process serving the memory (rogue.interfaces.memory.TcpServer, or pyrogue-ts memserve) ` +
+          `is running, listens on that host and port, and that a firewall lets both ports through.`,
+      );
+    }
     return root;
   };
 }
 
+/**
+ * The start banner, once: pyrogue's first line (`Start: Started zmqServer on ports …`, which
+ * scripts wait for), then how to connect, every line with the same client-side host.
+ * (The ZmqServer's own banner, pyrogue's three lines with 'localhost', is not printed.)
+ */
 function printConnectHelp(name: string, h: ServeHandle, addr: string): void {
   const host = clientHost(addr);
   const p = h.port;
+  out(`Start: Started zmqServer on ports ${p}-${p + 2}`);
   out(`pyrogue-ts: serving tree '${name}' (root ${h.root.name}) on ${addr}:${p} (publish ${p}, requests ${p + 1}, strings ${p + 2})`);
   out('Connect with:');
   out(`  Python SimpleClient:   c = pyrogue.interfaces.SimpleClient(addr='${host}', port=${p}); c.getDisp('root.RogueVersion')`);
@@ -74,12 +97,22 @@ async function cmdServe(opts: ServeCliOpts): Promise<void> {
   const port = portOption(opts.port, '--port', 0, 65533, ' (0 picks a free one)');
   const teardown = new Teardown();
   let tree = await treeOption(opts.tree);
-  if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, teardown);
+  if (opts.memoryDevices !== undefined && opts.memory === undefined)
+    throw new CliError('--memory-devices chooses devices for --memory: give --memory tcp://host:port too');
+  if (opts.memory !== undefined) tree = onMemoryBridge(tree, opts.tree, opts.memory, opts.memoryDevices ?? null, teardown);
   let h: ServeHandle;
   try {
-    h = await serve({ tree, addr: opts.addr, port, incGroups: opts.incGroups ?? null, excGroups: opts.excGroups ?? ['NoServe'] });
+    h = await serve({
+      tree,
+      addr: opts.addr,
+      port,
+      incGroups: opts.incGroups ?? null,
+      excGroups: opts.excGroups ?? ['NoServe'],
+      logger: { info: () => undefined, warn: (m) => console.warn(m) }, // the banner is printConnectHelp's
+    });
   } catch (e) {
     await teardown.close();
+    if (e instanceof CliError) throw e;
     throw new CliError(`cannot serve tree '${opts.tree}' on ${opts.addr}:${opts.port}: ${(e as Error).message}`);
   }
   teardown.add(() => h.close());
@@ -152,7 +185,8 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'base port (0 = first free of 9099, 9103, ...)', '9099')
     .option('--inc-groups <groups...>', 'publish only variables in these groups', groupList)
     .option('--exc-groups <groups...>', "don't publish variables in these groups (default NoServe)", groupList)
-    .option('--memory <tcp://host:port>', "put the tree's RemoteVariables on a rogue memory TcpServer (instead of emulated memory)")
+    .option('--memory <tcp://host:port>', 'move every device with a memBase (or those of --memory-devices) onto a rogue memory TcpServer')
+    .option('--memory-devices <devices>', 'comma-separated devices (paths, or paths below the root: AxiVersion,Adc) to move with --memory', groupList)
     .option('--http <[host:]port>', 'also serve the browser view of the tree on this port (127.0.0.1 unless a host is given)')
     .option('--token <secret>', 'required by the browser view on every page load and connection (env PYROGUE_WEB_TOKEN); needed for a non-loopback --http')
     .option('--read-only', 'the browser view hides and refuses every set and command')

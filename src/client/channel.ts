@@ -127,6 +127,15 @@ function checkHost(host: string, address: string): Promise<ClientConnectionError
 }
 
 /** A REQ socket to base+1 with a queue of requests. */
+/** Closes a socket that may be gone or closed already. */
+function closeQuietly(sock: { close(): void } | null): void {
+  try {
+    sock?.close();
+  } catch {
+    /* already closed */
+  }
+}
+
 export class RequestChannel {
   readonly host: string;
   readonly port: number;
@@ -232,13 +241,8 @@ export class RequestChannel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const s = this.sock;
+    closeQuietly(this.sock);
     this.sock = null;
-    try {
-      s?.close();
-    } catch {
-      /* already closed */
-    }
   }
 }
 
@@ -279,12 +283,7 @@ export class UpdateChannel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const s = this.sock;
+    closeQuietly(this.sock);
     this.sock = null;
-    try {
-      s?.close();
-    } catch {
-      /* already closed */
-    }
   }
 }

@@ -61,11 +61,11 @@ export const PYROGUE_CLASSES: Readonly<Record<string, string>> = {
   RunControl: 'pyrogue._RunControl.RunControl',
 };
 
-/** typeStr values whose numbers are Python floats: 'float', numpy 'float64'/'float32(3,)', models Float32/Double64/Fixed_16_8/UFixed…. */
-const FLOAT_TYPE = /^(float(16|32|64|128)?(\(.*\))?|(Float|FloatBE|Double|DoubleBE)\d*|U?Fixed_\d+_\d+)$/;
+/** typeStr values whose numbers are Python floats: 'float', numpy 'float64'/'float32(3,)', models Float32/Double64/Float16/Float8/BFloat16/TensorFloat32/Fixed_16_8/UFixed…. */
+const FLOAT_TYPE = /^(float(16|32|64|128)?(\(.*\))?|(Float|FloatBE|Double|DoubleBE)\d*|BFloat16|TensorFloat32|U?Fixed_\d+_\d+)$/;
 
 /** typeStr of a numpy array variable: dtype name and shape, e.g. 'float64(3,)'. */
-const NUMPY_TYPE = /^(bool|int8|int16|int32|int64|uint8|uint16|uint32|uint64|float32|float64)\(.*\)$/;
+const NUMPY_TYPE = /^(bool|int8|int16|int32|int64|uint8|uint16|uint32|uint64|float16|float32|float64)\(.*\)$/;
 const NUMPY_DTYPES: Record<string, NpDtype> = {
   bool: NpDtype.bool,
   int8: NpDtype.int8,
@@ -76,6 +76,7 @@ const NUMPY_DTYPES: Record<string, NpDtype> = {
   uint16: NpDtype.uint16,
   uint32: NpDtype.uint32,
   uint64: NpDtype.uint64,
+  float16: NpDtype.float16,
   float32: NpDtype.float32,
   float64: NpDtype.float64,
 };
@@ -377,7 +378,7 @@ export class VirtualNode {
   /**
    * A JS number (or array of numbers) as the Python type this variable holds:
    * JavaScript cannot tell 110 from 110.0, the variable's `typeStr` can. A float
-   * variable ('float', numpy 'float64…', models Float/Double/Fixed) gets Python floats;
+   * variable ('float', numpy 'float64…', models Float…/Double/BFloat16/TensorFloat32/Fixed) gets Python floats;
    * anything else gets the default rule (an integral number is an int, see toPy).
    * Other values (bigint, pyFloat(), strings, Python-model values) are sent as they are.
    */

@@ -10,6 +10,7 @@
  *       Label, Enabled, Samples, Table, Calibration
  *       Temperature                a float with warning and alarm limits (watch the severity)
  *       Sine                       polled every 0.5 s: a sine wave that publishes updates
+ *       Waveform                   polled every 0.5 s: a numpy array of 100 points, a moving wave (plot it)
  *       Counter                    polled every 1 s: counts the polls
  *       Add, Echo, Reset, Wait     commands (argument, return value, async)
  *
@@ -22,6 +23,8 @@ import { NdArray, NpDtype, PyValue } from '../py/values';
 import { Device, DeviceOptions, LinkVariable, LocalCommand, LocalVariable, Root } from '../tree';
 import { EmulatedMemory } from '../tree/memory';
 import { loadAxiVersion } from './reference';
+
+const WAVE_POINTS = 100;
 
 export class ExampleDevice extends Device {
   static override pyModule = 'example';
@@ -78,6 +81,19 @@ export class ExampleDevice extends Device {
         description: 'a sine wave of period 10 s, polled every 0.5 s',
         pollInterval: 0.5,
         localGet: () => Math.sin((2 * Math.PI * (Date.now() - t0)) / 10000),
+      }),
+      new LocalVariable({
+        name: 'Waveform',
+        mode: 'RO',
+        value: NdArray.from(NpDtype.float64, new Array<number>(WAVE_POINTS).fill(0)),
+        description: `a float64 numpy array of ${WAVE_POINTS} points: a damped wave moving with time, polled every 0.5 s`,
+        pollInterval: 0.5,
+        localGet: () => {
+          const phase = (2 * Math.PI * (Date.now() - t0)) / 10000;
+          const w = new Array<number>(WAVE_POINTS);
+          for (let i = 0; i < WAVE_POINTS; i++) w[i] = Math.exp(-i / 60) * Math.sin((2 * Math.PI * i) / 25 - phase);
+          return NdArray.from(NpDtype.float64, w);
+        },
       }),
       new LocalVariable({
         name: 'Counter',

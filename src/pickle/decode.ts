@@ -40,6 +40,10 @@ import {
   typeName,
 } from '../py/values';
 import { PyError, PyTypeError, PyValueError, UnpicklingError } from '../py/errors';
+import { floatPrefix, intDigitLimitMessage, longFromString } from '../py/numtext';
+import { Op } from './opcodes';
+import { decodeUtf8Strict } from '../py/json';
+import { strRepr } from '../py/repr';
 
 export interface DecodeOptions {
   /**
@@ -98,7 +102,6 @@ export function npDtypeOf(v: PyValue): NpDtype | undefined {
 
 const truncated = (): UnpicklingError => new UnpicklingError('pickle data was truncated');
 const tooBig = (what: string): PyError => new PyError('builtins', 'OverflowError', `${what} exceeds system's maximum size of 9223372036854775807 bytes`);
-const pyStrRepr = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 const pyErr = (name: string, msg: string): PyError => new PyError('builtins', name, msg);
 
 function asPyError(e: unknown): PyError {
@@ -607,9 +610,9 @@ class Unpickler {
     return v;
   }
 
+  /** GET, PUT: `PyLong_FromString(line, NULL, 10)` on the argument line. */
   textIndex(what: string, t: string = this.argText()): number {
-    if (!/^\s*[+-]?\d+\s*$/.test(t)) throw new PyValueError(`invalid literal for int() with base 10: ${pyStrRepr(t + '\n')}`);
-    const n = Number(t);
+    const n = Number(longOfText(t + '\n', 10));
     if (n < 0) throw new PyValueError(`negative ${what} argument`);
     return n;
   }
@@ -685,17 +688,16 @@ class Unpickler {
     const st = this.stack;
     for (;;) {
       if (this.pos >= end) throw pyErr('EOFError', 'Ran out of input');
-      const op = d[this.pos++];
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- any byte of the stream; the switch's default takes those that are no opcode
+      const op = d[this.pos++] as Op;
       switch (op) {
-        case 0x80: {
-          // PROTO
+        case Op.PROTO: {
           const p = d[this.need(1)];
           if (p > 5) throw new PyValueError(`unsupported pickle protocol: ${p}`);
           this.proto = p;
           break;
         }
-        case 0x95: {
-          // FRAME
+        case Op.FRAME: {
           const p = this.need(8);
           const hi = dv.getUint32(p + 4, true);
           const lo = dv.getUint32(p, true);
@@ -703,27 +705,25 @@ class Unpickler {
           if (hi !== 0 || lo > end - this.pos) throw truncated();
           break;
         }
-        case 0x2e: {
-          // STOP
+        case Op.STOP: {
           const v = this.pop();
           if (this.aliased || this.containers > this.maxDepth) checkStructure(v, this.maxDepth, this.aliased);
           return v;
         }
-        case 0x28: // MARK
+        case Op.MARK:
           this.marks.push(st.length);
           break;
-        case 0x30: // POP
+        case Op.POP:
           if (st.length > this.fence()) st.pop();
           else if (this.marks.length > 0)
             this.popMark(); // CPython: POP at a MARK discards the mark
           else throw this.underflow();
           break;
-        case 0x31: // POP_MARK
+        case Op.POP_MARK:
           this.sawBinary = true;
           this.popMark();
           break;
-        case 0x32: {
-          // DUP
+        case Op.DUP: {
           const v = this.top();
           if (typeof v === 'object' && v !== null) this.aliased = true;
           st.push(v);
@@ -731,126 +731,116 @@ class Unpickler {
         }
 
         // memo
-        case 0x94: // MEMOIZE
+        case Op.MEMOIZE:
           this.memoPut(this.memoCount, this.top());
           break;
-        case 0x70: {
-          // PUT
+        case Op.PUT: {
           const t = this.argText();
           const v = this.top(); // CPython reads the line, then checks the stack, then parses
           this.memoPut(this.textIndex('PUT', t), v);
           break;
         }
-        case 0x71: // BINPUT
+        case Op.BINPUT:
           this.sawBinary = true;
           this.memoPut(d[this.need(1)], this.top());
           break;
-        case 0x72: // LONG_BINPUT
+        case Op.LONG_BINPUT:
           this.sawBinary = true;
           this.memoPut(dv.getUint32(this.need(4), true), this.top());
           break;
-        case 0x67: // GET
+        case Op.GET:
           st.push(this.memoGet(this.textIndex('GET')));
           break;
-        case 0x68: // BINGET
+        case Op.BINGET:
           this.sawBinary = true;
           st.push(this.memoGet(d[this.need(1)]));
           break;
-        case 0x6a: // LONG_BINGET
+        case Op.LONG_BINGET:
           this.sawBinary = true;
           st.push(this.memoGet(dv.getUint32(this.need(4), true)));
           break;
 
         // constants
-        case 0x4e: // NONE
+        case Op.NONE:
           st.push(null);
           break;
-        case 0x88: // NEWTRUE
+        case Op.NEWTRUE:
           st.push(true);
           break;
-        case 0x89: // NEWFALSE
+        case Op.NEWFALSE:
           st.push(false);
           break;
 
         // ints
-        case 0x4b: // BININT1
+        case Op.BININT1:
           this.sawBinary = true;
           st.push(SMALL_INTS[d[this.need(1)]]);
           break;
-        case 0x4d: // BININT2
+        case Op.BININT2:
           this.sawBinary = true;
           st.push(BigInt(dv.getUint16(this.need(2), true)));
           break;
-        case 0x4a: // BININT
+        case Op.BININT:
           this.sawBinary = true;
           st.push(BigInt(dv.getInt32(this.need(4), true)));
           break;
-        case 0x8a: {
-          // LONG1
+        case Op.LONG1: {
           const n = d[this.need(1)];
           st.push(this.longLE(this.need(n), n));
           break;
         }
-        case 0x8b: {
-          // LONG4
+        case Op.LONG4: {
           const n = this.len4(true, 'LONG');
           st.push(this.longLE(this.need(n), n));
           break;
         }
-        case 0x49: {
-          // INT
+        case Op.INT: {
           const t = this.argText();
-          if (t === '00') st.push(false);
-          else if (t === '01') st.push(true);
-          else st.push(parseIntText(t, false));
+          st.push(intOfText(t));
           break;
         }
-        case 0x4c: // LONG
-          st.push(parseIntText(this.argText(), true));
+        case Op.LONG:
+          st.push(longOfLongText(this.argText()));
           break;
 
         // floats
-        case 0x47: // BINFLOAT
+        case Op.BINFLOAT:
           this.sawBinary = true;
           st.push(dv.getFloat64(this.need(8), false));
           break;
-        case 0x46: // FLOAT
-          st.push(parseFloatText(this.argText()));
+        case Op.FLOAT:
+          st.push(floatOfText(this.argText()));
           break;
 
         // str
-        case 0x8c: // SHORT_BINUNICODE
+        case Op.SHORT_BINUNICODE:
           st.push(this.str(d[this.need(1)]));
           break;
-        case 0x58: // BINUNICODE
+        case Op.BINUNICODE:
           this.sawBinary = true;
           st.push(this.str(this.len4(false, 'BINUNICODE')));
           break;
-        case 0x8d: // BINUNICODE8
+        case Op.BINUNICODE8:
           st.push(this.str(this.len8('BINUNICODE')));
           break;
-        case 0x56: {
-          // UNICODE
+        case Op.UNICODE: {
           const [s, e] = this.line();
           st.push(rawUnicodeEscape(d, s, e));
           break;
         }
-        case 0x53: {
-          // STRING
+        case Op.STRING: {
           const [s, e] = this.line();
           st.push(stringLiteral(d, s, e));
           break;
         }
-        case 0x54: {
-          // BINSTRING
+        case Op.BINSTRING: {
           this.sawBinary = true;
           const n = this.len4(false, 'BINSTRING');
           const p = this.need(n);
           st.push(this.buf.latin1Slice(p, p + n));
           break;
         }
-        case 0x55: {
-          // SHORT_BINSTRING
+        case Op.SHORT_BINSTRING: {
           this.sawBinary = true;
           const n = d[this.need(1)];
           const p = this.need(n);
@@ -859,29 +849,25 @@ class Unpickler {
         }
 
         // bytes
-        case 0x43: {
-          // SHORT_BINBYTES
+        case Op.SHORT_BINBYTES: {
           const n = d[this.need(1)];
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x42: {
-          // BINBYTES
+        case Op.BINBYTES: {
           const n = this.len4(false, 'BINBYTES');
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x8e: {
-          // BINBYTES8
+        case Op.BINBYTES8: {
           const n = this.len8('BINBYTES');
           const p = this.need(n);
           st.push(d.slice(p, p + n));
           break;
         }
-        case 0x96: {
-          // BYTEARRAY8
+        case Op.BYTEARRAY8: {
           const n = this.len8('BYTEARRAY8');
           const p = this.need(n);
           st.push(new PyByteArray(d.slice(p, p + n)));
@@ -889,32 +875,29 @@ class Unpickler {
         }
 
         // tuples
-        case 0x29: // EMPTY_TUPLE
+        case Op.EMPTY_TUPLE:
           this.sawBinary = true;
           this.containers++;
           st.push(PyTuple.EMPTY);
           break;
-        case 0x74: // TUPLE
+        case Op.TUPLE:
           this.containers++;
           st.push(new PyTuple(this.popMark()));
           break;
-        case 0x85: {
-          // TUPLE1
+        case Op.TUPLE1: {
           this.containers++;
           const a = this.pop();
           st.push(new PyTuple([a]));
           break;
         }
-        case 0x86: {
-          // TUPLE2
+        case Op.TUPLE2: {
           this.containers++;
           const b = this.pop();
           const a = this.pop();
           st.push(new PyTuple([a, b]));
           break;
         }
-        case 0x87: {
-          // TUPLE3
+        case Op.TUPLE3: {
           this.containers++;
           const c = this.pop();
           const b = this.pop();
@@ -924,23 +907,21 @@ class Unpickler {
         }
 
         // lists
-        case 0x5d: // EMPTY_LIST
+        case Op.EMPTY_LIST:
           this.sawBinary = true;
           this.containers++;
           st.push([]);
           break;
-        case 0x6c: // LIST
+        case Op.LIST:
           this.containers++;
           st.push(this.popMark());
           break;
-        case 0x61: {
-          // APPEND
+        case Op.APPEND: {
           const v = this.pop();
           this.append(this.top(), [v]);
           break;
         }
-        case 0x65: {
-          // APPENDS
+        case Op.APPENDS: {
           this.sawBinary = true;
           const items = this.popMark();
           this.append(this.top(), items);
@@ -948,13 +929,12 @@ class Unpickler {
         }
 
         // dicts
-        case 0x7d: // EMPTY_DICT
+        case Op.EMPTY_DICT:
           this.sawBinary = true;
           this.containers++;
           st.push(new PyDict());
           break;
-        case 0x64: {
-          // DICT
+        case Op.DICT: {
           this.containers++;
           const items = this.popMark();
           if (items.length % 2 !== 0) throw new UnpicklingError('odd number of items for DICT');
@@ -963,15 +943,13 @@ class Unpickler {
           st.push(dict);
           break;
         }
-        case 0x73: {
-          // SETITEM
+        case Op.SETITEM: {
           const v = this.pop();
           const k = this.pop();
           this.setItems(this.top(), [k, v]);
           break;
         }
-        case 0x75: {
-          // SETITEMS
+        case Op.SETITEMS: {
           this.sawBinary = true;
           const items = this.popMark();
           if (items.length % 2 !== 0) throw new UnpicklingError('odd number of items for SETITEMS');
@@ -980,12 +958,11 @@ class Unpickler {
         }
 
         // sets
-        case 0x8f: // EMPTY_SET
+        case Op.EMPTY_SET:
           this.containers++;
           st.push(new PySet());
           break;
-        case 0x90: {
-          // ADDITEMS
+        case Op.ADDITEMS: {
           const items = this.popMark();
           const s = this.top();
           if (s instanceof PySet) for (const x of items) s.add(x);
@@ -993,20 +970,18 @@ class Unpickler {
           else throw new PyError('builtins', 'AttributeError', `'${typeName(s)}' object has no attribute 'add'`);
           break;
         }
-        case 0x91: // FROZENSET
+        case Op.FROZENSET:
           this.containers++;
           st.push(new PyFrozenSet(this.popMark()));
           break;
 
         // globals and objects
-        case 0x63: {
-          // GLOBAL
+        case Op.GLOBAL: {
           const module = this.argText();
           st.push(this.findGlobal(module, this.argText()));
           break;
         }
-        case 0x93: {
-          // STACK_GLOBAL
+        case Op.STACK_GLOBAL: {
           const fence = this.fence();
           const name = st.length > fence ? st.pop() : undefined;
           const module = st.length > fence ? st.pop() : undefined;
@@ -1014,24 +989,21 @@ class Unpickler {
           st.push(this.findGlobal(module, name));
           break;
         }
-        case 0x52: {
-          // REDUCE
+        case Op.REDUCE: {
           const args = this.pop();
           const fn = this.pop();
           if (!(args instanceof PyTuple)) throw new PyTypeError('argument list must be a tuple');
           st.push(this.construct(fn, args.items, 'reduce'));
           break;
         }
-        case 0x81: {
-          // NEWOBJ
+        case Op.NEWOBJ: {
           const args = this.pop();
           const cls = this.pop();
           checkNewobj('NEWOBJ', cls, args);
           st.push(this.construct(cls, (args as PyTuple).items, 'newobj'));
           break;
         }
-        case 0x92: {
-          // NEWOBJ_EX
+        case Op.NEWOBJ_EX: {
           const kwargs = this.pop();
           const args = this.pop();
           const cls = this.pop();
@@ -1039,23 +1011,20 @@ class Unpickler {
           st.push(this.constructEx(cls, (args as PyTuple).items, kwargs));
           break;
         }
-        case 0x62: {
-          // BUILD
+        case Op.BUILD: {
           const state = this.pop();
           const obj = this.top();
           st[st.length - 1] = this.build(obj, state);
           break;
         }
-        case 0x69: {
-          // INST
+        case Op.INST: {
           const args = this.popMark(); // CPython looks for the MARK before reading the names
           const module = this.argText();
           const cls = this.findGlobal(module, this.argText());
           st.push(this.construct(cls, args, 'reduce'));
           break;
         }
-        case 0x6f: {
-          // OBJ
+        case Op.OBJ: {
           this.sawBinary = true;
           const items = this.popMark();
           if (items.length === 0) throw this.underflow();
@@ -1064,22 +1033,21 @@ class Unpickler {
         }
 
         // refused
-        case 0x50: // PERSID
-        case 0x51: // BINPERSID
+        case Op.PERSID:
+        case Op.BINPERSID:
           throw new UnpicklingError('A load persistent id instruction was encountered,\nbut no persistent_load function was specified.');
-        case 0x82: // EXT1
-        case 0x83: // EXT2
-        case 0x84: {
-          // EXT4
-          const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
+        case Op.EXT1:
+        case Op.EXT2:
+        case Op.EXT4: {
+          const n = op === Op.EXT1 ? 1 : op === Op.EXT2 ? 2 : 4;
           const p = this.need(n);
           const code = n === 1 ? d[p] : n === 2 ? dv.getUint16(p, true) : dv.getInt32(p, true);
           if (code <= 0) throw new UnpicklingError('EXT specifies code <= 0');
           throw new PyValueError(`unregistered extension code ${code}`);
         }
-        case 0x97: // NEXT_BUFFER
+        case Op.NEXT_BUFFER:
           throw new UnpicklingError('pickle stream refers to out-of-band data but no *buffers* argument was given');
-        case 0x98: // READONLY_BUFFER
+        case Op.READONLY_BUFFER:
           if (asRawBytes(this.top()) === undefined || typeof this.top() === 'string')
             throw new PyTypeError(`memoryview: a bytes-like object is required, not '${typeName(this.top())}'`);
           throw new UnpicklingError('READONLY_BUFFER is only meaningful with out-of-band buffers, which are not supported');
@@ -1146,41 +1114,68 @@ function checkNewobj(op: string, cls: PyValue, args: PyValue): void {
 // ---------------------------------------------------------------------------
 // Text opcodes (protocol 0)
 
-const INT_DIGIT_LIMIT = 4300; // CPython's default sys.get_int_max_str_digits()
-
-function parseIntText(t: string, isLong: boolean): bigint {
-  let s = t.trim();
-  if (isLong && (s.endsWith('L') || s.endsWith('l'))) s = s.slice(0, -1);
-  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*)$/.exec(s);
-  const bad = !m || /__|_$|^[+-]?_|[xXoObB]_?$/.test(m[2]) || (/^0\d/.test(m[2]) && /[1-9]/.test(m[2]));
-  if (bad) {
-    // CPython parses both with base 0 (so 0x10 is 16); only the messages differ
-    throw new PyValueError(isLong ? `invalid literal for int() with base 10: ${pyStrRepr(t + '\n')}` : 'could not convert string to int');
-  }
-  const body = m[2].replace(/_/g, '');
-  if (/^\d+$/.test(body) && body.length > INT_DIGIT_LIMIT) {
-    throw new PyValueError(
-      isLong
-        ? `Exceeds the limit (${INT_DIGIT_LIMIT} digits) for integer string conversion: value has ${body.length} digits; use sys.set_int_max_str_digits() to increase the limit`
-        : 'could not convert string to int',
-    );
-  }
-  const v = BigInt(body);
-  return m[1] === '-' ? -v : v;
+/**
+ * `PyLong_FromString(text, NULL, base)` (src/py/numtext.ts) on a text opcode's
+ * argument: the value, or the ValueError CPython raises, which names the
+ * text as C read it (`%.200R`).
+ */
+function longOfText(text: string, base: number): bigint {
+  const r = longFromString(text, base);
+  if (r.ok) return r.value;
+  if (r.digits !== undefined) throw new PyValueError(intDigitLimitMessage(r.digits));
+  // its first 200 bytes, decoded strictly (a character cut in two raises UnicodeDecodeError, as in CPython)
+  const head = decodeUtf8Strict(Buffer.from(text, 'utf8').subarray(0, 200));
+  throw new PyValueError(`invalid literal for int() with base ${r.base}: ${Array.from(strRepr(head)).slice(0, 200).join('')}`);
 }
 
-const FLOAT_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+/** C's `'%.200s'` of a text in an error message: its first 200 bytes, a character cut in two replaced. */
+const cText200 = (text: string): string => Buffer.from(text, 'utf8').subarray(0, 200).toString('utf8');
 
-function parseFloatText(t: string): number {
-  if (!FLOAT_RE.test(t)) throw new PyValueError('could not convert string to float');
-  const l = t.toLowerCase();
-  const neg = l.startsWith('-');
-  const body = l.replace(/^[+-]/, '');
-  if (body === 'nan') return NaN;
-  if (body === 'inf' || body === 'infinity') return neg ? -Infinity : Infinity;
-  const v = Number(t);
-  if (!Number.isFinite(v)) throw new PyError('builtins', 'OverflowError', `value too large to convert to float: '${t}\n'`);
-  return v;
+/**
+ * C's `strtol(t, &end, 0)` (C locale): spaces, a sign, a 0x prefix for hex
+ * or a leading 0 for octal, digits without underscores; null when no digit
+ * was read or the value leaves a 64-bit long.
+ */
+function strtol0(t: string): { value: bigint; end: number } | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))/.exec(t);
+  if (!m) return null;
+  const v = m[2] !== undefined ? BigInt('0x' + m[2]) : m[3] !== undefined ? BigInt('0o0' + m[3]) : BigInt(m[4]);
+  const value = m[1] === '-' ? -v : v;
+  if (value < -(2n ** 63n) || value >= 2n ** 63n) return null;
+  return { value, end: m[0].length };
+}
+
+/**
+ * INT: CPython reads its line with `strtol(s, &end, 0)` (so 010 is 8), and
+ * with `PyLong_FromString(s, NULL, 0)` when that stops before the newline or
+ * overflows; a two-character line holding 0 or 1 read by strtol is a bool.
+ */
+function intOfText(t: string): bigint | boolean {
+  const c = strtol0(t);
+  if (c !== null && c.end === t.length) return t.length === 2 && (c.value === 0n || c.value === 1n) ? c.value === 1n : c.value;
+  const r = longFromString(t + '\n', 0);
+  if (!r.ok) throw new PyValueError('could not convert string to int');
+  return r.value;
+}
+
+/** LONG: `PyLong_FromString(s, NULL, 0)` on its line, a trailing L cut off (with the newline after it). */
+function longOfLongText(t: string): bigint {
+  return longOfText(t.endsWith('L') ? t.slice(0, -1) : t + '\n', 0);
+}
+
+/**
+ * FLOAT: `PyOS_string_to_double(s, &end, OverflowError)` on its line: the
+ * longest float literal at its start (src/py/numtext.ts floatPrefix, no
+ * spaces, no underscores), which must end at the newline.
+ */
+function floatOfText(t: string): number {
+  const line = t + '\n';
+  const r = floatPrefix(t, 0);
+  if (r.end === 0) throw new PyValueError(`could not convert string to float: '${cText200(line)}'`);
+  if (!Number.isFinite(r.value) && !Number.isNaN(r.value) && !/^[+-]?inf/i.test(t))
+    throw new PyError('builtins', 'OverflowError', `value too large to convert to float: '${cText200(line)}'`);
+  if (r.end !== t.length) throw new PyValueError('could not convert string to float');
+  return r.value;
 }
 
 /** Python's 'raw-unicode-escape' codec: latin-1 bytes plus \uXXXX / \UXXXXXXXX escapes. */

@@ -4,13 +4,13 @@
  * with numpy 1.x's reductions for ndarray / dtype / numpy scalars.
  *
  * What is reproduced, and how:
- *  - PROTO, then (protocol >= 4) FRAMEs: a frame is closed at the start of any
+ *  - Op.PROTO, then (protocol >= 4) FRAMEs: a frame is closed at the start of any
  *    object save once it holds >= 64 KiB; a frame holding < 4 bytes loses its
  *    header; a str/bytes/bytearray payload >= 64 KiB is written outside any
  *    frame (the open frame is closed first and a new one opened after it).
- *  - The memo: MEMOIZE (protocol 4+) or BINPUT/LONG_BINPUT (2-3) on exactly
+ *  - The memo: Op.MEMOIZE (protocol 4+) or Op.BINPUT/Op.LONG_BINPUT (2-3) on exactly
  *    what CPython memoizes (str, bytes, non-empty tuples, lists, dicts, sets,
- *    globals, reduce results), BINGET/LONG_BINGET on a repeat.
+ *    globals, reduce results), Op.BINGET/Op.LONG_BINGET on a repeat.
  *    Identity: JS object identity stands for Python object identity
  *    (containers, PyObject, Reducible, NdArray...). A JS string has no
  *    identity, so every str occurrence is a new memo entry, except where
@@ -22,8 +22,8 @@
  *    key and as a value), the bytes differ but load to the same value.
  *  - Protocol 2 bytes as `_codecs.encode(str, 'latin1')`, protocol < 3
  *    global names through Python 2's import mapping (fix_imports), sets and
- *    frozensets as REDUCE below protocol 4, bytearray as BYTEARRAY8 in 5.
- *  - numpy arrays as numpy 1.x pickles them: `_reconstruct` + BUILD state
+ *    frozensets as Op.REDUCE below protocol 4, bytearray as Op.BYTEARRAY8 in 5.
+ *  - numpy arrays as numpy 1.x pickles them: `_reconstruct` + Op.BUILD state
  *    (protocols 2-4), `numpy.core.numeric._frombuffer` with an in-band
  *    buffer (protocol 5); always under the `numpy.core` names that numpy 1.x
  *    and 2.x both load.
@@ -59,53 +59,10 @@ import {
   Reducible,
 } from '../py/values';
 import { PicklingError, PyError, PyTypeError, PyValueError } from '../py/errors';
+import { Op } from './opcodes';
 
-// Opcodes
-const MARK = 0x28; // (
-const STOP = 0x2e; // .
-const POP = 0x30; // 0
-const POP_MARK = 0x31; // 1
-const BINFLOAT = 0x47; // G
-const BININT = 0x4a; // J
-const BININT1 = 0x4b; // K
-const BININT2 = 0x4d; // M
-const NONE = 0x4e; // N
-const REDUCE = 0x52; // R
-const BINUNICODE = 0x58; // X
-const EMPTY_LIST = 0x5d; // ]
-const APPEND = 0x61; // a
-const BUILD = 0x62; // b
-const GLOBAL = 0x63; // c
-const APPENDS = 0x65; // e
-const BINGET = 0x68; // h
-const LONG_BINGET = 0x6a; // j
-const BINPUT = 0x71; // q
-const LONG_BINPUT = 0x72; // r
-const SETITEM = 0x73; // s
-const TUPLE = 0x74; // t
-const SETITEMS = 0x75; // u
-const EMPTY_DICT = 0x7d; // }
-const EMPTY_TUPLE = 0x29; // )
-const BINBYTES = 0x42; // B
-const SHORT_BINBYTES = 0x43; // C
-const PROTO = 0x80;
-const NEWOBJ = 0x81;
-const TUPLE1 = 0x85;
-const NEWTRUE = 0x88;
-const NEWFALSE = 0x89;
-const LONG1 = 0x8a;
-const LONG4 = 0x8b;
-const SHORT_BINUNICODE = 0x8c;
-const BINUNICODE8 = 0x8d;
-const BINBYTES8 = 0x8e;
-const EMPTY_SET = 0x8f;
-const ADDITEMS = 0x90;
-const FROZENSET = 0x91;
-const NEWOBJ_EX = 0x92;
-const STACK_GLOBAL = 0x93;
-const MEMOIZE = 0x94;
-const FRAME = 0x95;
-const BYTEARRAY8 = 0x96;
+/** TUPLE1, TUPLE2, TUPLE3 by the tuple's length. */
+const TUPLE_N = [Op.EMPTY_TUPLE, Op.TUPLE1, Op.TUPLE2, Op.TUPLE3] as const;
 
 const FRAME_TARGET = 64 * 1024;
 const FRAME_HEADER = 9;
@@ -349,7 +306,7 @@ class Pickler {
       this.framing = false;
       this.frameStart = -1;
       const b = this.buf;
-      b[0] = PROTO;
+      b[0] = Op.PROTO;
       b[1] = protocol;
       this.pos = 2;
       if (protocol >= 4) {
@@ -357,7 +314,7 @@ class Pickler {
         this.openFrame();
       }
       this.save(value);
-      this.w1(STOP);
+      this.w1(Op.STOP);
       if (this.framing) this.commitFrame();
       this.framing = false;
       const out = Buffer.allocUnsafe(this.pos);
@@ -441,7 +398,7 @@ class Pickler {
     const len = this.pos - start - FRAME_HEADER;
     const b = this.buf;
     if (len >= FRAME_MIN) {
-      b[start] = FRAME;
+      b[start] = Op.FRAME;
       b.writeUInt32LE(len % 0x100000000, start + 1);
       b.writeUInt32LE(Math.floor(len / 0x100000000), start + 5);
     } else {
@@ -472,9 +429,9 @@ class Pickler {
   // -- memo ----------------------------------------------------------------
 
   memoOp(idx: number): void {
-    if (this.proto >= 4) this.w1(MEMOIZE);
-    else if (idx < 256) this.w2(BINPUT, idx);
-    else this.w5(LONG_BINPUT, idx);
+    if (this.proto >= 4) this.w1(Op.MEMOIZE);
+    else if (idx < 256) this.w2(Op.BINPUT, idx);
+    else this.w5(Op.LONG_BINPUT, idx);
   }
   /** Memoize an object that can be met again (key) or a fresh one (null). */
   memoPut(key: MemoKey | null): void {
@@ -537,7 +494,7 @@ class Pickler {
   memoBuilt(key: MemoKey): boolean {
     const idx = this.memoLookup(key);
     if (idx !== undefined) {
-      this.w1(POP);
+      this.w1(Op.POP);
       this.memoGet(idx);
       return false;
     }
@@ -545,8 +502,8 @@ class Pickler {
     return true;
   }
   memoGet(idx: number): void {
-    if (idx < 256) this.w2(BINGET, idx);
-    else this.w5(LONG_BINGET, idx);
+    if (idx < 256) this.w2(Op.BINGET, idx);
+    else this.w5(Op.LONG_BINGET, idx);
   }
   /** If key is memoized, write the get and return true. */
   tryGet(key: MemoKey): boolean {
@@ -561,12 +518,12 @@ class Pickler {
   save(v: PyValue): void {
     this.boundary();
     if (v === null) {
-      this.w1(NONE);
+      this.w1(Op.NONE);
       return;
     }
     switch (typeof v) {
       case 'boolean':
-        this.w1(v ? NEWTRUE : NEWFALSE);
+        this.w1(v ? Op.NEWTRUE : Op.NEWFALSE);
         return;
       case 'bigint':
         this.saveBigInt(v);
@@ -615,20 +572,20 @@ class Pickler {
     this.boundary();
     if (n >= 0) {
       if (n <= 0xff) {
-        this.w2(BININT1, n);
+        this.w2(Op.BININT1, n);
         return;
       }
       if (n <= 0xffff) {
         if (this.pos + 3 > this.buf.length) this.grow(3);
         const b = this.buf;
-        b[this.pos] = BININT2;
+        b[this.pos] = Op.BININT2;
         b[this.pos + 1] = n & 0xff;
         b[this.pos + 2] = n >>> 8;
         this.pos += 3;
         return;
       }
     }
-    this.w5(BININT, n | 0);
+    this.w5(Op.BININT, n | 0);
   }
 
   saveBigInt(v: bigint): void {
@@ -637,7 +594,7 @@ class Pickler {
       this.saveSmallInt(n);
       return;
     }
-    // LONG1 / LONG4: minimal little-endian two's complement (CPython's sizing rule).
+    // Op.LONG1 / Op.LONG4: minimal little-endian two's complement (CPython's sizing rule).
     const neg = v < 0n;
     const mag = neg ? -v : v;
     const hex = mag.toString(16);
@@ -647,14 +604,14 @@ class Pickler {
     const be = Buffer.from(twos.toString(16).padStart(nbytes * 2, '0'), 'hex');
     be.reverse();
     if (neg && nbytes > 1 && be[nbytes - 1] === 0xff && (be[nbytes - 2] & 0x80) !== 0) nbytes--;
-    if (nbytes < 256) this.w2(LONG1, nbytes);
-    else this.w5(LONG4, nbytes);
+    if (nbytes < 256) this.w2(Op.LONG1, nbytes);
+    else this.w5(Op.LONG4, nbytes);
     this.wBytes(nbytes === be.length ? be : be.subarray(0, nbytes));
   }
 
   saveFloat(v: number): void {
     if (this.pos + 9 > this.buf.length) this.grow(9);
-    this.buf[this.pos] = BINFLOAT;
+    this.buf[this.pos] = Op.BINFLOAT;
     this.buf.writeDoubleBE(v, this.pos + 1);
     this.pos += 9;
   }
@@ -685,14 +642,14 @@ class Pickler {
       // memoPut(null), inlined for the commonest case
       this.memoSize++;
       if (this.pos + 1 > this.buf.length) this.grow(1);
-      this.buf[this.pos++] = MEMOIZE;
+      this.buf[this.pos++] = Op.MEMOIZE;
     } else this.memoOp(this.memoSize++);
   }
 
   writeStr(s: string): void {
     const n = s.length;
     if (this.proto >= 4 && n <= 85) {
-      // SHORT_BINUNICODE: at most 255 UTF-8 bytes guaranteed.
+      // Op.SHORT_BINUNICODE: at most 255 UTF-8 bytes guaranteed.
       if (this.pos + 2 + n * 3 > this.buf.length) this.grow(2 + n * 3);
       const b = this.buf;
       const start = this.pos + 2;
@@ -707,22 +664,22 @@ class Pickler {
         len = b.write(s, start, 'utf8');
         if (LONE_SURROGATE.test(s)) encodeSurrogatePass(s, b, start);
       }
-      b[this.pos] = SHORT_BINUNICODE;
+      b[this.pos] = Op.SHORT_BINUNICODE;
       b[this.pos + 1] = len;
       this.pos = start + len;
       return;
     }
     const len = Buffer.byteLength(s, 'utf8');
-    if (this.proto >= 4 && len < 256) this.w2(SHORT_BINUNICODE, len);
+    if (this.proto >= 4 && len < 256) this.w2(Op.SHORT_BINUNICODE, len);
     else if (len <= 0xffffffff) {
       const bypass = this.payloadStart(len);
-      this.w5(BINUNICODE, len);
+      this.w5(Op.BINUNICODE, len);
       this.writeUtf8(s, len);
       this.payloadEnd(bypass);
       return;
     } else if (this.proto >= 4) {
       const bypass = this.payloadStart(len);
-      this.w9(BINUNICODE8, len);
+      this.w9(Op.BINUNICODE8, len);
       this.writeUtf8(s, len);
       this.payloadEnd(bypass);
       return;
@@ -751,22 +708,22 @@ class Pickler {
     if (this.proto < 3) {
       if (n === 0) {
         this.saveGlobal('builtins', 'bytes');
-        this.w1(EMPTY_TUPLE);
+        this.w1(Op.EMPTY_TUPLE);
       } else {
         this.saveGlobal('_codecs', 'encode');
         this.saveStr(Buffer.from(data.buffer, data.byteOffset, n).toString('latin1'), false);
         this.saveStr('latin1', true);
-        this.w1(TUPLE1 + 1);
+        this.w1(Op.TUPLE2);
         this.memoPut(null);
       }
-      this.w1(REDUCE);
+      this.w1(Op.REDUCE);
       this.memoPut(key);
       return;
     }
     const bypass = this.payloadStart(n);
-    if (n < 256) this.w2(SHORT_BINBYTES, n);
-    else if (n <= 0xffffffff) this.w5(BINBYTES, n);
-    else if (this.proto >= 4) this.w9(BINBYTES8, n);
+    if (n < 256) this.w2(Op.SHORT_BINBYTES, n);
+    else if (n <= 0xffffffff) this.w5(Op.BINBYTES, n);
+    else if (this.proto >= 4) this.w9(Op.BINBYTES8, n);
     else throw new PicklingError('cannot serialize a bytes object larger than 4 GiB');
     this.wBytes(data);
     this.payloadEnd(bypass);
@@ -782,19 +739,19 @@ class Pickler {
     }
     // bytearray.__reduce_ex__: (bytearray, (bytes(self),)) or (bytearray, ()).
     this.saveGlobal('builtins', 'bytearray');
-    if (data.length === 0) this.w1(EMPTY_TUPLE);
+    if (data.length === 0) this.w1(Op.EMPTY_TUPLE);
     else {
       this.saveFreshBytes(data);
-      this.w1(TUPLE1);
+      this.w1(Op.TUPLE1);
       this.memoPut(null);
     }
-    this.w1(REDUCE);
+    this.w1(Op.REDUCE);
     this.memoPut(v);
   }
 
   writeByteArray8(data: Uint8Array): void {
     const bypass = this.payloadStart(data.length);
-    this.w9(BYTEARRAY8, data.length);
+    this.w9(Op.BYTEARRAY8, data.length);
     this.wBytes(data);
     this.payloadEnd(bypass);
   }
@@ -806,18 +763,18 @@ class Pickler {
       this.saveGlobal('_codecs', 'encode');
       this.saveStr(Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1'), false);
       this.saveStr('latin1', true);
-      this.w1(TUPLE1 + 1);
+      this.w1(Op.TUPLE2);
       this.memoPut(null);
-      this.w1(REDUCE);
+      this.w1(Op.REDUCE);
       this.memoPut(null);
       return;
     }
     this.boundary();
     const n = data.length;
     const bypass = this.payloadStart(n);
-    if (n < 256) this.w2(SHORT_BINBYTES, n);
-    else if (n <= 0xffffffff) this.w5(BINBYTES, n);
-    else this.w9(BINBYTES8, n);
+    if (n < 256) this.w2(Op.SHORT_BINBYTES, n);
+    else if (n <= 0xffffffff) this.w5(Op.BINBYTES, n);
+    else this.w9(Op.BINBYTES8, n);
     this.wBytes(data);
     this.payloadEnd(bypass);
     this.memoPut(null);
@@ -832,7 +789,7 @@ class Pickler {
     if (this.proto >= 4) {
       this.saveStr(module, true);
       this.saveStr(name, true);
-      this.w1(STACK_GLOBAL);
+      this.w1(Op.STACK_GLOBAL);
       this.memoPut(key);
       return;
     }
@@ -842,9 +799,9 @@ class Pickler {
       this.saveGlobal('builtins', 'getattr');
       this.saveGlobal(module, name.slice(0, dot));
       this.saveStr(name.slice(dot + 1), true);
-      this.w1(TUPLE1 + 1);
+      this.w1(Op.TUPLE2);
       this.memoPut(null);
-      this.w1(REDUCE);
+      this.w1(Op.REDUCE);
       return;
     }
     let m = module;
@@ -863,7 +820,7 @@ class Pickler {
       if (!/^[\x00-\x7f]*$/.test(m + n)) throw new PicklingError(`can't pickle module identifier '${m}' using pickle protocol ${this.proto}`);
     }
     const text = Buffer.from(`${m}\n${n}\n`, 'utf8');
-    this.w1(GLOBAL);
+    this.w1(Op.GLOBAL);
     this.wBytes(text);
     this.memoPut(key);
   }
@@ -875,7 +832,7 @@ class Pickler {
     this.boundary();
     const n = items.length;
     if (n === 0) {
-      this.w1(EMPTY_TUPLE);
+      this.w1(Op.EMPTY_TUPLE);
       return;
     }
     if (n <= 3) {
@@ -884,49 +841,49 @@ class Pickler {
         const idx = this.memoLookup(key);
         if (idx !== undefined) {
           // Recursive tuple: drop what was built, fetch it from the memo.
-          for (let i = 0; i < n; i++) this.w1(POP);
+          for (let i = 0; i < n; i++) this.w1(Op.POP);
           this.memoGet(idx);
           return;
         }
       }
-      this.w1(TUPLE1 + n - 1);
+      this.w1(TUPLE_N[n]);
     } else {
-      this.w1(MARK);
+      this.w1(Op.MARK);
       for (let i = 0; i < n; i++) this.save(items[i]);
       if (key !== null) {
         const idx = this.memoLookup(key);
         if (idx !== undefined) {
-          this.w1(POP_MARK);
+          this.w1(Op.POP_MARK);
           this.memoGet(idx);
           return;
         }
       }
-      this.w1(TUPLE);
+      this.w1(Op.TUPLE);
     }
     this.memoPut(key);
   }
 
   saveList(v: PyValue[]): void {
-    this.w1(EMPTY_LIST);
+    this.w1(Op.EMPTY_LIST);
     this.memoPut(v);
     const n = v.length;
     if (n === 0) return;
     if (n === 1) {
       this.save(v[0]);
-      this.w1(APPEND);
+      this.w1(Op.APPEND);
       return;
     }
     let i = 0;
     while (i < n) {
-      this.w1(MARK);
+      this.w1(Op.MARK);
       const end = Math.min(n, i + BATCH);
       for (; i < end; i++) this.save(v[i]);
-      this.w1(APPENDS);
+      this.w1(Op.APPENDS);
     }
   }
 
   saveDict(v: PyDict): void {
-    this.w1(EMPTY_DICT);
+    this.w1(Op.EMPTY_DICT);
     this.memoPut(v);
     const size = v.size;
     if (size === 0) return;
@@ -935,42 +892,42 @@ class Pickler {
         this.save(e[0]);
         this.save(e[1]);
       }
-      this.w1(SETITEM);
+      this.w1(Op.SETITEM);
       return;
     }
     // Batches of 1000; like CPython, a size that is a multiple of 1000 ends with an empty batch.
-    this.w1(MARK);
+    this.w1(Op.MARK);
     let i = 0;
     for (const e of v.entries()) {
       if (i === BATCH) {
-        this.w1(SETITEMS);
-        this.w1(MARK);
+        this.w1(Op.SETITEMS);
+        this.w1(Op.MARK);
         i = 0;
       }
       this.save(e[0]);
       this.save(e[1]);
       i++;
     }
-    this.w1(SETITEMS);
+    this.w1(Op.SETITEMS);
     if (i === BATCH) {
-      this.w1(MARK);
-      this.w1(SETITEMS);
+      this.w1(Op.MARK);
+      this.w1(Op.SETITEMS);
     }
   }
 
-  /** Items of a reduce result (an iterator in CPython): a batch of one is APPEND / SETITEM. */
+  /** Items of a reduce result (an iterator in CPython): a batch of one is Op.APPEND / Op.SETITEM. */
   batchListItems(items: readonly PyValue[]): void {
     const n = items.length;
     for (let i = 0; i < n;) {
       const end = Math.min(n, i + BATCH);
       if (end - i === 1) {
         this.save(items[i++]);
-        this.w1(APPEND);
+        this.w1(Op.APPEND);
         break;
       }
-      this.w1(MARK);
+      this.w1(Op.MARK);
       for (; i < end; i++) this.save(items[i]);
-      this.w1(APPENDS);
+      this.w1(Op.APPENDS);
     }
   }
   batchDictItems(items: Iterable<readonly [PyValue, PyValue]>, n: number): void {
@@ -981,14 +938,14 @@ class Pickler {
     for (const e of items) {
       if (inBatch === 0) {
         batchSize = Math.min(left, BATCH);
-        if (batchSize > 1) this.w1(MARK);
+        if (batchSize > 1) this.w1(Op.MARK);
       }
       this.save(e[0]);
       this.save(e[1]);
       inBatch++;
       left--;
       if (inBatch === batchSize) {
-        this.w1(batchSize === 1 ? SETITEM : SETITEMS);
+        this.w1(batchSize === 1 ? Op.SETITEM : Op.SETITEMS);
         inBatch = 0;
       }
     }
@@ -997,62 +954,62 @@ class Pickler {
   saveOrderedDict(v: PyOrderedDict): void {
     // OrderedDict.__reduce__: (OrderedDict, (), None, None, iter(items)).
     this.saveGlobal('collections', 'OrderedDict');
-    this.w1(EMPTY_TUPLE);
-    this.w1(REDUCE);
+    this.w1(Op.EMPTY_TUPLE);
+    this.w1(Op.REDUCE);
     this.memoPut(v);
     this.batchDictItems(v.entries(), v.size);
   }
 
+  /** Below protocol 4 a set or frozenset pickles as its type called with a list: `builtins.set([...])`. */
+  private saveSetAsCall(type: 'set' | 'frozenset', v: PySet | PyFrozenSet): void {
+    this.saveGlobal('builtins', type);
+    this.saveFreshList(v);
+    this.w1(Op.TUPLE1);
+    this.memoPut(null);
+    this.w1(Op.REDUCE);
+    this.memoPut(v);
+  }
+
   saveSet(v: PySet): void {
     if (this.proto < 4) {
-      this.saveGlobal('builtins', 'set');
-      this.saveFreshList(v);
-      this.w1(TUPLE1);
-      this.memoPut(null);
-      this.w1(REDUCE);
-      this.memoPut(v);
+      this.saveSetAsCall('set', v);
       return;
     }
-    this.w1(EMPTY_SET);
+    this.w1(Op.EMPTY_SET);
     this.memoPut(v);
     if (v.size === 0) return;
-    this.w1(MARK);
+    this.w1(Op.MARK);
     let i = 0;
     for (const x of v) {
       if (i === BATCH) {
-        this.w1(ADDITEMS);
-        this.w1(MARK);
+        this.w1(Op.ADDITEMS);
+        this.w1(Op.MARK);
         i = 0;
       }
       this.save(x);
       i++;
     }
-    this.w1(ADDITEMS);
+    this.w1(Op.ADDITEMS);
     if (i === BATCH) {
-      this.w1(MARK);
-      this.w1(ADDITEMS);
+      this.w1(Op.MARK);
+      this.w1(Op.ADDITEMS);
     }
   }
 
   saveFrozenSet(v: PyFrozenSet): void {
     if (this.proto < 4) {
-      this.saveGlobal('builtins', 'frozenset');
-      this.saveFreshList(v);
-      this.w1(TUPLE1);
-      this.memoPut(null);
-      this.w1(REDUCE);
-      this.memoPut(v);
+      this.saveSetAsCall('frozenset', v);
       return;
     }
-    this.w1(MARK);
+    this.w1(Op.MARK);
     for (const x of v) this.save(x);
     const idx = this.memoLookup(v);
     if (idx !== undefined) {
-      this.w1(POP_MARK);
+      this.w1(Op.POP_MARK);
       this.memoGet(idx);
       return;
     }
-    this.w1(FROZENSET);
+    this.w1(Op.FROZENSET);
     this.memoPut(v);
   }
 
@@ -1070,9 +1027,9 @@ class Pickler {
     this.saveFloat(v.re);
     this.boundary();
     this.saveFloat(v.im);
-    this.w1(TUPLE1 + 1);
+    this.w1(Op.TUPLE2);
     this.memoPut(null);
-    this.w1(REDUCE);
+    this.w1(Op.REDUCE);
     this.memoPut(v);
   }
 
@@ -1082,18 +1039,18 @@ class Pickler {
     this.saveGlobal(o.cls.module, o.cls.name);
     if (o.how === 'reduce') {
       this.saveTuple(o.args, null);
-      this.w1(REDUCE);
+      this.w1(Op.REDUCE);
     } else if (o.how === 'newobj') {
       this.saveTuple(o.args, null);
-      this.w1(NEWOBJ);
+      this.w1(Op.NEWOBJ);
     } else if (this.proto >= 4) {
       this.saveTuple(o.args, null);
       this.save(o.kwargs ?? new PyDict());
-      this.w1(NEWOBJ_EX);
+      this.w1(Op.NEWOBJ_EX);
     } else if (o.kwargs === undefined || o.kwargs.size === 0) {
       // Below protocol 4 Python falls back to cls.__new__(cls, *args) when there are no kwargs...
       this.saveTuple(o.args, null);
-      this.w1(NEWOBJ);
+      this.w1(Op.NEWOBJ);
     } else {
       // ...and refuses otherwise.
       throw new PyValueError('must use protocol 4 or greater to copy this object; since __getnewargs_ex__ returned keyword arguments.');
@@ -1103,7 +1060,7 @@ class Pickler {
     if (o.dictItems.length > 0) this.batchDictItems(o.dictItems, o.dictItems.length);
     if (o.state !== undefined && o.state !== null) {
       this.save(o.state);
-      this.w1(BUILD);
+      this.w1(Op.BUILD);
     }
   }
 
@@ -1131,29 +1088,29 @@ class Pickler {
   saveInstanceFields(r: HasInstanceFields, f: InstanceFields): void {
     this.saveGlobal(f.module, f.name);
     this.boundary();
-    this.w1(EMPTY_TUPLE);
-    this.w1(NEWOBJ);
+    this.w1(Op.EMPTY_TUPLE);
+    this.w1(Op.NEWOBJ);
     if (!this.memoBuilt(r)) return;
     const keys = f.keys;
     const fields = r as unknown as Record<string, PyValue>;
     this.boundary();
-    this.w1(EMPTY_DICT);
+    this.w1(Op.EMPTY_DICT);
     this.memoPut(null);
     const size = keys.length;
     if (size === 1) {
       this.save(keys[0]);
       this.save(fields[keys[0]]);
-      this.w1(SETITEM);
+      this.w1(Op.SETITEM);
     } else if (size > 1) {
       // one batch (the caller sends more than BATCH fields through saveReducible)
-      this.w1(MARK);
+      this.w1(Op.MARK);
       for (const k of keys) {
         this.save(k);
         this.save(fields[k]);
       }
-      this.w1(SETITEMS);
+      this.w1(Op.SETITEMS);
     }
-    this.w1(BUILD);
+    this.w1(Op.BUILD);
   }
 
   // -- numpy ---------------------------------------------------------------
@@ -1168,42 +1125,42 @@ class Pickler {
     this.boundary();
     this.saveStr(info.name, false);
     this.boundary();
-    this.w1(NEWFALSE);
+    this.w1(Op.NEWFALSE);
     this.boundary();
-    this.w1(NEWTRUE);
-    this.w1(TUPLE1 + 2);
+    this.w1(Op.NEWTRUE);
+    this.w1(Op.TUPLE3);
     this.memoPut(null);
-    this.w1(REDUCE);
+    this.w1(Op.REDUCE);
     this.memoPut(key);
     // state: (3, order, None, None, None, elsize, alignment, flags)
     this.boundary();
-    this.w1(MARK);
+    this.w1(Op.MARK);
     this.saveSmallInt(3);
     this.saveStr(info.order, false);
     this.boundary();
-    this.w1(NONE);
+    this.w1(Op.NONE);
     this.boundary();
-    this.w1(NONE);
+    this.w1(Op.NONE);
     this.boundary();
-    this.w1(NONE);
+    this.w1(Op.NONE);
     this.saveSmallInt(info.elsize);
     this.saveSmallInt(info.alignment);
     this.saveSmallInt(info.flags);
-    this.w1(TUPLE);
+    this.w1(Op.TUPLE);
     this.memoPut(null);
-    this.w1(BUILD);
+    this.w1(Op.BUILD);
   }
 
   saveShape(shape: readonly number[]): void {
     this.boundary();
     const n = shape.length;
     if (n === 0) {
-      this.w1(EMPTY_TUPLE);
+      this.w1(Op.EMPTY_TUPLE);
       return;
     }
-    if (n > 3) this.w1(MARK);
+    if (n > 3) this.w1(Op.MARK);
     for (let i = 0; i < n; i++) this.saveSmallIntOrBig(shape[i]);
-    this.w1(n > 3 ? TUPLE : TUPLE1 + n - 1);
+    this.w1(n > 3 ? Op.TUPLE : TUPLE_N[n]);
     this.memoPut(null);
   }
   saveSmallIntOrBig(n: number): void {
@@ -1220,43 +1177,43 @@ class Pickler {
       // numpy.core.numeric._frombuffer(PickleBuffer(a), dtype, shape, order)
       this.saveGlobal('numpy.core.numeric', '_frombuffer');
       this.boundary();
-      this.w1(MARK);
+      this.w1(Op.MARK);
       this.boundary();
       this.writeByteArray8(a.data);
       this.memoPut(null);
       this.saveDtype(a.dtype);
       this.saveShape(a.shape);
       this.saveStr(fortran ? 'F' : 'C', false);
-      this.w1(TUPLE);
+      this.w1(Op.TUPLE);
       this.memoPut(null);
-      this.w1(REDUCE);
+      this.w1(Op.REDUCE);
       this.memoPut(a);
       return;
     }
-    // numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), b'b') + BUILD state
+    // numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), b'b') + Op.BUILD state
     this.saveGlobal('numpy.core.multiarray', '_reconstruct');
     this.boundary();
     this.saveGlobal('numpy', 'ndarray');
     this.saveSmallInt(0);
-    this.w1(TUPLE1);
+    this.w1(Op.TUPLE1);
     this.memoPut(null);
     this.saveBytes(B_LOWER, null);
-    this.w1(TUPLE1 + 2);
+    this.w1(Op.TUPLE3);
     this.memoPut(null);
-    this.w1(REDUCE);
+    this.w1(Op.REDUCE);
     this.memoPut(a);
     // state: (1, shape, dtype, is_fortran, raw bytes)
     this.boundary();
-    this.w1(MARK);
+    this.w1(Op.MARK);
     this.saveSmallInt(1);
     this.saveShape(a.shape);
     this.saveDtype(a.dtype);
     this.boundary();
-    this.w1(fortran ? NEWTRUE : NEWFALSE);
+    this.w1(fortran ? Op.NEWTRUE : Op.NEWFALSE);
     this.saveBytes(a.data, null);
-    this.w1(TUPLE);
+    this.w1(Op.TUPLE);
     this.memoPut(null);
-    this.w1(BUILD);
+    this.w1(Op.BUILD);
   }
 
   saveNpScalar(s: NpScalar): void {
@@ -1268,9 +1225,9 @@ class Pickler {
     this.boundary();
     this.saveDtype(s.dtype);
     this.saveBytes(s.data, null);
-    this.w1(TUPLE1 + 1);
+    this.w1(Op.TUPLE2);
     this.memoPut(null);
-    this.w1(REDUCE);
+    this.w1(Op.REDUCE);
     this.memoPut(key);
   }
 }
@@ -1311,7 +1268,7 @@ const shared = new Pickler(true);
 export interface EncodeOptions {
   /**
    * Strings to treat as one shared Python object per distinct value (a repeat
-   * is a BINGET instead of a new copy): `true` for all of them, or a
+   * is a Op.BINGET instead of a new copy): `true` for all of them, or a
    * predicate. Default: none beyond CPython's own singletons ('' and 1-char
    * latin-1) and global names. CPython shares a str wherever the program
    * handed the same object twice (e.g. pyrogue's VariableValue: status and

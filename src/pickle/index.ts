@@ -9,24 +9,6 @@
  */
 export * from './decode';
 export * from './encode';
-export {
-  py,
-  PyTuple,
-  PyDict,
-  PyOrderedDict,
-  PySet,
-  PyFrozenSet,
-  PyByteArray,
-  PyComplex,
-  PyGlobal,
-  PyObject,
-  PyUnpicklable,
-  NdArray,
-  NpDtype,
-  NpScalar,
-  PY_REDUCE,
-  PY_REPR,
-  pyEquals,
-} from '../py/values';
+export * from '../py/exported';
 export type { PyValue, Reducible, HasPyRepr, DtypeKind } from '../py/values';
 export { UnpicklingError, PicklingError } from '../py/errors';

@@ -7,23 +7,9 @@
  * hands out (the numeric ones, str, bool, the containers, bytes); other types are not called.
  */
 import { PyError, PyTypeError, PyValueError } from './errors';
-import { pyStr, strRepr } from './repr';
-import { NdArray, NpScalar, PyDict, PyGlobal, PyTuple, PyValue, typeName } from './values';
-
-/** Python's `float(s)` of a str: surrounding whitespace, underscores between digits, nan/inf words; null when invalid. */
-export function floatOfStr(s: string): number | null {
-  const t = s.trim();
-  const word = /^([-+]?)(nan|inf|infinity)$/i.exec(t);
-  if (word) return word[2].toLowerCase() === 'nan' ? NaN : word[1] === '-' ? -Infinity : Infinity;
-  if (!/^[-+]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][-+]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0])) return null;
-  return Number(t.replace(/_/g, ''));
-}
-
-/** Python's `int(s)` of a str in base 10; null when invalid. */
-export function intOfStr(s: string): bigint | null {
-  const t = s.trim();
-  return /^[-+]?\d(_?\d)*$/.test(t) ? BigInt(t.replace(/_/g, '')) : null;
-}
+import { pyFloatFromStr, pyIntFromStr } from './numtext';
+import { pyStr } from './repr';
+import { NdArray, NpScalar, PyByteArray, PyComplex, PyDict, PyFrozenSet, PyGlobal, PySet, PyTuple, PyValue, typeName } from './values';
 
 /** Python's `bool(v)`: the truth value of a value. */
 export function pyTruth(v: PyValue): boolean {
@@ -36,9 +22,15 @@ export function pyTruth(v: PyValue): boolean {
   if (v instanceof PyTuple) return v.length > 0;
   if (v instanceof PyDict) return v.size > 0;
   if (v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof PyByteArray) return v.data.length > 0;
+  if (v instanceof PySet || v instanceof PyFrozenSet) return v.size > 0;
+  if (v instanceof PyComplex) return v.re !== 0 || v.im !== 0;
   if (v instanceof NpScalar) return pyTruth(v.value);
-  if (v instanceof NdArray && v.size !== 1)
-    throw new PyValueError('The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+  if (v instanceof NdArray) {
+    // numpy 1.24: an empty array is False (with a DeprecationWarning), one element is that element's truth
+    if (v.size > 1) throw new PyValueError('The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+    return v.size === 1 && pyTruth(v.item(0));
+  }
   return true;
 }
 
@@ -51,11 +43,7 @@ export function pyIntOf(x: PyValue): bigint {
     if (!Number.isFinite(x)) throw new PyError('builtins', 'OverflowError', 'cannot convert float infinity to integer');
     return BigInt(Math.trunc(x));
   }
-  if (typeof x === 'string') {
-    const n = intOfStr(x);
-    if (n === null) throw new PyValueError(`invalid literal for int() with base 10: ${strRepr(x)}`);
-    return n;
-  }
+  if (typeof x === 'string') return pyIntFromStr(x);
   if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return pyIntOf(x.value);
   throw new PyTypeError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(x)}'`);
 }
@@ -65,13 +53,20 @@ export function pyFloatOf(x: PyValue): number {
   if (typeof x === 'number') return x;
   if (typeof x === 'bigint') return Number(x);
   if (typeof x === 'boolean') return x ? 1 : 0;
-  if (typeof x === 'string') {
-    const f = floatOfStr(x);
-    if (f === null) throw new PyValueError(`could not convert string to float: ${strRepr(x)}`);
-    return f;
-  }
+  if (typeof x === 'string') return pyFloatFromStr(x);
   if (x instanceof NpScalar && 'biuf'.includes(x.dtype.kind)) return Number(x.value);
   throw new PyTypeError(`float() argument must be a string or a real number, not '${typeName(x)}'`);
+}
+
+/**
+ * Python's `operator.index(v)`: an int (bool and numpy integers included) as a
+ * number; anything else, a float too, raises CPython's TypeError.
+ */
+export function pyIndex(v: PyValue): number {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof NpScalar && 'biu'.includes(v.dtype.kind)) return pyIndex(v.value);
+  throw new PyTypeError(`'${v instanceof NpScalar ? 'numpy.' : ''}${typeName(v)}' object cannot be interpreted as an integer`);
 }
 
 function items(x: PyValue, type: string): PyValue[] {
@@ -97,7 +92,11 @@ const ONE =
 const CALLS: Record<string, TypeCall> = {
   int: (args) => {
     if (args.length > 2) throw new PyTypeError(`int() takes at most 2 arguments (${args.length} given)`);
-    return args.length === 0 ? 0n : pyIntOf(args[0]);
+    if (args.length === 0) return 0n;
+    if (args.length === 1) return pyIntOf(args[0]);
+    const base = pyIndex(args[1]);
+    if (typeof args[0] !== 'string') throw new PyTypeError("int() can't convert non-string with explicit base");
+    return pyIntFromStr(args[0], base);
   },
   float: ONE('float', 0, pyFloatOf),
   bool: ONE('bool', false, pyTruth),

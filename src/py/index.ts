@@ -5,3 +5,5 @@ export * from './format';
 export * from './literal';
 export * from './signature';
 export * from './json';
+export * from './builtins';
+export * from './numtext';

@@ -26,6 +26,7 @@ import {
   isReducible,
   readElement,
 } from './values';
+import { roundToHalf } from './float16';
 
 // ---------------------------------------------------------------------------
 // Exact decimal arithmetic on doubles
@@ -90,11 +91,12 @@ export function sigDigits(x: number, p: number): { digits: string; exp: number }
 
 /**
  * The shortest digits that round-trip (|x| non-zero, finite): digit string
- * and the exponent of its first digit. `f32` for float32 values.
+ * and the exponent of its first digit, among the floats of `itemsize` bytes
+ * (8: double, 4: float32, 2: float16).
  */
-export function shortestDigits(x: number, f32 = false): { digits: string; exp: number } {
+export function shortestDigits(x: number, itemsize = 8): { digits: string; exp: number } {
   const a = Math.abs(x);
-  if (!f32) {
+  if (itemsize === 8) {
     // ECMAScript's toExponential() without digits is the shortest round-trip
     // form, as Python's repr: "d.ddde±x". Taken apart by index (this is on
     // the publish path of every float, where split/replace cost 3×).
@@ -107,7 +109,8 @@ export function shortestDigits(x: number, f32 = false): { digits: string; exp: n
   for (let p = 1; p <= 9; p++) {
     // correctly rounded p digits, ties to even (as numpy's Dragon4 picks between two equally near candidates)
     const r = sigDigits(a, p);
-    if (Math.fround(Number(`${r.digits[0]}.${r.digits.slice(1)}e${r.exp}`)) === a) {
+    const back = Number(`${r.digits[0]}.${r.digits.slice(1)}e${r.exp}`);
+    if ((itemsize === 2 ? roundToHalf(back) : Math.fround(back)) === a) {
       let digits = r.digits;
       while (digits.length > 1 && digits.endsWith('0')) digits = digits.slice(0, -1);
       return { digits, exp: r.exp };
@@ -494,14 +497,14 @@ export function pyStr(v: PyValue): string {
 // ---------------------------------------------------------------------------
 // numpy scalars
 
-function npFloatText(x: number, f32: boolean): string {
+function npFloatText(x: number, itemsize: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
-  if (!f32) return floatRepr(x);
+  if (itemsize === 8) return floatRepr(x);
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   if (x === 0) return sign + '0.0';
-  const { digits, exp } = shortestDigits(x, true);
+  const { digits, exp } = shortestDigits(x, itemsize);
   const a = Math.abs(x);
   if (a >= 1e16 || a < 1e-4) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
@@ -515,12 +518,11 @@ function npFloatText(x: number, f32: boolean): string {
 /** str() (and, in numpy 1.24, repr()) of a numpy scalar. */
 export function npScalarStr(s: NpScalar): string {
   const v = s.value;
-  if (s.dtype.kind === 'f') return npFloatText(v as number, s.dtype.itemsize === 4);
+  if (s.dtype.kind === 'f') return npFloatText(v as number, s.dtype.itemsize);
   if (s.dtype.kind === 'c') {
     const c = v as PyComplex;
-    const f32 = s.dtype.itemsize === 8;
     const t = (x: number) => {
-      const r = npFloatText(x, f32);
+      const r = npFloatText(x, s.dtype.itemsize / 2);
       return r.endsWith('.0') ? r.slice(0, -2) : r;
     };
     const im = t(c.im);
@@ -546,18 +548,25 @@ interface FloatFmtOpts {
   padLeft: number;
   padRight: number;
   expDigits: number;
-  f32: boolean;
+  /** Bytes of the float type (8, 4 or 2): the shortest digits are those that round-trip in it. */
+  itemsize: number;
+  /**
+   * Dragon4 given a `min_digits` (numpy's array elements): where the shortest
+   * digits stop above the units, the integer part is the value's exact digits,
+   * not the shortest ones padded with zeros (float16 22576 prints 22576., not 22580.).
+   */
+  exactInt?: boolean;
 }
 
 /** Digits of |x| (finite, may be 0) in unique mode with a cutoff and minimum of fraction digits (positional). */
-function positionalParts(x: number, o: Pick<FloatFmtOpts, 'precision' | 'minDigits' | 'trim' | 'f32'>): [string, string] {
+function positionalParts(x: number, o: Pick<FloatFmtOpts, 'precision' | 'minDigits' | 'trim' | 'itemsize' | 'exactInt'>): [string, string] {
   let intPart: string;
   let frac: string;
   if (x === 0) {
     intPart = '0';
     frac = '';
   } else {
-    const { digits, exp } = shortestDigits(x, o.f32);
+    const { digits, exp } = shortestDigits(x, o.itemsize);
     const nFrac = Math.max(0, digits.length - 1 - exp);
     if (nFrac > o.precision || nFrac < o.minDigits) {
       const t = fixedDigits(x, nFrac > o.precision ? o.precision : o.minDigits);
@@ -565,7 +574,7 @@ function positionalParts(x: number, o: Pick<FloatFmtOpts, 'precision' | 'minDigi
       intPart = dot < 0 ? t : t.slice(0, dot);
       frac = dot < 0 ? '' : t.slice(dot + 1);
     } else if (exp >= 0) {
-      intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+      intPart = o.exactInt === true && exp >= digits.length && Number.isInteger(x) ? BigInt(x).toString() : digits.slice(0, exp + 1).padEnd(exp + 1, '0');
       frac = digits.slice(exp + 1);
     } else {
       intPart = '0';
@@ -597,7 +606,7 @@ function dragon4Scientific(x: number, o: FloatFmtOpts): string {
     digits = '0';
     exp = 0;
   } else {
-    ({ digits, exp } = shortestDigits(a, o.f32));
+    ({ digits, exp } = shortestDigits(a, o.itemsize));
     const nFrac = digits.length - 1;
     if (nFrac > o.precision) ({ digits, exp } = sigDigits(a, o.precision + 1));
     else if (nFrac < o.minDigits) ({ digits, exp } = sigDigits(a, o.minDigits + 1));
@@ -612,7 +621,7 @@ function dragon4Scientific(x: number, o: FloatFmtOpts): string {
 }
 
 /** numpy's FloatingFormat for default options (floatmode 'maxprec', precision 8). */
-function floatingFormat(data: number[], f32: boolean, sign = false): (x: number) => string {
+function floatingFormat(data: number[], itemsize: number, sign = false): (x: number) => string {
   const finite = data.filter((x) => Number.isFinite(x));
   const absNonZero = finite.filter((x) => x !== 0).map(Math.abs);
   let expFormat = false;
@@ -621,7 +630,7 @@ function floatingFormat(data: number[], f32: boolean, sign = false): (x: number)
     const min = Math.min(...absNonZero);
     if (max >= 1e8 || min < 0.0001 || max / min > 1000) expFormat = true;
   }
-  const o: FloatFmtOpts = { precision: PRECISION, minDigits: 0, trim: '.', sign, padLeft: 0, padRight: 0, expDigits: -1, f32 };
+  const o: FloatFmtOpts = { precision: PRECISION, minDigits: 0, trim: '.', sign, padLeft: 0, padRight: 0, expDigits: -1, itemsize };
   if (finite.length === 0) {
     // defaults
   } else if (expFormat) {
@@ -659,6 +668,7 @@ function floatingFormat(data: number[], f32: boolean, sign = false): (x: number)
     const offset = o.padRight + 1;
     o.padLeft = Math.max(o.padLeft, 3 - offset, 3 + (neginf ? 1 : 0) - offset);
   }
+  const call: FloatFmtOpts = { ...o, exactInt: true };
   return (x: number) => {
     if (!Number.isFinite(x)) {
       let ret: string;
@@ -666,7 +676,7 @@ function floatingFormat(data: number[], f32: boolean, sign = false): (x: number)
       else ret = (x < 0 ? '-' : sign ? '+' : '') + 'inf';
       return ' '.repeat(Math.max(0, o.padLeft + o.padRight + 1 - ret.length)) + ret;
     }
-    return expFormat ? dragon4Scientific(x, o) : dragon4Positional(x, o);
+    return expFormat ? dragon4Scientific(x, o) : dragon4Positional(x, call);
   };
 }
 
@@ -691,19 +701,18 @@ function formatFunction(dtype: NpDtype, data: PyValue[]): (v: PyValue) => string
       return (v) => (v as bigint).toString().padStart(width, ' ');
     }
     case 'f': {
-      const f = floatingFormat(data as number[], dtype.itemsize === 4);
+      const f = floatingFormat(data as number[], dtype.itemsize);
       return (v) => f(v as number);
     }
     case 'c': {
       const cs = data as PyComplex[];
-      const f32 = dtype.itemsize === 8;
       const re = floatingFormat(
         cs.map((c) => c.re),
-        f32,
+        dtype.itemsize / 2,
       );
       const im = floatingFormat(
         cs.map((c) => c.im),
-        f32,
+        dtype.itemsize / 2,
         true,
       );
       return (v) => {

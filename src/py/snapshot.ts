@@ -9,7 +9,7 @@
  * snapshot; any other value (lists, dicts, objects) has none and is never
  * treated as unchanged.
  */
-import { NdArray, PyValue } from './values';
+import { NdArray, NpDtype, PyValue } from './values';
 
 export interface ValueSnapshot {
   /** True when `v` has the same Python type and contents as the value the snapshot was taken of. */
@@ -25,11 +25,13 @@ class ScalarSnapshot implements ValueSnapshot {
 }
 
 class NdArraySnapshot implements ValueSnapshot {
+  private readonly dtypeOf: NpDtype;
   private readonly dtype: string;
   private readonly shape: readonly number[];
   private readonly fortran: boolean;
   private readonly data: Uint8Array;
   constructor(a: NdArray) {
+    this.dtypeOf = a.dtype;
     this.dtype = a.dtype.str;
     this.shape = [...a.shape];
     this.fortran = a.fortran;
@@ -37,7 +39,8 @@ class NdArraySnapshot implements ValueSnapshot {
   }
   matches(v: PyValue): boolean {
     if (!(v instanceof NdArray) || v.fortran !== this.fortran || v.data.length !== this.data.length) return false;
-    if (v.shape.length !== this.shape.length || v.dtype.str !== this.dtype) return false;
+    // the same dtype object, or one that reads the same ('<f8')
+    if (v.shape.length !== this.shape.length || (v.dtype !== this.dtypeOf && v.dtype.str !== this.dtype)) return false;
     for (let i = 0; i < this.shape.length; i++) if (v.shape[i] !== this.shape[i]) return false;
     return Buffer.compare(v.data, this.data) === 0;
   }

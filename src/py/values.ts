@@ -27,6 +27,7 @@
  * speak it.
  */
 import { PyError } from './errors';
+import { halfToNumber, numberToHalf } from './float16';
 
 export type PyValue =
   | null
@@ -359,6 +360,7 @@ export class NpDtype {
   }
   static readonly float64 = new NpDtype('f', 8);
   static readonly float32 = new NpDtype('f', 4);
+  static readonly float16 = new NpDtype('f', 2);
   static readonly int64 = new NpDtype('i', 8);
   static readonly int32 = new NpDtype('i', 4);
   static readonly int16 = new NpDtype('i', 2);
@@ -395,6 +397,7 @@ export function readElement(dtype: NpDtype, data: Uint8Array, byteOffset: number
     case 'f':
       if (dtype.itemsize === 8) return dv.getFloat64(0, le);
       if (dtype.itemsize === 4) return dv.getFloat32(0, le);
+      if (dtype.itemsize === 2) return halfToNumber(dv.getUint16(0, le));
       break;
     case 'c':
       if (dtype.itemsize === 16) return new PyComplex(dv.getFloat64(0, le), dv.getFloat64(8, le));
@@ -451,6 +454,7 @@ export function writeElement(dtype: NpDtype, data: Uint8Array, byteOffset: numbe
     case 'f':
       if (dtype.itemsize === 8) return dv.setFloat64(0, asNumber(), le);
       if (dtype.itemsize === 4) return dv.setFloat32(0, asNumber(), le);
+      if (dtype.itemsize === 2) return dv.setUint16(0, numberToHalf(asNumber()), le);
       break;
     case 'c': {
       const c = v instanceof PyComplex ? v : new PyComplex(asNumber(), 0);

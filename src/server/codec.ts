@@ -5,6 +5,7 @@
  */
 import { decodeWithInfo } from '../pickle/decode';
 import { encode } from '../pickle/encode';
+import { Op } from '../pickle/opcodes';
 import type { PyValue } from '../py/values';
 
 export interface PickleCodec {
@@ -34,24 +35,24 @@ export function fallbackExceptionPickle(message: string): Uint8Array {
   const parts: Buffer[] = [];
   const str = (s: string) => {
     const b = Buffer.from(s, 'utf8');
-    if (b.length < 256) parts.push(Buffer.from([0x8c, b.length]), b);
+    if (b.length < 256) parts.push(Buffer.from([Op.SHORT_BINUNICODE, b.length]), b);
     else {
       const len = Buffer.alloc(4);
       len.writeUInt32LE(b.length);
-      parts.push(Buffer.from([0x58]), len, b); // BINUNICODE
+      parts.push(Buffer.from([Op.BINUNICODE]), len, b);
     }
-    parts.push(Buffer.from([0x94])); // MEMOIZE
+    parts.push(Buffer.from([Op.MEMOIZE]));
   };
   str('builtins');
   str('Exception');
-  parts.push(Buffer.from([0x93, 0x94])); // STACK_GLOBAL MEMOIZE
+  parts.push(Buffer.from([Op.STACK_GLOBAL, Op.MEMOIZE]));
   str(message);
-  parts.push(Buffer.from([0x85, 0x94, 0x52, 0x94, 0x2e])); // TUPLE1 MEMOIZE REDUCE MEMOIZE STOP
+  parts.push(Buffer.from([Op.TUPLE1, Op.MEMOIZE, Op.REDUCE, Op.MEMOIZE, Op.STOP]));
   const body = Buffer.concat(parts);
   const head = Buffer.alloc(11);
-  head[0] = 0x80;
+  head[0] = Op.PROTO;
   head[1] = 4;
-  head[2] = 0x95; // FRAME
+  head[2] = Op.FRAME;
   head.writeBigUInt64LE(BigInt(body.length), 3);
   return new Uint8Array(Buffer.concat([head, body]));
 }

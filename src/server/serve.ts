@@ -14,6 +14,7 @@ import { pathToFileURL } from 'url';
 import type { RootInterface, RootSurface } from '../tree/surface';
 import { createExampleRoot } from '../examples/example';
 import { createReferenceRoot } from '../examples/reference';
+import { createPyrogueExampleRoot } from '../examples/pyrogueExample';
 import { ZmqServer, type ZmqServerOptions } from './zmqServer';
 import { buildTree, loadSnapshot } from '../snapshot';
 
@@ -26,6 +27,7 @@ export type TreeFactory = () => ServableRoot | Promise<ServableRoot>;
 const trees = new Map<string, TreeFactory>([
   ['reference', () => createReferenceRoot()],
   ['example', () => createExampleRoot()],
+  ['pyrogue-example', () => createPyrogueExampleRoot()],
 ]);
 
 /** Makes a named tree available to `serve({tree: name})` (and the CLI's --tree). */

@@ -1,7 +1,8 @@
 /**
  * pyrogue's `ZmqServer` (v6.15.0 wire behaviour, docs/protocol.md "Ports", "Requests on base+1", "Strings on base+2",
- * §4): a thin socket layer over the sans-I/O cores in dispatch.ts,
- * strport.ts and publish.ts.
+ * §4): a thin socket layer over a sans-I/O stack (stack.ts): the plain
+ * ports of dispatch.ts, strport.ts and publish.ts with the fast paths of
+ * fast/ on top (or without them: `fastPaths: false`).
  *
  *   base     PUB     pickled {path: VariableValue} per update batch
  *   base+1   ROUTER  pickled request → pickled reply       (pyrogue: REP)
@@ -21,14 +22,14 @@
  */
 import * as net from 'net';
 import * as zmq from 'zeromq';
-import { wireText } from '../py/errors';
-import type { MaybePromise, RootInterface, RootSurface } from '../tree/surface';
+import type { RootInterface, RootSurface } from '../tree/surface';
 import { type PickleCodec } from './codec';
-import { BinaryPort, type BinaryPortOptions } from './dispatch';
-import { isPromiseLike } from '../tree/surface';
-import { PublishOutbox, UpdateBatcher } from './publish';
-import { bodyStart, KeyedSerialQueue, peerKey } from './router';
-import { encodeStringReply, StringPort, type StringPortOptions } from './strport';
+import { type BinaryPortOptions } from './dispatch';
+import { fastStack } from './fast';
+import { errorCode, errorMessage, type FrameHandler } from './receive';
+import { KeyedSerialQueue } from './router';
+import { listen, plainStack, type ServerStack } from './stack';
+import { encodeStringReply, type StringPortOptions } from './strport';
 
 export interface ZmqServerLogger {
   info(message: string): void;
@@ -77,6 +78,13 @@ export interface ZmqServerOptions {
   publishCoalesceMs?: number;
   /** The auto-port search when port is 0 (default pyrogue's: 9099, step 4, below 9199). */
   autoPorts?: { first: number; step: number; end: number };
+  /**
+   * The fast paths of src/server/fast (default true). false: the plain stack
+   * alone, every request decoded, resolved and pickled afresh and handled as
+   * a task of its peer's queue, every update frame sent when its batch is
+   * done. The bytes of replies and frames are the same either way.
+   */
+  fastPaths?: boolean;
 }
 
 /** pyrogue's auto-port search (v5.5.0+): bases 9099, 9103, … < 9199. */
@@ -84,51 +92,10 @@ export const AUTO_PORT_FIRST = 9099;
 export const AUTO_PORT_STEP = 4;
 export const AUTO_PORT_END = 9199;
 
-/** Longest stretch the receive loops run without letting the event loop turn… */
-const YIELD_EVERY_MS = 5;
-/** …checked every this many requests. */
-const CLOCK_EVERY = 4;
-
-/** Microtask turns an asynchronous request gets to finish before the next receive (a RemoteVariable get on emulated memory takes ~20). */
-const ASYNC_GRACE_TICKS = 64;
-
-/** A port's request handler: the request is `frames[start, frames.length)` (normally one frame); never throws. */
-type FrameHandler = (frames: readonly Uint8Array[], start: number) => MaybePromise<Uint8Array>;
-
-/** Puts the reply in place of the request's body, `frames[start, …)`, behind the envelope `frames[0, start)`. */
-function putReply(frames: Uint8Array[], start: number, reply: Uint8Array): void {
-  if (frames.length !== start + 1) frames.length = start + 1;
-  frames[start] = reply;
-}
-
-/** A request's key in the per-peer queue: the port's tag and the peer's identity (the envelope's first frame). */
-function queueKey(tag: string, envelope: readonly Uint8Array[]): string {
-  return tag + peerKey(envelope[0]);
-}
-
-/** Resolves when `p` settles or after `ticks` microtask turns, whichever is first (never rejects). */
-async function settledWithin(p: Promise<unknown>, ticks: number): Promise<void> {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  // eslint-disable-next-line @typescript-eslint/await-thenable -- yields one microtask tick on purpose
-  for (let i = 0; i < ticks && !settled; i++) await null;
-}
-
 interface Sockets {
   pub: zmq.Publisher;
   bin: zmq.Router;
   str: zmq.Router;
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
-}
-
-function errorMessage(e: unknown): string {
-  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
 }
 
 export class ZmqServer implements RootInterface {
@@ -136,9 +103,7 @@ export class ZmqServer implements RootInterface {
   readonly addr: string;
   private readonly requestedPort: number;
   private readonly logger: ZmqServerLogger;
-  private readonly binary: BinaryPort;
-  private readonly string: StringPort;
-  private readonly batcher: UpdateBatcher;
+  private readonly stack: ServerStack;
   private readonly queue = new KeyedSerialQueue();
   private readonly maxInflight: number;
   private readonly publishHwm: number;
@@ -151,8 +116,6 @@ export class ZmqServer implements RootInterface {
   droppedPublishes = 0;
   /** Publish frames sent. */
   publishedFrames = 0;
-  /** Update frames waiting to leave in a burst. */
-  private readonly outbox: PublishOutbox;
 
   constructor(options: ZmqServerOptions) {
     this.root = options.root;
@@ -165,16 +128,23 @@ export class ZmqServer implements RootInterface {
     this.maxInflight = options.maxInflight ?? 4096;
     this.publishHwm = options.publishHighWaterMark ?? 1000;
     this.autoPorts = options.autoPorts ?? { first: AUTO_PORT_FIRST, step: AUTO_PORT_STEP, end: AUTO_PORT_END };
-    this.binary = new BinaryPort(this.root, { codec: options.codec, replyProtocol: options.replyProtocol });
-    this.string = new StringPort(this.root, { str: options.str, jsonLoads: options.jsonLoads, decodeUtf8: options.decodeUtf8 });
-    this.batcher = new UpdateBatcher(options.codec, (m) => this.logger.warn(m));
-    this.outbox = new PublishOutbox({ send: (frames) => this.sendFrames(frames), coalesceMs: options.publishCoalesceMs });
+    const stackOptions = {
+      root: this.root,
+      codec: options.codec,
+      replyProtocol: options.replyProtocol,
+      str: options.str,
+      jsonLoads: options.jsonLoads,
+      decodeUtf8: options.decodeUtf8,
+      send: (frames: Uint8Array[]) => this.sendFrames(frames),
+      warn: (m: string) => this.logger.warn(m),
+      publishCoalesceMs: options.publishCoalesceMs,
+    };
+    this.stack = options.fastPaths === false ? plainStack(stackOptions) : fastStack(stackOptions);
     // pyrogue registers its listener in __init__, before the root starts.
-    this.root.addVarListener(
-      (path, value) => this.batcher.update(path, value),
-      () => this.flushUpdates(),
-      { incGroups: options.incGroups ?? null, excGroups: options.excGroups === undefined ? ['NoServe'] : options.excGroups },
-    );
+    listen(this.root, this.stack, {
+      incGroups: options.incGroups ?? null,
+      excGroups: options.excGroups === undefined ? ['NoServe'] : options.excGroups,
+    });
   }
 
   /** The base port (PUB); base+1 is the binary port, base+2 the string port. 0 before start. */
@@ -232,9 +202,11 @@ export class ZmqServer implements RootInterface {
     }
     this.sockets = sockets;
     // pyrogue sends "null\n" on the PUB here (docs/protocol.md "Ports"). We never do.
+    const binary = this.stack.binary;
+    const string = this.stack.string;
     this.loops = [
-      this.serve(sockets.bin, 'b', (frames, start) => this.binary.handleFrames(frames, start)),
-      this.serve(sockets.str, 's', async (frames, start) => encodeStringReply(await this.string.handle(frames.slice(start)))),
+      this.serve(sockets.bin, 'b', (frames, start) => binary.handleFrames(frames, start)),
+      this.serve(sockets.str, 's', async (frames, start) => encodeStringReply(await string.handle(frames.slice(start)))),
     ];
     const p = this.basePort;
     const host = ['*', '127.0.0.1', '0.0.0.0', 'localhost'].includes(this.addr) ? 'localhost' : this.addr;
@@ -309,147 +281,9 @@ export class ZmqServer implements RootInterface {
     }
   }
 
-  /**
-   * Receive loop of one ROUTER port: never awaits a request's handling, only
-   * its own socket.
-   *
-   * Hot path: a request whose peer has nothing queued and whose handling is
-   * synchronous (most requests: a value, a get of a local or emulated
-   * variable, the tree) is answered right here, before the next receive: no
-   * task, no promise chain, and the reply leaves before the socket is polled
-   * again, in the array the request came in (the envelope stays, the reply
-   * takes the body's place). Anything asynchronous goes through the per-peer
-   * FIFO, and that peer's later requests queue behind it so its replies stay
-   * in order.
-   */
-  private async serve(sock: zmq.Router, tag: string, handle: FrameHandler): Promise<void> {
-    const queue = this.queue;
-    let lastTurn = Date.now();
-    let sinceCheck = 0;
-    while (!sock.closed) {
-      // Under saturation `receive()` resolves at once, message after message,
-      // and this loop would run on microtasks only: the event loop would never
-      // turn, so timers (the heartbeat) and zeromq.js's own I/O callbacks
-      // (which release sent publish frames) would starve and memory would
-      // grow. Let it turn every few milliseconds; the clock is read every
-      // few requests (reading it costs a tenth of a `value` request).
-      if (++sinceCheck >= CLOCK_EVERY) {
-        sinceCheck = 0;
-        if (Date.now() - lastTurn >= YIELD_EVERY_MS) {
-          await new Promise((r) => setImmediate(r));
-          lastTurn = Date.now();
-        }
-      }
-      let frames: Buffer[];
-      try {
-        frames = await sock.receive();
-      } catch (e) {
-        if (sock.closed) return;
-        this.logger.warn(`ZmqServer: receive failed: ${errorMessage(e)}`);
-        await new Promise((r) => setTimeout(r, 10));
-        continue;
-      }
-      const start = bodyStart(frames);
-      if (start < 0) continue;
-      // The peer's key is needed only when some peer has work queued (then it may be this one) or this request must queue.
-      const key = queue.activeKeys > 0 ? queueKey(tag, frames) : null;
-      if (key !== null && queue.busy(key)) {
-        this.queueRequest(sock, key, frames, start, handle);
-        if (queue.pending >= this.maxInflight) await this.belowInflightLimit(sock);
-        continue;
-      }
-      let reply: MaybePromise<Uint8Array>;
-      try {
-        reply = handle(frames, start);
-      } catch (e) {
-        // The cores never throw; stay up anyway.
-        this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
-        continue;
-      }
-      if (!isPromiseLike(reply)) {
-        putReply(frames, start, reply);
-        try {
-          // sendTimeout 0: zeromq.js sends synchronously, the promise is already settled.
-          await sock.send(frames);
-        } catch {
-          void queue.run(key ?? queueKey(tag, frames), this.sendReply.bind(this, sock, frames));
-        }
-        continue;
-      }
-      // Most asynchronous operations finish without real I/O (emulated
-      // memory, a command that awaits nothing slow): give them a few
-      // microtasks, so their reply too leaves before the socket is polled
-      // again. Real I/O only costs the budget (a microsecond or two).
-      await settledWithin(this.replyWhenSettled(sock, key ?? queueKey(tag, frames), frames, start, reply), ASYNC_GRACE_TICKS);
-      if (queue.pending >= this.maxInflight) await this.belowInflightLimit(sock);
-    }
-  }
-
-  /** Backpressure against a peer that floods requests without reading replies: resolves once fewer than maxInflight requests are pending. */
-  private async belowInflightLimit(sock: zmq.Router): Promise<void> {
-    while (this.queue.pending >= this.maxInflight && !sock.closed) await this.queue.anySettled();
-  }
-
-  /*
-   * The receive loop's other paths are methods of their own: a closure in
-   * the loop's body would make every iteration allocate the variables it
-   * captures on the heap, the hot path's too.
-   */
-
-  /** An asynchronous reply, sent once it settles, in the peer's FIFO (`key`). */
-  private replyWhenSettled(sock: zmq.Router, key: string, frames: Uint8Array[], start: number, pending: Promise<Uint8Array>): Promise<void> {
-    return this.queue.run(key, async () => this.finish(sock, frames, start, await pending));
-  }
-
-  /** A request of a peer with work queued: handled after that work, in the peer's FIFO (`key`). */
-  private queueRequest(sock: zmq.Router, key: string, frames: Uint8Array[], start: number, handle: FrameHandler): void {
-    void this.queue.run(key, async () => {
-      let reply: Uint8Array;
-      try {
-        reply = await handle(frames, start);
-      } catch (e) {
-        this.logger.warn(`ZmqServer: request handler failed: ${wireText(e)}`);
-        return;
-      }
-      await this.finish(sock, frames, start, reply);
-    });
-  }
-
-  /** Sends the reply behind the message's envelope, `frames[0, start)`, in the same array. */
-  private finish(sock: zmq.Router, frames: Uint8Array[], start: number, reply: Uint8Array): Promise<void> {
-    putReply(frames, start, reply);
-    return this.sendReply(sock, frames);
-  }
-
-  /**
-   * Sends one reply. A send the socket refuses for the moment (EBUSY/EAGAIN:
-   * not expected with sendTimeout 0 on a non-mandatory ROUTER) is retried on
-   * the next event-loop turns rather than dropped: a client must not be left
-   * without its answer.
-   */
-  private async sendReply(sock: zmq.Router, frames: Uint8Array[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      if (sock.closed) return;
-      try {
-        await sock.send(frames);
-        return;
-      } catch (e) {
-        if (sock.closed) return;
-        const code = errorCode(e);
-        if ((code === 'EBUSY' || code === 'EAGAIN') && attempt < 100) {
-          await new Promise((r) => setTimeout(r, attempt < 10 ? 0 : 10));
-          continue;
-        }
-        this.logger.warn(`ZmqServer: reply not sent: ${errorMessage(e)}`);
-        return;
-      }
-    }
-  }
-
-  /** The var-listener `done`: queue the batch's frame for the PUB socket (see PublishOutbox for when it leaves). */
-  private flushUpdates(): void {
-    const frame = this.batcher.done();
-    if (frame) this.outbox.push(frame);
+  /** The receive loop of one ROUTER port (the stack's: receive.ts, fast/receive.ts). */
+  private serve(sock: zmq.Router, tag: string, handle: FrameHandler): Promise<void> {
+    return this.stack.loop({ sock, tag, handle, queue: this.queue, maxInflight: this.maxInflight, warn: (m) => this.logger.warn(m) }).run();
   }
 
   /**
@@ -480,7 +314,7 @@ export class ZmqServer implements RootInterface {
         /* not started */
       }
     }
-    this.outbox.flush();
+    this.stack.outbox.flush();
     const s = this.sockets;
     if (!s) return;
     this.sockets = null;

@@ -377,6 +377,18 @@ export class Device extends Node {
     );
   }
 
+  /**
+   * pyrogue Device._start / _stop: called by Root.start (after its interfaces started) and
+   * Root.stop, on every device, parents before children. Override to start or stop what a
+   * device runs (a stream, a thread), and call super.
+   */
+  _start(): MaybePromise<void> {
+    return seq(this.deviceList.map((d) => () => d._start()));
+  }
+  _stop(): MaybePromise<void> {
+    return seq(this.deviceList.map((d) => () => d._stop()));
+  }
+
   /** Hooks called by Root's Initialize/HardReset/CountReset on every device (override to act). */
   initialize(): MaybePromise<void> {
     return seq(this.deviceList.map((d) => () => d.initialize()));

@@ -39,9 +39,9 @@ export interface MemoryBackend {
   answersNow?(): boolean;
 }
 
-/** rogue transaction types (rogue.interfaces.memory: Read 1, Write 2, Post 3, Verify 4). */
-const TX_WRITE = 2;
-const TX_POST = 3;
+/** rogue.interfaces.memory transaction types (`MemoryBackend.transact`'s `type`). */
+export const TxType = { Read: 1, Write: 2, Post: 3, Verify: 4 } as const;
+export type TxType = (typeof TxType)[keyof typeof TxType];
 
 export interface EmulatedMemoryOptions {
   /** Minimum access size in bytes (rogue Emulate's first argument). Default 4. */
@@ -122,7 +122,7 @@ export class EmulatedMemory implements MemoryBackend {
 
   /** One transaction at once, counted and logged as `read`/`write` do (see MemoryBackend.transactNow). */
   transactNow(type: number, address: number, size: number, data?: Uint8Array): Uint8Array {
-    if (type === TX_WRITE || type === TX_POST) {
+    if (type === TxType.Write || type === TxType.Post) {
       const bytes = data ?? new Uint8Array(size);
       this.stats.writes++;
       this.stats.bytesWritten += bytes.length;

@@ -12,9 +12,24 @@
  * Also here: the bit-level helpers the memory blocks use (`copyBits`, bigint
  * <-> little-endian bytes) and Python's `int(s, 0)` / `float(s)` parsers.
  */
-import { PyAttributeError, PyError, PyValueError } from '../py/errors';
-import { NpDtype, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, instanceTypeName } from '../py/values';
-import { strRepr } from '../py/repr';
+import { PyAttributeError, PyError, PyIndexError, PyTypeError } from '../py/errors';
+import { halfToNumber, numberToHalf } from '../py/float16';
+import { NpDtype, NpScalar, PY_REDUCE, PyDict, PyGlobal, PyObject, PyTuple, PyValue, Reducible, instanceTypeName } from '../py/values';
+import {
+  bfloat16ToFloat,
+  f32Bits,
+  f32FromBits,
+  float4ToNumber,
+  float6ToNumber,
+  float8ToFloat,
+  floatToBFloat16,
+  floatToFloat4,
+  floatToFloat6,
+  floatToFloat8,
+  floatToTensorFloat32,
+  tensorFloat32ToFloat,
+} from './floatFormats';
+import { pyFloatFromStr, pyIntFromStr } from '../py/numtext';
 
 // ---------------------------------------------------------------------------
 // Bit and byte helpers
@@ -97,52 +112,31 @@ export function bigIntToBytes(v: bigint, n: number, littleEndian = true): Uint8A
 // ---------------------------------------------------------------------------
 // Python parsers used by Model.fromString
 
-// eslint-disable-next-line no-control-regex -- Python's str.strip() also strips U+001C..U+001F
-const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
-
-/** Python's `int(s, 0)`: prefixes 0x/0o/0b, underscores, sign, surrounding whitespace. Raises ValueError like Python. */
-export function pyIntBase0(s: string): bigint {
-  const bad = () => new PyValueError(`invalid literal for int() with base 0: ${strRepr(s)}`);
-  let t = s.replace(PY_WS, '');
-  let neg = false;
-  if (t.startsWith('+') || t.startsWith('-')) {
-    neg = t[0] === '-';
-    t = t.slice(1);
-  }
-  let base = 10;
-  let digits = t;
-  const p = t.slice(0, 2).toLowerCase();
-  if (p === '0x' || p === '0o' || p === '0b') {
-    base = p === '0x' ? 16 : p === '0o' ? 8 : 2;
-    digits = t.slice(2);
-    if (digits.startsWith('_')) digits = digits.slice(1);
-  }
-  if (digits === '' || digits.startsWith('_') || digits.endsWith('_') || digits.includes('__')) throw bad();
-  const clean = digits.replace(/_/g, '');
-  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(clean)) throw bad();
-  if (base === 10 && clean.length > 1 && clean[0] === '0' && /[1-9]/.test(clean)) throw bad();
-  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
-  const v = BigInt(prefix + clean);
-  return neg ? -v : v;
-}
-
-/** Python's `float(s)`. Raises ValueError like Python. */
-export function parsePyFloat(s: string): number {
-  const t = s.replace(PY_WS, '');
-  const low = t.toLowerCase();
-  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
-  if (m) return low.includes('nan') ? NaN : m[1] === '-' ? -Infinity : Infinity;
-  const num = /^[+-]?((\d(_?\d)*)(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
-  if (!num.test(t)) throw new PyValueError(`could not convert string to float: ${strRepr(s)}`);
-  return Number(t.replace(/_/g, ''));
-}
+/** Python's `int(s, 0)` (src/py/numtext.ts). */
+export const pyIntBase0 = (s: string): bigint => pyIntFromStr(s, 0);
+/** Python's `float(s)` (src/py/numtext.ts). */
+export const parsePyFloat = pyFloatFromStr;
 
 // ---------------------------------------------------------------------------
 // Models
 
 /** How rogue's C++ Block converts the value (rogue `ModelId`). */
-export type ModelId = 'PyFunc' | 'Bytes' | 'UInt' | 'Int' | 'Bool' | 'String' | 'Float' | 'Double' | 'Fixed';
+export type ModelId =
+  | 'PyFunc'
+  | 'Bytes'
+  | 'UInt'
+  | 'Int'
+  | 'Bool'
+  | 'String'
+  | 'Float'
+  | 'Double'
+  | 'Fixed'
+  | 'Float16'
+  | 'Float8'
+  | 'BFloat16'
+  | 'TensorFloat32'
+  | 'Float6'
+  | 'Float4';
 export type NativeType = 'int' | 'float' | 'bool' | 'str';
 
 /** numpy's pickled dtype: `numpy.dtype('u4', False, True)` then BUILD (3, '<', None, None, None, -1, -1, 0). */
@@ -510,6 +504,199 @@ export class UFixedModel extends FixedModel {
   }
 }
 
+// ---------------------------------------------------------------------------
+// The narrow float models (pyrogue v6.15): Float16, Float8 (E4M3), BFloat16,
+// TensorFloat32, Float6 (E3M2), Float4 (E2M1) and their BE forms. Their block
+// conversions are rogue's C++ (src/tree/convert.ts, src/tree/floatFormats.ts);
+// toBytes/fromBytes here are pyrogue's Python methods.
+
+/** struct.error (struct.pack/unpack). */
+function structError(message: string): PyError {
+  return new PyError('struct', 'error', message);
+}
+
+/** CPython's `PyFloat_AsDouble`: a float, an int or a numpy number; null when it fails. */
+function asDouble(value: PyValue): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') {
+    const d = Number(value);
+    return Number.isFinite(d) ? d : null;
+  }
+  if (value instanceof NpScalar && 'biuf'.includes(value.dtype.kind)) return Number(value.value);
+  return null;
+}
+
+/** Python's `float(value)`. */
+function pyFloat(value: PyValue): number {
+  if (typeof value === 'string') return parsePyFloat(value);
+  const d = asDouble(value);
+  if (d !== null) return d;
+  if (typeof value === 'bigint') throw new PyError_Overflow('int too large to convert to float');
+  throw new PyTypeError(`float() argument must be a string or a real number, not '${instanceTypeName(value)}'`);
+}
+
+const F64 = new DataView(new ArrayBuffer(8));
+/** True when the double's sign bit is set (also for a NaN). */
+function signBit(x: number): boolean {
+  F64.setFloat64(0, x);
+  return F64.getUint8(0) >= 0x80;
+}
+/** Python's NaN of that sign (0x7ff8000000000000 or 0xfff8000000000000). */
+function pyNaN(negative: boolean): number {
+  F64.setUint32(0, negative ? 0xfff80000 : 0x7ff80000);
+  F64.setUint32(4, 0);
+  return F64.getFloat64(0);
+}
+
+/** The 2- or 4-byte word `n` in this byte order. */
+function wordBytes(n: number, size: 2 | 4, littleEndian: boolean): Uint8Array {
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  if (size === 2) dv.setUint16(0, n, littleEndian);
+  else dv.setUint32(0, n, littleEndian);
+  return out;
+}
+
+/** The first 2 or 4 bytes as a word (struct.unpack of `ba[:size]`). */
+function readWord(b: Uint8Array, size: 2 | 4, littleEndian: boolean): number {
+  if (b.length < size) throw structError(`unpack requires a buffer of ${size} bytes`);
+  const dv = new DataView(b.buffer, b.byteOffset, size);
+  return size === 2 ? dv.getUint16(0, littleEndian) : dv.getUint32(0, littleEndian);
+}
+
+/** `ba[0]` of a bytes object. */
+function firstByte(b: Uint8Array): number {
+  if (b.length === 0) throw new PyIndexError('index out of range');
+  return b[0];
+}
+
+/** A narrow float model: a fixed bitSize, pyrogue's fixed name (the BE forms keep it), a symmetric range, '{:f}'. */
+abstract class NarrowFloatModel extends Model {
+  readonly pytype: NativeType = 'float';
+  override readonly endianness: 'little' | 'big';
+  constructor(
+    readonly className: string,
+    name: string,
+    bitSize: number,
+    need: number,
+    private readonly limit: number,
+    ndType: NpDtype,
+    big: boolean,
+  ) {
+    if (bitSize !== need) throw new PyAssertionError(`The bitSize param of Model ${className} must be ${need}`);
+    super(bitSize);
+    this.name = name;
+    this.ndType = ndType;
+    this.endianness = big ? 'big' : 'little';
+  }
+  override get defaultDisp(): string | PyDict {
+    return '{:f}';
+  }
+  override minValue(): PyValue {
+    return -this.limit;
+  }
+  override maxValue(): PyValue {
+    return this.limit;
+  }
+  fromString(s: string): PyValue {
+    return parsePyFloat(s);
+  }
+}
+
+/** IEEE half precision. Python side: struct's 'e' (rounds to nearest; the C++ block truncates). */
+export class Float16Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'Float16';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'Float16BE' : 'Float16', 'Float16', bitSize, 16, 65504, NpDtype.float16, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    const x = asDouble(value);
+    if (x === null) throw structError('required argument is not a float');
+    if (Number.isNaN(x)) return wordBytes(signBit(x) ? 0xfe00 : 0x7e00, 2, !this.isBigEndian);
+    const h = numberToHalf(x);
+    if ((h & 0x7fff) === 0x7c00 && Number.isFinite(x)) throw new PyError_Overflow('float too large to pack with e format');
+    return wordBytes(h, 2, !this.isBigEndian);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    if (b.length !== 2) throw structError('unpack requires a buffer of 2 bytes');
+    const h = readWord(b, 2, !this.isBigEndian);
+    if ((h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0) return pyNaN((h & 0x8000) !== 0);
+    return halfToNumber(h);
+  }
+}
+
+/** E4M3 (NVIDIA FP8): bias 7, no infinity, NaN 0x7F/0xFF, largest 448. */
+export class Float8Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'Float8';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'Float8BE' : 'Float8', 'Float8', bitSize, 8, 448, NpDtype.float32, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return new Uint8Array([floatToFloat8(f32Bits(pyFloat(value)))]);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    const x = firstByte(b);
+    return (x & 0x7f) === 0x7f ? pyNaN(false) : f32FromBits(float8ToFloat(x));
+  }
+}
+
+/** BFloat16: the upper 16 bits of a float32. */
+export class BFloat16Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'BFloat16';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'BFloat16BE' : 'BFloat16', 'BFloat16', bitSize, 16, 3.3895313892515355e38, NpDtype.float32, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return wordBytes(floatToBFloat16(f32Bits(pyFloat(value))), 2, !this.isBigEndian);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    return f32FromBits(bfloat16ToFloat(readWord(b, 2, !this.isBigEndian)));
+  }
+}
+
+/** TensorFloat32 (NVIDIA TF32): a float32 with its lower 13 mantissa bits zero, in 4 bytes. */
+export class TensorFloat32Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'TensorFloat32';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'TensorFloat32BE' : 'TensorFloat32', 'TensorFloat32', bitSize, 32, 3.4011621342146535e38, NpDtype.float32, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return wordBytes(floatToTensorFloat32(f32Bits(pyFloat(value))), 4, !this.isBigEndian);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    return f32FromBits(tensorFloat32ToFloat(readWord(b, 4, !this.isBigEndian)));
+  }
+}
+
+/** E3M2 (FP6) in the low 6 bits of a byte: bias 3, no infinity or NaN, largest 28. */
+export class Float6Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'Float6';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'Float6BE' : 'Float6', 'Float6', bitSize, 8, 28, NpDtype.float32, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return new Uint8Array([floatToFloat6(f32Bits(pyFloat(value)))]);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    return float6ToNumber(firstByte(b));
+  }
+}
+
+/** E2M1 (FP4) in the low 4 bits of a byte: bias 1, no infinity or NaN, largest 6. */
+export class Float4Model extends NarrowFloatModel {
+  readonly modelId: ModelId = 'Float4';
+  constructor(bitSize: number, big = false) {
+    super(big ? 'Float4BE' : 'Float4', 'Float4', bitSize, 8, 6, NpDtype.float32, big);
+  }
+  toBytes(value: PyValue): Uint8Array {
+    return new Uint8Array([floatToFloat4(f32Bits(pyFloat(value)))]);
+  }
+  fromBytes(b: Uint8Array): PyValue {
+    return float4ToNumber(firstByte(b));
+  }
+}
+
 /** Python AssertionError (model constructed with an invalid bitSize). */
 class PyAssertionError extends PyError {
   constructor(message: string) {
@@ -547,6 +734,18 @@ export const Float = factory('Float', (n) => new FloatModel(n));
 export const FloatBE = factory('FloatBE', (n) => new FloatBEModel(n));
 export const Double = factory('Double', (n) => new DoubleModel(n));
 export const DoubleBE = factory('DoubleBE', (n) => new DoubleBEModel(n));
+export const Float16 = factory('Float16', (n) => new Float16Model(n));
+export const Float16BE = factory('Float16BE', (n) => new Float16Model(n, true));
+export const Float8 = factory('Float8', (n) => new Float8Model(n));
+export const Float8BE = factory('Float8BE', (n) => new Float8Model(n, true));
+export const BFloat16 = factory('BFloat16', (n) => new BFloat16Model(n));
+export const BFloat16BE = factory('BFloat16BE', (n) => new BFloat16Model(n, true));
+export const TensorFloat32 = factory('TensorFloat32', (n) => new TensorFloat32Model(n));
+export const TensorFloat32BE = factory('TensorFloat32BE', (n) => new TensorFloat32Model(n, true));
+export const Float6 = factory('Float6', (n) => new Float6Model(n));
+export const Float6BE = factory('Float6BE', (n) => new Float6Model(n, true));
+export const Float4 = factory('Float4', (n) => new Float4Model(n));
+export const Float4BE = factory('Float4BE', (n) => new Float4Model(n, true));
 export function Fixed(bitSize: number, binPoint: number): FixedModel {
   return memo(`Fixed(${bitSize}, ${binPoint})`, () => new FixedModel(bitSize, binPoint));
 }

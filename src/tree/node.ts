@@ -380,6 +380,7 @@ export class Node implements PyAttrSurface, Reducible, HasPyRepr {
         kind: 'callable',
         qualname: sig.qualname,
         module: this.pyClass.funcModules.get(name),
+        method: true,
         call: (args, kwargs) => call(self, bindArgs(sig, args, kwargs)),
         prepare: (args) => {
           // a default made by a function is made afresh for each call

@@ -10,11 +10,12 @@
  * pyrogue's demo (100 steps, one a second, until Stop).
  */
 import { PyValueError } from '../py/errors';
+import { pyStrip } from '../py/numtext';
 import { PyValue } from '../py/values';
 import { BaseCommand } from './command';
 import { Device, DeviceOptions } from './device';
 import type { Root } from './root';
-import { MaybePromise } from './txn';
+import { MaybePromise, then } from './txn';
 import { BaseVariable, LocalVariable } from './variable';
 import { excStr } from './variable/base';
 
@@ -168,6 +169,10 @@ export class Process extends Device {
     }
     this.Running.set(false);
   }
+  /** pyrogue `_stop` (Root.stop): the process is asked to stop and waited for. */
+  override _stop(): MaybePromise<void> {
+    return then(this._stopProcess(), () => super._stop());
+  }
   /** The work (override). Default: pyrogue's — the `function` option, or the 100-step demo. */
   protected async _process(): Promise<void> {
     const fn = this._fn;
@@ -232,6 +237,10 @@ export class LoadConfigProcess extends Process {
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
   }
+  /** pyrogue `_stop`: waits for a load in progress. */
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
+  }
   protected override async _process(): Promise<void> {
     this.Message.setDisp('Running');
     this.setProgress(0.0);
@@ -239,12 +248,12 @@ export class LoadConfigProcess extends Process {
       const root = this.root;
       if (!root) throw new Error('no root');
       if (this.LoadMode.value() === 0n) {
-        const cfg = String(this.ConfigFile.value()).trim();
+        const cfg = pyStrip(String(this.ConfigFile.value()));
         if (!cfg) throw new PyValueError('ConfigFile is empty');
         await root.loadYaml(cfg, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       } else {
         const yml = String(this.YamlString.value());
-        if (!yml.trim()) throw new PyValueError('YamlString is empty');
+        if (!pyStrip(yml)) throw new PyValueError('YamlString is empty');
         await root.setYaml(yml, { writeEach: false, modes: ['RW', 'WO'], incGroups: null, excGroups: ['NoConfig'] });
       }
       this.Message.setDisp('Done');
@@ -297,6 +306,10 @@ export class SaveConfigProcess extends Process {
   /** pyrogue: Stop is not supported; the save runs to completion. */
   protected override _stopProcess(): void {
     this._log.warning(`${this.name}: Stop is not supported; operation will run to completion.`);
+  }
+  /** pyrogue `_stop`: waits for a save in progress. */
+  override _stop(): MaybePromise<void> {
+    return then(this.waitDone(), () => Device.prototype._stop.call(this));
   }
   protected override async _process(): Promise<void> {
     this.Message.setDisp('Running');

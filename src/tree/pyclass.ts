@@ -284,7 +284,7 @@ export function prop<T>(get: (self: T) => PyValue, exposed = true): PyMember<T> 
   return { kind: 'prop', exposed, get };
 }
 
-type ParamSpec = string | [string, PyValue];
+export type ParamSpec = string | [string, PyValue];
 
 /**
  * A method. `params`: positional-or-keyword names (use [name, default] for defaults);

@@ -33,7 +33,9 @@
 import { PyAttributeError, PyError } from '../py/errors';
 import { pyRepr } from '../py/repr';
 import { PyValue, PY_REPR } from '../py/values';
-import { Block, MemVariable, TxType, buildBlocks, VarMode } from './block';
+import { Block, buildBlocks } from './block';
+import { TxType } from './memory';
+import { MemVariable, VarMode } from './memVariable';
 import { BaseCommand, BaseCommandOptions, CommandFunction } from './command';
 import { Device } from './device';
 import { Model, ModelFactory, UInt, isModel } from './model';
@@ -266,6 +268,14 @@ function remotePeek(v: RemoteNode): PyValue | undefined {
 
 /** Display text → value: enum names through revEnum, otherwise the model's parser. */
 
+/** pyrogue `_finishInit` of a remote node: its default value staged (setDisp without a write), once the blocks exist. */
+function stageDefault(v: RemoteVariable | RemoteCommand, dflt: PyValue): void {
+  if (dflt !== null && v._mem.block) {
+    const r = v.setDisp(dflt, false);
+    if (isPromiseLike(r)) r.then(undefined, () => undefined);
+  }
+}
+
 function remoteProps(): PyMembers {
   const m = (s: unknown) => (s as RemoteNode)._mem;
   return {
@@ -350,10 +360,7 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
   /** pyrogue `_finishInit`: stages the default value (no write), after the blocks exist. */
   override _finishInit(): void {
     super._finishInit();
-    if (this._default !== null && this._mem.block) {
-      const r = this.setDisp(this._default, false);
-      if (isPromiseLike(r)) r.then(undefined, () => undefined);
-    }
+    stageDefault(this, this._default);
   }
 
   static override pyMembers: PyMembers = {
@@ -390,6 +397,8 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
     this._nativeType = this._mem.numValues !== 0 ? 'ndarray' : p.model.pytype;
   }
 
+  // pyrogue's RemoteCommand is a BaseCommand and a RemoteVariable at once; TypeScript classes have
+  // one base, so its RemoteVariable members delegate to the same functions as RemoteVariable's.
   override get(opts: GetOptions = {}): MaybePromise<PyValue> {
     return remoteGet(this, opts);
   }
@@ -420,10 +429,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   }
   override _finishInit(): void {
     super._finishInit();
-    if (this._default !== null && this._mem.block) {
-      const r = this.setDisp(this._default, false);
-      if (isPromiseLike(r)) r.then(undefined, () => undefined);
-    }
+    stageDefault(this, this._default);
   }
   /** A RemoteCommand keeps no last argument: its function does the memory access (`cmd.set`, `cmd.post`). */
   protected override get _keepsArg(): boolean {

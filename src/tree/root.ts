@@ -337,6 +337,7 @@ export class Root extends Device implements RootSurface {
     }
     this._schedulePoll();
     for (const i of this._interfaces) await i.start();
+    await this._start();
   }
 
   /**
@@ -356,6 +357,7 @@ export class Root extends Device implements RootSurface {
     this._heartbeat = this._poller = null;
     for (const i of [...this._interfaces].reverse()) await i.stop();
     this._running = false;
+    await this._stop();
   }
 
   addInterface(iface: RootInterface): void {

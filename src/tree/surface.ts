@@ -28,6 +28,12 @@ export interface PyCallable {
   readonly qualname: string;
   /** Python module of the defining class ('pyrogue._Variable'); CPython prefixes it in `f(*args)` errors. */
   readonly module?: string;
+  /**
+   * True for a method of the node's class: `getattr(node, name)` gives this
+   * same call for as long as the root's `structureEpoch()` is unchanged, so a
+   * server may keep it for a request sent again. Absent for anything else.
+   */
+  readonly method?: boolean;
   /** Calls with Python positional and keyword arguments; may be async (slow commands, slow memory). */
   call(args: readonly PyValue[], kwargs: PyDict): MaybePromise<PyValue>;
   /**
@@ -51,8 +57,12 @@ export interface PyAttrSurface {
   pyGetAttr(name: string): PyValue | PyCallable;
 }
 
-/** One variable update as delivered to var-listeners (the server publishes these). */
-/** `value` is a VariableValue (Reducible), never changed once handed out: the same object again means the same value (the server reuses its encoded frame). */
+/**
+ * One variable update as delivered to var-listeners (the server publishes these). `value` is a
+ * VariableValue (Reducible), made once per value and never changed; the server's fast stack
+ * publishes the same object again with the frame it made of it, after checking its fields
+ * (src/server/fast/publish.ts).
+ */
 export type VarListener = (path: string, value: PyValue) => void;
 
 export interface VarListenerOptions {

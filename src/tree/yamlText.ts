@@ -201,6 +201,11 @@ class Writer {
     for (let i = start; i < end; i++) this.lineBreak();
     this.writeIndent();
   }
+  /**
+   * PyYAML's write_single_quoted: the same walk over runs of spaces, breaks
+   * and text as plain() (PyYAML's write_plain), with its own folding and
+   * quote doubling, as PyYAML's emitter spells out each writer.
+   */
   single(text: string): void {
     this.indicator("'", true);
     let spaces = false;

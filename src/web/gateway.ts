@@ -24,17 +24,19 @@ import { VirtualClient, type VirtualNode } from '../client/virtual';
 import type { RemoteVariableValue } from '../client/values';
 import {
   MAX_MESSAGE,
+  MAX_PLOTS,
   PROTOCOL_VERSION,
   WS_PATH,
   parentPath,
   parseClientMessage,
   type ClientMessage,
   type Row,
+  type Sample,
   type ServerMessage,
   type Update,
 } from './protocol';
 import { orderRows } from './layout';
-import { errorText, kindOf, loadDetails, logEntries, rowOf, type StaticPropsCache } from './rows';
+import { errorText, kindOf, loadDetails, logEntries, plotValue, rowOf, type StaticPropsCache } from './rows';
 
 export interface WebGatewayOptions {
   /** The pyrogue server to show. */
@@ -144,10 +146,15 @@ const MIN_GAP_MS = 8;
 const DETAIL_CHUNK = 64;
 /** Log entries sent to a page. */
 const LOG_KEEP = 200;
+/** Samples of plotted variables waiting for a page (its socket backed up): the oldest go first beyond this. */
+const MAX_PENDING_SAMPLES = 20000;
 
 class Conn {
   readonly expanded = new Set<string>();
   readonly pending = new Map<string, Update>();
+  /** Variables this page plots: every published value of theirs is sent (as samples), whether their device is expanded or not. */
+  readonly plotted = new Set<string>();
+  private samples: Sample[] = [];
   private scheduled = false;
   private lastFlush = 0;
   constructor(readonly ws: WebSocket) {}
@@ -163,6 +170,13 @@ class Conn {
     this.schedule(Math.max(0, this.lastFlush + MIN_GAP_MS - Date.now()));
   }
 
+  /** Unlike updates, samples are not coalesced: a time plot wants every value (a bounded queue of them). */
+  queueSample(x: Sample): void {
+    this.samples.push(x);
+    if (this.samples.length > MAX_PENDING_SAMPLES) this.samples = this.samples.slice(-MAX_PENDING_SAMPLES / 2);
+    this.schedule(Math.max(0, this.lastFlush + MIN_GAP_MS - Date.now()));
+  }
+
   private schedule(ms: number): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -175,16 +189,23 @@ class Conn {
   }
 
   private flush(): void {
-    if (this.pending.size === 0 || this.ws.readyState !== WebSocket.OPEN) return;
-    // A slow page: keep coalescing (one value per path) until its socket drains.
+    if ((this.pending.size === 0 && this.samples.length === 0) || this.ws.readyState !== WebSocket.OPEN) return;
+    // A slow page: keep coalescing (one value per path; samples up to their bound) until its socket drains.
     if (this.ws.bufferedAmount > HIGH_WATER) {
       this.schedule(20);
       return;
     }
-    const u = [...this.pending.values()];
-    this.pending.clear();
     this.lastFlush = Date.now();
-    this.send({ t: 'updates', u });
+    if (this.pending.size > 0) {
+      const u = [...this.pending.values()];
+      this.pending.clear();
+      this.send({ t: 'updates', u });
+    }
+    if (this.samples.length > 0) {
+      const s = this.samples;
+      this.samples = [];
+      this.send({ t: 'samples', s });
+    }
   }
 }
 
@@ -284,7 +305,12 @@ export class WebGateway {
     }
     const parent = parentPath(p);
     let u: Update | null = null;
+    let sample: Sample | null = null;
     for (const conn of this.conns) {
+      if (conn.plotted.has(p)) {
+        sample ??= [p, Date.now() / 1000, plotValue(v.value)];
+        conn.queueSample(sample);
+      }
       if (!conn.expanded.has(parent)) continue;
       u ??= [p, v.valueDisp, v.severity];
       conn.queue(u);
@@ -384,6 +410,8 @@ export class WebGateway {
       case 'collapse':
         for (const p of [...conn.expanded]) if (p === m.path || p.startsWith(m.path + '.')) conn.expanded.delete(p);
         return;
+      case 'plot':
+        return this.plot(conn, m.path, m.on);
       case 'set':
       case 'exec': {
         const result = (ok: boolean, text: string) => conn.send({ t: 'result', id: m.id, ok, text });
@@ -424,6 +452,25 @@ export class WebGateway {
       const chunk = leaves.slice(i, i + DETAIL_CHUNK);
       const details = await Promise.all(chunk.map((r) => loadDetails(byPath.get(r.path)!, r.kind, this.staticProps)));
       conn.send({ t: 'details', details });
+    }
+  }
+
+  /** Starts (with the current value, not read from the hardware) or stops sending a variable's samples to a page. */
+  private async plot(conn: Conn, path: string, on: boolean): Promise<void> {
+    if (!on) {
+      conn.plotted.delete(path);
+      return;
+    }
+    if (!conn.plotted.has(path) && conn.plotted.size >= MAX_PLOTS)
+      return conn.send({ t: 'error', text: `cannot plot ${path}: at most ${MAX_PLOTS} variables at once` });
+    const n = await this.node(path);
+    if (!n || kindOf(n) !== 'variable' || !('getVariableValue' in n.funcs)) return conn.send({ t: 'error', text: `cannot plot ${path}: not a variable` });
+    conn.plotted.add(path);
+    try {
+      const v = await n.getVariableValue({ read: false });
+      if (conn.plotted.has(path)) conn.queueSample([path, Date.now() / 1000, plotValue(v.value)]);
+    } catch (e) {
+      conn.send({ t: 'error', text: `cannot plot ${path}: ${errorText(e)}` });
     }
   }
 

@@ -13,12 +13,17 @@
  *   { t:'set', id, path, value }                { t:'children', path, rows }        (names, kinds: at once)
  *   { t:'exec', id, path, arg }   (arg: null    { t:'details', details }            (mode, type, value...: then)
  *                                  = no arg)    { t:'updates', u: [[path, disp, severity], ...] }
+ *   { t:'plot', path, on }                      { t:'samples', s: [[path, time, number | number[] | null], ...] }
  *                                               { t:'result', id, ok, text }
  *                                               { t:'log', entries, replace }
  *                                               { t:'error', text }
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** Variables one page may plot at once. */
+export const MAX_PLOTS = 16;
+/** Elements of an array value sent for its curve (the rest are left out). */
+export const MAX_CURVE = 65536;
 /** The WebSocket's path on the gateway. */
 export const WS_PATH = '/ws';
 /** Longest text accepted from a page (a set value, a command argument, a path). */
@@ -71,6 +76,12 @@ export interface Details {
 /** One published value: [path, valueDisp, severity]. */
 export type Update = [string, string, string];
 
+/**
+ * One published value of a plotted variable: [path, seconds since the epoch when the gateway
+ * received it, the value as a number, an array's elements, or null when it is not numeric].
+ */
+export type Sample = [string, number, number | number[] | null];
+
 export interface LogEntry {
   /** Seconds since the epoch (0 when unknown). */
   time: number;
@@ -83,7 +94,8 @@ export type ClientMessage =
   | { t: 'expand'; path: string }
   | { t: 'collapse'; path: string }
   | { t: 'set'; id: number; path: string; value: string }
-  | { t: 'exec'; id: number; path: string; arg: string | null };
+  | { t: 'exec'; id: number; path: string; arg: string | null }
+  | { t: 'plot'; path: string; on: boolean };
 
 export type ServerMessage =
   | { t: 'hello'; version: number; root: Row; server: string; readOnly: boolean; linked: boolean }
@@ -91,6 +103,7 @@ export type ServerMessage =
   | { t: 'children'; path: string; rows: Row[] }
   | { t: 'details'; details: Details[] }
   | { t: 'updates'; u: Update[] }
+  | { t: 'samples'; s: Sample[] }
   | { t: 'result'; id: number; ok: boolean; text: string }
   | { t: 'log'; entries: LogEntry[]; replace: boolean }
   | { t: 'error'; text: string };
@@ -128,6 +141,9 @@ export function parseClientMessage(raw: string): { ok: true; msg: ClientMessage 
       if (value === null) return { ok: false, error: "missing or bad 'value' (a string)" };
       return { ok: true, msg: { t: 'set', id, path, value } };
     }
+    case 'plot':
+      if (typeof m.on !== 'boolean') return { ok: false, error: "missing or bad 'on' (true or false)" };
+      return { ok: true, msg: { t: 'plot', path, on: m.on } };
     case 'exec': {
       if (!goodId) return { ok: false, error: "missing or bad 'id'" };
       const arg = m.arg === null || m.arg === undefined ? null : text(m, 'arg');

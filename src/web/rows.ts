@@ -4,11 +4,11 @@
  * VariableValue, log entries from SystemLog's text.
  */
 import { pyStr } from '../py/repr';
-import { PyDict, PyValue } from '../py/values';
+import { NdArray, NpScalar, PyDict, PyValue } from '../py/values';
 import { RemoteError } from '../client/errors';
 import { RemoteVariableValue } from '../client/values';
 import type { VirtualNode } from '../client/virtual';
-import type { Details, LogEntry, NodeKind, Row } from './protocol';
+import { MAX_CURVE, type Details, type LogEntry, type NodeKind, type Row } from './protocol';
 
 /** The subset of VirtualNode that rows are built from (tests pass plain objects). */
 export type RowSource = Pick<
@@ -150,4 +150,32 @@ export function logEntries(text: string): LogEntry[] {
       message: exc === '' || exc === 'None' ? s('message') || (typeof e === 'string' ? e : '') : `${exc}: ${s('message')}`,
     };
   });
+}
+
+/** A Python value as a plot sees it: a number (int, float, bool, numpy scalar), or null. */
+function plotNumber(v: PyValue): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof NpScalar) return plotNumber(v.value);
+  return null;
+}
+
+/**
+ * A variable's value for the page's plots: a number for a time trace, the elements of a
+ * numpy array or a list of numbers for a curve (flattened; at most MAX_CURVE), or null when
+ * the value is not numeric (a str, a dict...; an array holding anything but numbers).
+ */
+export function plotValue(v: PyValue): number | number[] | null {
+  if (v instanceof NdArray || Array.isArray(v)) {
+    const n = Math.min(v instanceof NdArray ? v.size : v.length, MAX_CURVE);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const x = plotNumber(v instanceof NdArray ? v.item(i) : v[i]);
+      if (x === null) return null;
+      out[i] = x;
+    }
+    return out;
+  }
+  return plotNumber(v);
 }

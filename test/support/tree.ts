@@ -101,10 +101,10 @@ export interface Exchange {
   publish?: unknown[];
   volatile?: boolean;
 }
-/** The golden transcript's exchanges (a caller may type them more precisely with `T`). */
-export function loadTranscript<T extends Exchange = Exchange>(): T[] {
+/** A golden recording's exchanges (transcript.jsonl unless named; a caller may type them more precisely with `T`). */
+export function loadTranscript<T extends Exchange = Exchange>(file = 'transcript.jsonl'): T[] {
   return fs
-    .readFileSync(path.join(GOLDEN, 'transcript.jsonl'), 'utf8')
+    .readFileSync(path.join(GOLDEN, file), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as T);

@@ -6,7 +6,9 @@ ndType, ...). These plain classes let such replies load; they carry no
 conversion logic."""
 
 __all__ = ['Model', 'UInt', 'UIntBE', 'UIntReversed', 'Int', 'IntBE', 'Bool', 'String',
-           'Float', 'FloatBE', 'Double', 'DoubleBE', 'Fixed', 'UFixed']
+           'Float', 'FloatBE', 'Double', 'DoubleBE', 'Fixed', 'UFixed',
+           'Float16', 'Float16BE', 'Float8', 'Float8BE', 'BFloat16', 'BFloat16BE',
+           'TensorFloat32', 'TensorFloat32BE', 'Float6', 'Float6BE', 'Float4', 'Float4BE']
 
 
 class Model(object):
@@ -63,4 +65,52 @@ class Fixed(Model):
 
 
 class UFixed(Model):
+    pass
+
+
+class Float16(Model):
+    pass
+
+
+class Float16BE(Float16):
+    pass
+
+
+class Float8(Model):
+    pass
+
+
+class Float8BE(Float8):
+    pass
+
+
+class BFloat16(Model):
+    pass
+
+
+class BFloat16BE(BFloat16):
+    pass
+
+
+class TensorFloat32(Model):
+    pass
+
+
+class TensorFloat32BE(TensorFloat32):
+    pass
+
+
+class Float6(Model):
+    pass
+
+
+class Float6BE(Float6):
+    pass
+
+
+class Float4(Model):
+    pass
+
+
+class Float4BE(Float4):
     pass

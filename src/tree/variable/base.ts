@@ -3,11 +3,12 @@ import { PyAttributeError, PyError, PyTypeError } from '../../py/errors';
 import { pyFormat } from '../../py/format';
 import { literalEval } from '../../py/literal';
 import { pyRepr, pyStr } from '../../py/repr';
+import { pyStrip } from '../../py/numtext';
 import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
 import { snapshotOf, type ValueSnapshot } from '../../py/snapshot';
 import { TreeBlock, MaybePromise, seq, then } from '../txn';
 import { Node } from '../node';
-import { func, prop, PyMembers } from '../pyclass';
+import { func, prop, type ParamSpec, PyMembers } from '../pyclass';
 import { isPromiseLike } from '../surface';
 import {
   VariableError,
@@ -30,6 +31,15 @@ import {
   splitListText,
   VariableValue,
 } from './common';
+
+/** The keyword-only parameters of pyrogue's `BaseVariable.set`, which `LocalVariable.set` has too. */
+export const SET_KWONLY: readonly ParamSpec[] = [
+  ['index', -1n],
+  ['write', true],
+  ['verify', true],
+  ['wait', true],
+  ['check', true],
+];
 
 export class BaseVariable extends Node {
   static override pyModule = 'pyrogue._Variable';
@@ -416,7 +426,7 @@ export class BaseVariable extends Node {
       const fs: (() => MaybePromise<void>)[] = [];
       for (let k = 0; k < Math.min(values.length, idx.length); k++) {
         const val = values[k];
-        fs.push(() => this.setDisp(typeof val === 'string' ? val.trim() : val, writeEach, idx[k]));
+        fs.push(() => this.setDisp(typeof val === 'string' ? pyStrip(val) : val, writeEach, idx[k]));
       }
       return seq(fs);
     }
@@ -470,26 +480,16 @@ export class BaseVariable extends Node {
       s.setPollInterval(a.get('interval') as number | bigint);
       return null;
     }),
-    set: func(
-      'BaseVariable.set',
-      ['value'],
-      [
-        ['index', -1n],
-        ['write', true],
-        ['verify', true],
-        ['wait', true],
-        ['check', true],
-      ],
-      (s: BaseVariable, a) =>
-        voidOf(
-          s._pySet(a.get('value')!, {
-            index: toIndex(a.get('index')),
-            write: truthy(a.get('write'), true),
-            verify: truthy(a.get('verify'), true),
-            check: truthy(a.get('check'), true),
-            wait: truthy(a.get('wait'), true),
-          }),
-        ),
+    set: func('BaseVariable.set', ['value'], [...SET_KWONLY], (s: BaseVariable, a) =>
+      voidOf(
+        s._pySet(a.get('value')!, {
+          index: toIndex(a.get('index')),
+          write: truthy(a.get('write'), true),
+          verify: truthy(a.get('verify'), true),
+          check: truthy(a.get('check'), true),
+          wait: truthy(a.get('wait'), true),
+        }),
+      ),
     ),
     post: func('BaseVariable.post', ['value'], [['index', -1n]], (s: BaseVariable, a) => voidOf(s.post(a.get('value')!, { index: toIndex(a.get('index')) }))),
     get: func(

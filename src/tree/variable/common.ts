@@ -1,7 +1,8 @@
 /** The variables' shared pieces: VariableError, option and hook types, Python value helpers (enums, indices, ndarray items, list text), VariableValue. */
 import { PyError, PyIndexError, PyTypeError } from '../../py/errors';
 import { pyStr } from '../../py/repr';
-import { pyFloatOf, pyIntOf, pyTruth } from '../../py/builtins';
+import { pyFloatOf, pyIndex, pyIntOf, pyTruth } from '../../py/builtins';
+import { pyStrip } from '../../py/numtext';
 import {
   HasInstanceFields,
   InstanceFields,
@@ -120,14 +121,9 @@ export function tupleRepr(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** Converts an index argument (bigint/number/bool from Python) to a JS number. */
+/** An `index` argument as a JS number: -1 when not given or None, else Python's `operator.index(v)`. */
 export function toIndex(v: PyValue | undefined): number {
-  if (v === undefined || v === null) return -1;
-  if (typeof v === 'bigint') return Number(v);
-  // operator.index: ints (bool, numpy ints) only; a float is refused as Python refuses it
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof NpScalar && 'biu'.includes(v.dtype.kind)) return toIndex(v.value);
-  throw new PyTypeError(`'${v instanceof NpScalar ? 'numpy.' : ''}${typeName(v)}' object cannot be interpreted as an integer`);
+  return v === undefined || v === null ? -1 : pyIndex(v);
 }
 
 /** A flag argument (read=, write=, …): `dflt` when not given, else Python's `bool(v)` (pyrogue tests it with `if v:`). */
@@ -347,7 +343,7 @@ export function splitListText(d: string): string[] {
   }
   if (quote) throw new PyError('builtins', 'ValueError', 'No closing quotation');
   if (cur !== '' || any) out.push(cur);
-  return out.map((x) => x.trim());
+  return out.map(pyStrip);
 }
 
 // ---------------------------------------------------------------------------
@@ -376,6 +372,8 @@ export class VariableValue implements HasInstanceFields {
     public readonly severity: string,
   ) {
     this.enum = enumDict;
+    // Its fields never change: the server's fast stack reuses the frame of a frozen value (src/server/fast/publish.ts).
+    Object.freeze(this);
   }
   readonly enum: PyDict | null;
   /** How the encoder pickles it without building the reduction below (same bytes). */

@@ -18,7 +18,7 @@ import {
   itemSet,
   VariableValue,
 } from './common';
-import { BaseVariable, excStr } from './base';
+import { BaseVariable, excStr, SET_KWONLY } from './base';
 
 // ---------------------------------------------------------------------------
 // LocalBlock & LocalVariable
@@ -211,21 +211,10 @@ export class LocalVariable<V extends PyValue = PyValue> extends BaseVariable {
   }
 
   static override pyMembers: PyMembers = {
-    set: func(
-      'LocalVariable.set',
-      ['value'],
-      [
-        ['index', -1n],
-        ['write', true],
-        ['verify', true],
-        ['wait', true],
-        ['check', true],
-      ],
-      (s: LocalVariable, a) => {
-        s._pySet(a.get('value')!, { index: toIndex(a.get('index')), write: truthy(a.get('write'), true) });
-        return null;
-      },
-    ),
+    set: func('LocalVariable.set', ['value'], [...SET_KWONLY], (s: LocalVariable, a) => {
+      s._pySet(a.get('value')!, { index: toIndex(a.get('index')), write: truthy(a.get('write'), true) });
+      return null;
+    }),
     post: func('LocalVariable.post', ['value'], [['index', -1n]], (s: LocalVariable, a) => {
       s.post(a.get('value')!, { index: toIndex(a.get('index')) });
       return null;

@@ -8,6 +8,7 @@
  */
 import { groupRows } from '../layout';
 import { WS_PATH, type ClientMessage, type Details, type LogEntry, type Row, type ServerMessage, type Update } from '../protocol';
+import { Plots } from './plot';
 
 interface TreeNode {
   /** A group row's `row` is made up: its key as path, the group as name, kind 'device'. */
@@ -41,6 +42,15 @@ const connEl = $('conn');
 const filterEl = $('filter') as HTMLInputElement;
 const showHiddenEl = $('showHidden') as HTMLInputElement;
 const logEl = $('log');
+const plots = new Plots(
+  $('plots'),
+  (path, on) => send({ t: 'plot', path, on }),
+  (path, on) => {
+    const b = nodes.get(path)?.tr.querySelector('.plot-toggle');
+    b?.classList.toggle('on', on);
+    b?.setAttribute('aria-pressed', String(on));
+  },
+);
 
 const nodes = new Map<string, TreeNode>();
 const pendingUpdates = new Map<string, Update>();
@@ -94,6 +104,15 @@ function makeNode(row: Row, parent: TreeNode | null, group = false): TreeNode {
     if (row.cls) name.append(el('span', 'cls', row.cls));
   } else {
     name.append(el('span', 'twisty', ' '), document.createTextNode(row.name));
+  }
+  if (row.kind === 'variable') {
+    // Plotting only watches (it sets nothing): offered on read-only pages too.
+    const on = plots.has(row.path);
+    const b = el('button', on ? 'plot-toggle on' : 'plot-toggle', 'plot');
+    b.title = 'plot this variable (a time trace; an array as a curve)';
+    b.setAttribute('aria-pressed', String(on));
+    b.addEventListener('click', () => plots.toggle(row.path));
+    name.append(b);
   }
   const valueCell = el('td', 'value');
   const cmdCell = el('td', 'cmd');
@@ -506,6 +525,7 @@ function onHello(m: Extract<ServerMessage, { t: 'hello' }>): void {
   root.auto = true;
   rowsEl.append(root.tr);
   expand(root);
+  plots.resubscribe();
 }
 
 function onMessage(m: ServerMessage): void {
@@ -521,6 +541,8 @@ function onMessage(m: ServerMessage): void {
       return;
     case 'updates':
       return onUpdates(m.u);
+    case 'samples':
+      return plots.onSamples(m.s);
     case 'result': {
       const f = pendingResults.get(m.id);
       pendingResults.delete(m.id);

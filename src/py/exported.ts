@@ -1,0 +1,20 @@
+/** The Python value model as the package exports it, from its root and from 'pyrogue-ts/pickle' alike. */
+export {
+  py,
+  PyTuple,
+  PyDict,
+  PyOrderedDict,
+  PySet,
+  PyFrozenSet,
+  PyByteArray,
+  PyComplex,
+  PyGlobal,
+  PyObject,
+  PyUnpicklable,
+  NdArray,
+  NpDtype,
+  NpScalar,
+  PY_REDUCE,
+  PY_REPR,
+  pyEquals,
+} from './values';
