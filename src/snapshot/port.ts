@@ -833,13 +833,13 @@ export async function portTree(snap: Snapshot, source = 'a snapshot'): Promise<P
       'function setValues(root: Root, values: [string, PyValue][]): void {',
       '  for (const [path, value] of values) {',
       '    const v = root.getNode(path);',
-      '    if (v instanceof HeldLink) v.hold(value);',
-      '    else if (v instanceof LocalVariable) v.set(value, { write: false });',
+      ...(w.used.has('HeldLink')
+        ? ['    if (v instanceof HeldLink) v.hold(value);', '    else if (v instanceof LocalVariable) v.set(value, { write: false });']
+        : ['    if (v instanceof LocalVariable) v.set(value, { write: false });']),
       '  }',
       '}',
       '',
     );
-    if (!w.used.has('HeldLink')) helpers.splice(helpers.indexOf('function setValues(root: Root, values: [string, PyValue][]): void {') + 3, 1);
     tables.push('/** Values of nodes that differ from those their class gives (set when the root starts). */');
     tables.push('const VALUES: [string, PyValue][] = [');
     for (const [p, l] of w.values) tables.push(`  [${q(p)}, ${l}],`);
