@@ -8,7 +8,7 @@
  *
  * Trees: the reference tree (`../shared/reference/reference_root.py`, or
  * PYROGUE_REFERENCE_ROOT), and python-fixtures/trees/ (surf_like, daq_like,
- * float_zoo; the last needs rogue's newest float models in src/tree/model.ts).
+ * float_zoo).
  * Without real pyrogue (python-fixtures/tier.py finds only the compat stand-in)
  * every test is skipped; INTEROP_REQUIRE_REAL=1 makes that a failure.
  */
@@ -16,7 +16,6 @@ import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as models from '../src/tree/model';
 import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from '../test/support/cliRun';
 import { FIXTURES, PYTHON, detectTier, freeBasePort } from '../test/support/matrixKit';
 
@@ -29,8 +28,6 @@ const REQUIRE = !['', '0'].includes(process.env.INTEROP_REQUIRE_REAL ?? '');
 interface Tree {
   name: string;
   script: string | null;
-  /** Models the tree uses that src/tree/model.ts may not have yet. */
-  models?: string[];
 }
 const reference = [process.env.PYROGUE_REFERENCE_ROOT, path.join(ROOT_DIR, '..', 'shared', 'reference', 'reference_root.py')].find(
   (p): p is string => p !== undefined && p !== '' && fs.existsSync(p),
@@ -39,27 +36,8 @@ const TREES: Tree[] = [
   { name: 'reference', script: reference ?? null },
   { name: 'surf_like', script: path.join(FIXTURES, 'trees', 'surf_like.py') },
   { name: 'daq_like', script: path.join(FIXTURES, 'trees', 'daq_like.py') },
-  {
-    name: 'float_zoo',
-    script: path.join(FIXTURES, 'trees', 'float_zoo.py'),
-    models: [
-      'Float16',
-      'Float16BE',
-      'Float8',
-      'Float8BE',
-      'BFloat16',
-      'BFloat16BE',
-      'TensorFloat32',
-      'TensorFloat32BE',
-      'Float6',
-      'Float6BE',
-      'Float4',
-      'Float4BE',
-    ],
-  },
+  { name: 'float_zoo', script: path.join(FIXTURES, 'trees', 'float_zoo.py') },
 ];
-const missingModels = (t: Tree) => (t.models ?? []).filter((m) => typeof (models as unknown as Record<string, unknown>)[m] !== 'function');
-
 /** The environment of a real-pyrogue Python child (tier.py's variables as PYTHONPATH / LD_LIBRARY_PATH too, for scripts that import pyrogue first). */
 function pyEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -150,12 +128,7 @@ describe(`snapshot, serve, port and compare against real pyrogue [tier ${TIER.ti
     return;
   }
   for (const t of TREES) {
-    const skip =
-      t.script === null
-        ? 'its script is not beside the repository (../shared/reference; or set PYROGUE_REFERENCE_ROOT)'
-        : missingModels(t).length > 0
-          ? `src/tree/model.ts lacks ${missingModels(t).join(', ')}`
-          : null;
+    const skip = t.script === null ? 'its script is not beside the repository (../shared/reference; or set PYROGUE_REFERENCE_ROOT)' : null;
     if (skip) {
       test.skip(`${t.name}: skipped, ${skip}`, () => undefined);
       continue;

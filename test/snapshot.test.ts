@@ -5,6 +5,7 @@
  * comparison of two walks, and the TypeScript port's text. The CLI, sockets,
  * tsc and real pyrogue are in interop/snapshot*.test.ts.
  */
+import * as ts from 'typescript';
 import { encodeRequest } from '../src/client/channel';
 import { encodeSimpleRequest } from '../src/client/pipeline';
 import { fromTagged, taggedKey, toTagged } from '../src/py/tagged';
@@ -28,6 +29,7 @@ import {
   compareSnapshots,
   compareWrites,
   memorySpaces,
+  modelOf,
   portTree,
   readSnapshot,
   reportLines,
@@ -43,6 +45,7 @@ import { createReferenceRoot } from '../src/examples/reference';
 import { classInfo, func, prop, pyClassFromSpec, type PyClassSpec } from '../src/tree/pyclass';
 import { Device } from '../src/tree/device';
 import { EmulatedMemory } from '../src/tree/memory';
+import * as models from '../src/tree/model';
 import { Bool, Fixed, Int, IntBE, UInt, UIntBE } from '../src/tree/model';
 import { RemoteVariable } from '../src/tree/remote';
 import { Root } from '../src/tree/root';
@@ -354,6 +357,70 @@ describe('the tree built from a snapshot', () => {
     expect(() => readSnapshot('{}')).toThrow(/not a pyrogue-ts snapshot/);
     expect(() => readSnapshot(text.replace('"version": 1', '"version": 99'))).toThrow(/format version 99; this pyrogue-ts reads version 1/);
     expect(() => readSnapshot(text.replace('"children":["enable"', '"children":["nope","enable"'))).toThrow(/child 'nope' is not in the snapshot/);
+  });
+});
+
+/** rogue v6.15's small float models and their BE forms, as python-fixtures/trees/float_zoo.py has them. */
+const SMALL_FLOATS: [keyof typeof models, number][] = [
+  ['Float16', 16],
+  ['Float16BE', 16],
+  ['Float8', 8],
+  ['Float8BE', 8],
+  ['BFloat16', 16],
+  ['BFloat16BE', 16],
+  ['TensorFloat32', 32],
+  ['TensorFloat32BE', 32],
+  ['Float6', 8],
+  ['Float6BE', 8],
+  ['Float4', 8],
+  ['Float4BE', 8],
+];
+
+describe("rogue's small float models", () => {
+  function floatRoot(): Root {
+    const root = new Root({ name: 'Zoo', pollEn: false, heartbeatMs: 0 });
+    const dev = new Device({ name: 'Accel', memBase: new EmulatedMemory(), offset: 0 });
+    SMALL_FLOATS.forEach(([name, bits], i) => {
+      const base = models[name] as models.ModelFactory;
+      dev.add(new RemoteVariable({ name, offset: 4 * i, bitSize: bits, mode: 'RW', base }));
+    });
+    dev.add(
+      new RemoteVariable({ name: 'Weights', offset: 0x100, bitSize: 128, numValues: 8, valueBits: 16, valueStride: 16, mode: 'RW', base: models.Float16 }),
+    );
+    root.add(dev);
+    return root;
+  }
+
+  test("served from a snapshot through the tree layer's models: values, writes and read-backs identical; the port names them", async () => {
+    const orig = floatRoot();
+    await orig.start();
+    const values = [1.5, -2.5, 0.375, -448, 3.140625, 0.5, 1.25, -6, 28, 0.25, 6, -0.5];
+    for (const [i, [name]] of SMALL_FLOATS.entries()) await (orig.getNode(`Zoo.Accel.${name}`) as RemoteVariable)._pySet(values[i], {});
+    const fa = await snapshotOf(orig, { read: true });
+    for (const [name, bits] of SMALL_FLOATS) {
+      const base = node(fa, `Zoo.Accel.${name}`).props.base as { obj: string[] };
+      expect(base.obj).toEqual(['pyrogue._Model', name]);
+      expect(modelOf(fromTagged(base as never), name).bitSize).toBe(bits);
+    }
+    const root = await served(fa);
+    expect(root.snapshotReport.warnings).toEqual([]);
+    for (const [name] of SMALL_FLOATS)
+      expect((root.getNode(`Zoo.Accel.${name}`) as RemoteVariable).get()).toBe((orig.getNode(`Zoo.Accel.${name}`) as RemoteVariable).get());
+    expect((root.getNode('Zoo.Accel.Float8BE') as RemoteVariable).get()).toBe(-448);
+    expect((root.getNode('Zoo.Accel.Float4BE') as RemoteVariable).get()).toBe(-0.5);
+    const fb = await snapshotOf(root, { read: true });
+    const r = compareSnapshots(fa, fb);
+    expect(r.differences).toEqual([]);
+    await compareWrites(inProcess(orig), inProcess(root), fa, fb, r);
+    expect(r.differences).toEqual([]);
+    expect(r.skippedWrites).toEqual([]);
+    expect(r.compared.writes).toBeGreaterThanOrEqual(SMALL_FLOATS.length + 1);
+    const { text } = await portTree(readSnapshot(writeSnapshot(fa)));
+    for (const [name, bits] of SMALL_FLOATS) expect(text).toContain(`base: models.${name}(${bits})`);
+    const syntax = ts.transpileModule(text, { reportDiagnostics: true }).diagnostics ?? [];
+    expect(syntax.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    await orig.stop();
+    await root.stop();
   });
 });
 

@@ -2,7 +2,7 @@
 """A tree of rogue v6.15's newest float models (test input): Float16, Float8 (E4M3),
 BFloat16, TensorFloat32, Float6 (E3M2), Float4 (E2M1) and their big-endian forms,
 as registers and as a list register, next to the older Float/Double. Served by real
-pyrogue's ZmqServer; serving its snapshot needs these models in src/tree/model.ts."""
+pyrogue's ZmqServer; its snapshot is served through src/tree/model.ts's models."""
 import os
 import sys
 
