@@ -422,6 +422,24 @@ describe("rogue's small float models", () => {
     await orig.stop();
     await root.stop();
   });
+  test('a TensorFloat32 register read with its low 13 mantissa bits set (its setter clears them) is served as read', async () => {
+    const orig = floatRoot();
+    const dev = orig.getNode('Zoo.Accel') as Device;
+    await orig.start();
+    // float32 bits 0x3fc01234 and, big-endian, 0xbe5a5a5a: low mantissa bits a TF32 write would clear
+    (dev.memBase as EmulatedMemory).poke(0x18, Uint8Array.of(0x34, 0x12, 0xc0, 0x3f));
+    (dev.memBase as EmulatedMemory).poke(0x1c, Uint8Array.of(0xbe, 0x5a, 0x5a, 0x5a));
+    const fa = await snapshotOf(orig, { read: true });
+    const raw = Buffer.from([0x34, 0x12, 0xc0, 0x3f]).readFloatLE(0);
+    expect(fromTagged(node(fa, 'Zoo.Accel.TensorFloat32').value as never)).toBe(raw);
+    const root = await served(fa);
+    expect(root.snapshotReport.warnings).toEqual([]);
+    expect((root.getNode('Zoo.Accel.TensorFloat32') as RemoteVariable).get()).toBe(raw);
+    expect((root.getNode('Zoo.Accel.TensorFloat32BE') as RemoteVariable).get()).toBe(Buffer.from([0xbe, 0x5a, 0x5a, 0x5a]).readFloatBE(0));
+    expect(compareSnapshots(fa, await snapshotOf(root, { read: true })).differences).toEqual([]);
+    await orig.stop();
+    await root.stop();
+  });
 });
 
 describe('--writes', () => {

@@ -156,8 +156,19 @@ export function reportLines(r: BuildReport, max = 20): string[] {
 // Behaviour classes (aliases: their Python metadata is their parent's, or the spec's)
 
 /**
- * Puts a register's recorded value in memory: encoded through its model
- * (`toBytes`), its bits placed at the variable's bit ranges (or, for a list
+ * The bytes a register held for a recorded value: its model's `toBytes`,
+ * except where that drops bits a read returns. A TensorFloat32 register is
+ * read as all 32 bits of a float32 (rogue's getter does not clear the low 13
+ * mantissa bits its setter clears), so its value is put back as a float32.
+ */
+function heldBytes(model: models.Model, value: PyValue): Uint8Array {
+  if (model.modelId === 'TensorFloat32') return (model.isBigEndian ? models.FloatBE(32) : models.Float(32)).toBytes(value);
+  return model.toBytes(value);
+}
+
+/**
+ * Puts a register's recorded value in memory: the bytes that read back as
+ * it (`heldBytes`), placed at the variable's bit ranges (or, for a list
  * variable, each value at its stride), then read into the block, so the
  * shadow value is what memory holds. No range check: the value is what the
  * original register held.
@@ -176,9 +187,9 @@ function seed(v: RemoteVariable | RemoteCommand, report: BuildReport): void {
     if (mem.numValues > 0) {
       const items = value instanceof NdArray ? value.items() : Array.isArray(value) ? value : null;
       if (!items || items.length !== mem.numValues) throw new PyError('builtins', 'ValueError', `not a list of ${mem.numValues} values`);
-      items.forEach((x, i) => put(mem.model.toBytes(x), mem.bitOffset[0] + i * mem.valueStride, mem.valueBits));
+      items.forEach((x, i) => put(heldBytes(mem.model, x), mem.bitOffset[0] + i * mem.valueStride, mem.valueBits));
     } else {
-      const src = mem.model.toBytes(value);
+      const src = heldBytes(mem.model, value);
       let at = 0;
       mem.bitOffset.forEach((o, i) => {
         put(src, o, mem.bitSize[i], at);
