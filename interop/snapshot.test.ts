@@ -88,13 +88,13 @@ describe('snapshot → serve → compare', () => {
     await stop(orig);
   });
 
-  test('example tree (gzip-compressed file; its Sine and Counter change by themselves: --volatile)', async () => {
+  test('example tree (gzip-compressed file; its Sine, Counter and Waveform change by themselves: --volatile)', async () => {
     const orig = await serveTree('example');
     const file = path.join(dir, 'example.json.gz');
     const r = await cli(['--server', at(orig), 'snapshot', '-o', file], 120000);
     expect(r.exitCode).toBe(0);
     const copy = await serveTree(file);
-    expectIdentical(await compare(orig, copy, ['--volatile', 'Example.Example.Sine', 'Example.Example.Counter']));
+    expectIdentical(await compare(orig, copy, ['--volatile', 'Example.Example.Sine', 'Example.Example.Counter', 'Example.Example.Waveform']));
     await stop(copy);
     await stop(orig);
   });
@@ -191,7 +191,7 @@ describe('port', () => {
     for (const name of ['reference', 'example']) {
       const orig = await serveTree(name);
       const ported = await serveTree(path.join(src, 'out', `${name}.js`));
-      expectIdentical(await compare(orig, ported, ['--writes', '--volatile', 'Example.Example.Sine', 'Example.Example.Counter']));
+      expectIdentical(await compare(orig, ported, ['--writes', '--volatile', 'Example.Example.Sine', 'Example.Example.Counter', 'Example.Example.Waveform']));
       await stop(ported);
       await stop(orig);
     }
