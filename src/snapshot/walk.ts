@@ -168,9 +168,11 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
     o.onProgress(progress);
   };
 
-  // Work list of nodes to record; at most `limit` recorded at once.
-  const queue: [NodeInfo, boolean][] = [[rootInfo, true]];
-  let qHead = 0;
+  // Nodes to record, last in first out: the walk goes down the tree, so the nodes
+  // found and not yet recorded (each a decoded NodeInfo of some kilobytes) are about
+  // the children of the `limit` nodes at work, not a whole level of a wide tree.
+  // At most `limit` nodes are recorded at once.
+  const todo: [NodeInfo, boolean][] = [[rootInfo, true]];
   let active = 0;
   const limit = o.nodesAtOnce ?? 64;
   let failure: Error | null = null;
@@ -269,15 +271,14 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
     if (Object.keys(attrs).length > 0) n.attrs = attrs;
     if (children.length > 0) n.children = children.map(([c]) => c.name);
     nodes.set(path, n);
-    for (const c of children) queue.push(c);
+    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
     progress.found += children.length;
     progress.done++;
   };
 
   const pump = (): void => {
-    while (failure === null && active < limit && qHead < queue.length) {
-      const [info, served] = queue[qHead];
-      queue[qHead++] = undefined as unknown as [NodeInfo, boolean];
+    while (failure === null && active < limit && todo.length > 0) {
+      const [info, served] = todo.pop()!;
       active++;
       visit(info, served).then(
         () => {
@@ -292,11 +293,7 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
         },
       );
     }
-    if (qHead === queue.length && qHead > 0) {
-      queue.length = 0;
-      qHead = 0;
-    }
-    if (active === 0 && (failure !== null || qHead >= queue.length)) finish();
+    if (active === 0 && (failure !== null || todo.length === 0)) finish();
   };
   pump();
   await finished;
