@@ -31,6 +31,7 @@ const BENCHES = [
     [],
     "the firmware link (UDP + RSSI + packetizer + SRPv3) against raw UDP round trips (and rogue's C++ SrpV3 client and a real pyrogue server when present)",
   ],
+  ['snapshot', './snapshot', true, [], "snapshot of a 100,000-node tree and the serving process's peak RSS: served from its snapshot against built in code"],
   ['soak', './soak', false, [], '`make soak`: fuzzed requests, then minutes of load; exits non-zero on a failed check'],
   ['treemem', './treemem', false, ['--expose-gc'], "where a big tree's memory and build time go, in one process"],
 ];

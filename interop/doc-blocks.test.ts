@@ -30,6 +30,9 @@ import createLabRoot from '../examples/lab-tree';
 import createDaqRoot from '../examples/daq-tree';
 import { fileio, prbs } from '../src';
 import { CLI, ensureBuilt, ROOT_DIR } from '../test/support/cliRun';
+import { snapshotOf } from '../test/support/snapshot';
+import { createReferenceRoot } from '../src/examples/reference';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../src/snapshot';
 import { freeBasePort, PYTHON } from '../test/support/server';
 
 jest.setTimeout(120000);
@@ -270,6 +273,48 @@ const TEXT_CHECKS: { what: string; match: RegExp; check: (text: string) => Promi
         const e = (await Promise.resolve(sp.get()).catch((x: unknown) => x)) as PyError;
         const got = `${e.pyType}: ${e.message}`;
         return got === text.replace(/\s+/g, ' ').trim() ? [] : [`raised: ${got}`];
+      } finally {
+        await root.stop();
+      }
+    },
+  },
+  {
+    what: "docs/snapshot.md's file example (… elides): its format and version, and each field it shows as the reference tree's snapshot has it",
+    match: /^\{\n {2}"format": "pyrogue-ts-snapshot"/,
+    check: async (text) => {
+      const root = createReferenceRoot({ heartbeatMs: 0 });
+      try {
+        const file = await snapshotOf(root, { allProps: false });
+        const problems: string[] = [];
+        if (!text.includes(`"format": ${JSON.stringify(SNAPSHOT_FORMAT)}`) || !text.includes(`"version": ${SNAPSHOT_VERSION},`))
+          problems.push('format or version');
+        for (const k of Object.keys(file)) if (!text.includes(`"${k}": `)) problems.push(`the file's field ${k} is not shown`);
+        // the example with its "…" entries left out is JSON; what it shows is in the file (the run's created/server/tool aside)
+        let shown: Record<string, unknown>;
+        try {
+          shown = JSON.parse(text.replace(/, "…": (\{\}|null)/g, '').replace(/, "…"/g, '')) as Record<string, unknown>;
+        } catch (e) {
+          return [...problems, `not JSON once … is left out: ${String(e)}`];
+        }
+        const within = (w: unknown, h: unknown, at: string): void => {
+          if (Array.isArray(w)) {
+            if (!Array.isArray(h)) problems.push(`${at}: not a list in the file`);
+            // a list of nodes: each shown node against the file's node of its path; else each item is in the file's list
+            else if (at === 'nodes')
+              for (const n of w as { path: string }[])
+                within(
+                  n,
+                  (h as { path: string }[]).find((x) => x.path === n.path),
+                  `node ${n.path}`,
+                );
+            else if (w.some((x) => !h.some((y) => JSON.stringify(y) === JSON.stringify(x)))) problems.push(`${at}: ${JSON.stringify(w)}`);
+          } else if (w !== null && typeof w === 'object') {
+            if (h === null || typeof h !== 'object') problems.push(`${at}: not an object in the file`);
+            else for (const [k, v] of Object.entries(w)) within(v, (h as Record<string, unknown>)[k], `${at}.${k}`);
+          } else if (JSON.stringify(w) !== JSON.stringify(h)) problems.push(`${at}: ${JSON.stringify(w)} (the file: ${JSON.stringify(h)})`);
+        };
+        for (const k of ['classes', 'nodes', 'read']) within(shown[k], (file as unknown as Record<string, unknown>)[k], k);
+        return problems;
       } finally {
         await root.stop();
       }

@@ -8,6 +8,7 @@
  *   monitor, syslog, path,
  *   tree
  *   datafile                 src/cli/datafile.ts
+ *   snapshot, compare, port  src/cli/snapshot.ts (docs/snapshot.md)
  */
 import { Command, CommanderError } from 'commander';
 import { explain } from './common';
@@ -15,6 +16,7 @@ import { registerClientVerbs } from './client';
 import { registerDatafile } from './datafile';
 import { registerFpga } from './fpga';
 import { registerServe } from './serve';
+import { registerSnapshot } from './snapshot';
 import { registerWeb } from './web';
 
 export function buildProgram(): Command {
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
   registerWeb(program);
   registerClientVerbs(program);
   registerDatafile(program);
+  registerSnapshot(program);
   return program;
 }
 

@@ -10,6 +10,7 @@ import { MemoryTcpClient } from '../bridge/client';
 import { MemoryTcpServer } from '../bridge/server';
 import { parseBridgeUrl } from '../bridge/wire';
 import { EmulatedMemory, type MemoryBackend } from '../tree/memory';
+import { reportLines, SnapshotRoot } from '../snapshot';
 import { CliError, Teardown, groupList, note, orCliError, out, portOption, runUntilSignal } from './common';
 import { startWeb, webConfig, type WebOpts } from './web';
 import { onRudpMemory, type RudpMemoryOpts } from './fpga';
@@ -29,7 +30,7 @@ const clientHost = (addr: string): string => (addr === '*' || addr === '0.0.0.0'
 
 /** --tree: a registered name, or a module file (a path, or a name ending .js/.cjs/.mjs). */
 async function treeOption(name: string): Promise<ServeOptions['tree']> {
-  const isFile = /[\\/]/.test(name) || /\.[cm]?js$/.test(name);
+  const isFile = /[\\/]/.test(name) || /\.([cm]?js|json|json\.gz)$/.test(name);
   if (!isFile && !treeNames().includes(name))
     throw new CliError(`unknown tree '${name}' (known: ${treeNames().join(', ')}, or a module file such as ./lab-tree.js)`);
   if (!isFile) return name;
@@ -118,6 +119,7 @@ async function cmdServe(opts: ServeCliOpts): Promise<void> {
   }
   teardown.add(() => h.close());
   printConnectHelp(opts.tree, h, opts.addr);
+  if (h.root instanceof SnapshotRoot) for (const line of reportLines(h.root.snapshotReport)) note(line);
   if (opts.http !== undefined) {
     try {
       const gw = await startWeb(opts, { addr: clientHost(opts.addr), port: h.port });

@@ -16,6 +16,7 @@ import { createExampleRoot } from '../examples/example';
 import { createReferenceRoot } from '../examples/reference';
 import { createPyrogueExampleRoot } from '../examples/pyrogueExample';
 import { ZmqServer, type ZmqServerOptions } from './zmqServer';
+import { buildTree, loadSnapshot } from '../snapshot';
 
 /** A root that can be started and stopped (pyrogue `Root.start()` / `stop()`), starting its interfaces. */
 export interface ServableRoot extends RootSurface, RootInterface {}
@@ -48,13 +49,23 @@ const isRootLike = (v: unknown): v is ServableRoot =>
   typeof v === 'object' && v !== null && typeof (v as ServableRoot).start === 'function' && typeof (v as ServableRoot).addInterface === 'function';
 
 /**
- * The tree a module file defines (`pyrogue-ts serve --tree ./lab-tree.js`), as a factory.
+ * The tree a module file defines (`pyrogue-ts serve --tree ./lab-tree.js`), as a factory;
+ * a `.json` (or `.json.gz`) file is a snapshot (docs/snapshot.md) and serves the tree it records.
  * The module (CommonJS or ES) exports a Root, or a function making one (may be async):
  * its default export (`export default`, `module.exports =`), otherwise its only export
  * that is a Root or a function (classes do not count).
  */
 export async function loadTreeModule(file: string): Promise<TreeFactory> {
   const full = path.resolve(file);
+  if (/\.json(\.gz)?$/.test(full)) {
+    // a snapshot of a served tree (docs/snapshot.md): read now (a bad file fails at once), read again for a second root
+    let snap: ReturnType<typeof loadSnapshot> | null = loadSnapshot(full);
+    return () => {
+      const s = snap ?? loadSnapshot(full);
+      snap = null; // not kept while the tree is served
+      return buildTree(s);
+    };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = await dynamicImport(pathToFileURL(full).href);

@@ -63,7 +63,26 @@ export type TreeClass = Function & {
   pyMembers?: PyMembers;
   /** true on classes that are not distinct Python classes (e.g. aliases); they are skipped. */
   pyAlias?: boolean;
+  /** Metadata given at run time (see `PyClassSpec`, `pyClassFromSpec`): replaces what the class chain computes. */
+  pyClassSpec?: PyClassSpec;
 };
+
+/**
+ * A Python class described by what a client sees of it (e.g. read from a
+ * snapshot of another server) rather than computed from the TS class chain:
+ * `bases` is genBaseList's list as given (`bases[0]` names the class itself),
+ * `props`/`funcs` are the exposed names as given, in order. Behaviour comes
+ * from the TS class it extends (its members along its chain), with
+ * `members` added or replacing them.
+ */
+export interface PyClassSpec {
+  /** `type(node).__name__`. */
+  name: string;
+  bases: readonly string[];
+  props: readonly string[];
+  funcs: readonly (readonly [string, PyFuncInfo])[];
+  members?: PyMembers;
+}
 
 /** C++ classes pyrogue's Device/Root derive from. */
 export const BOOST_INSTANCE = new PyClassRef('Boost.Python', 'instance');
@@ -133,10 +152,14 @@ function directBases(cls: PyBase): PyBase[] {
 
 function classStr(cls: PyBase): string {
   if (cls instanceof PyClassRef) return cls.str;
+  const spec = own(cls, 'pyClassSpec');
+  if (spec?.bases[0]) return spec.bases[0];
   return `<class '${own(cls, 'pyModule') ?? '__main__'}.${own(cls, 'pyName') ?? cls.name}'>`;
 }
 
 function genBaseList(cls: PyBase): string[] {
+  const spec = cls instanceof PyClassRef ? undefined : own(cls, 'pyClassSpec');
+  if (spec) return [...spec.bases];
   const out = [classStr(cls)];
   for (const b of directBases(cls)) out.push(...genBaseList(b));
   return out;
@@ -157,11 +180,68 @@ function mro(cls: PyBase): PyBase[] {
 
 const cache = new WeakMap<object, PyClassInfo>();
 
+/** Which defining class's module each callable comes from (CPython names it in call errors), found in `bases`. */
+function funcModulesOf(members: ReadonlyMap<string, PyMember>, bases: readonly string[]): Map<string, string> {
+  const funcModules = new Map<string, string>();
+  for (const [n, m] of members) {
+    if (m.kind !== 'func') continue;
+    const definer = `.${m.sig.qualname.split('.')[0]}'>`;
+    const base = bases.find((b) => b.endsWith(definer));
+    if (base) funcModules.set(n, base.slice("<class '".length, base.length - definer.length));
+  }
+  return funcModules;
+}
+
+function funcsDictOf(funcs: readonly (readonly [string, PyFuncInfo])[]): PyDict {
+  const funcsDict = new PyDict();
+  for (const [n, f] of funcs) funcsDict.set(n, PyDict.from({ args: [...f.args], kwargs: [...f.kwargs] }));
+  return funcsDict;
+}
+
+/** classInfo of a class whose metadata was given at run time. */
+function specInfo(cls: TreeClass, spec: PyClassSpec): PyClassInfo {
+  const parent = tsParent(cls);
+  const members = new Map<string, PyMember>(parent ? classInfo(parent).members : []);
+  for (const [k, m] of Object.entries(spec.members ?? {})) members.set(k, m);
+  const str = spec.bases[0] ?? `<class '__main__.${spec.name}'>`;
+  const q = /^<class '(.*)'>$/.exec(str)?.[1] ?? spec.name;
+  const dot = q.lastIndexOf('.');
+  return {
+    name: spec.name,
+    module: dot < 0 ? '__main__' : q.slice(0, dot),
+    str,
+    bases: [...spec.bases],
+    props: [...spec.props],
+    funcs: spec.funcs.map(([n, f]) => [n, { args: [...f.args], kwargs: [...f.kwargs] }]),
+    members,
+    funcsDict: funcsDictOf(spec.funcs),
+    funcModules: funcModulesOf(members, spec.bases),
+  };
+}
+
+/**
+ * A subclass of `parent` whose Python class is `spec` (e.g. a class of
+ * another server's tree, read from a snapshot); its JS name is `spec.name`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any tree class constructor, whatever its parameters
+export function pyClassFromSpec<C extends abstract new (...args: any[]) => object>(parent: C, spec: PyClassSpec): C {
+  abstract class Made extends parent {}
+  Object.defineProperty(Made, 'name', { value: spec.name });
+  Object.defineProperty(Made, 'pyClassSpec', { value: spec, enumerable: false });
+  return Made;
+}
+
 /** Metadata of a tree class, computed once. */
 export function classInfo(clsIn: TreeClass): PyClassInfo {
   const cls = pyClassOf(clsIn);
   const hit = cache.get(cls);
   if (hit) return hit;
+  const spec = own(cls, 'pyClassSpec');
+  if (spec) {
+    const info = specInfo(cls, spec);
+    cache.set(cls, info);
+    return info;
+  }
   const members = new Map<string, PyMember>();
   for (const c of mro(cls)) {
     const m = c instanceof PyClassRef ? c.members : isTreeClass(c) ? own(c, 'pyMembers') : undefined;
@@ -178,16 +258,9 @@ export function classInfo(clsIn: TreeClass): PyClassInfo {
     const m = members.get(n)!;
     if (m.kind === 'func' && m.exposed) funcs.push([n, { args: m.sig.params.map((p) => p.name), kwargs: (m.sig.kwonly ?? []).map((p) => p.name) }]);
   }
-  const funcsDict = new PyDict();
-  for (const [n, f] of funcs) funcsDict.set(n, PyDict.from({ args: [...f.args], kwargs: [...f.kwargs] }));
+  const funcsDict = funcsDictOf(funcs);
   const bases = genBaseList(cls);
-  const funcModules = new Map<string, string>();
-  for (const [n, m] of members) {
-    if (m.kind !== 'func') continue;
-    const definer = `.${m.sig.qualname.split('.')[0]}'>`;
-    const base = bases.find((b) => b.endsWith(definer));
-    if (base) funcModules.set(n, base.slice("<class '".length, base.length - definer.length));
-  }
+  const funcModules = funcModulesOf(members, bases);
   const info: PyClassInfo = {
     name: own(cls, 'pyName') ?? cls.name,
     module: own(cls, 'pyModule') ?? '__main__',

@@ -324,6 +324,7 @@ export class Root extends Device implements RootSurface {
     for (const v of variables) v._finishInit();
     for (const v of variables) this._updatePollInterval(v);
     this._running = true;
+    this._beforeInterfaces();
     if (this._heartbeatMs > 0) {
       this._heartbeat = setInterval(() => {
         try {
@@ -337,6 +338,16 @@ export class Root extends Device implements RootSurface {
     this._schedulePoll();
     for (const i of this._interfaces) await i.start();
     await this._start();
+  }
+
+  /**
+   * Called by start() once the blocks are built and every variable is
+   * initialised (the root is running), before the heartbeat, the poller and
+   * the interfaces start.
+   * Override and call super.
+   */
+  protected _beforeInterfaces(): void {
+    // nothing here
   }
 
   /** Stops interfaces, the heartbeat and the poller. */

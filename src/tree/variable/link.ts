@@ -56,6 +56,9 @@ export class LinkVariable extends BaseVariable {
       if (!('disp' in opts)) o.disp = target.enum ? target.enum : target.disp;
       if (!('enum' in opts) && target.enum) o.enum = target.enum;
       if (!('units' in opts)) o.units = target.units;
+      // pyrogue takes the linked variable's limits too (a LinkVariable cannot be given limits of its own)
+      o.minimum = target.minimum;
+      o.maximum = target.maximum;
     }
     if (!lset) o.mode = 'RO';
     if (!lget) o.mode = 'WO';
