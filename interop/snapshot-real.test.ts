@@ -6,6 +6,12 @@
  * (python-fixtures/virtual_compare.py) must find A, B and C identical, and
  * `compare --writes` the same register writes and read-backs.
  *
+ * And `properties()` (pyrogue's OrderedDict of a variable's value, display,
+ * class and PROPS, which the snapshot walk asks each variable for): every
+ * node of the reference tree answers it as real pyrogue does (canonical
+ * pickles, python-fixtures/properties_canon.py), served in code and from a
+ * snapshot; and the walk writes the same file with it as without it.
+ *
  * Trees: the reference tree (`../shared/reference/reference_root.py`, or
  * PYROGUE_REFERENCE_ROOT), and python-fixtures/trees/ (surf_like, daq_like,
  * float_zoo).
@@ -16,6 +22,8 @@ import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { createReferenceRoot } from '../src/examples/reference';
+import { walkServer, writeSnapshot, type SnapshotFile } from '../src/snapshot';
 import { ROOT_DIR, cli, ensureBuilt, startServe, type Served } from '../test/support/cliRun';
 import { FIXTURES, PYTHON, detectTier, freeBasePort } from '../test/support/matrixKit';
 
@@ -178,4 +186,82 @@ describe(`snapshot, serve, port and compare against real pyrogue [tier ${TIER.ti
       expect(await compare(b2, c, ['--writes'])).toMatch(/^identical: .* writes and reads compared\)$/);
     });
   }
+});
+
+/** The canonical form of each node's reply to `attr` (python-fixtures/properties_canon.py), by path. */
+async function repliesOf(server: { port: number }, paths: readonly string[], attr = 'properties'): Promise<Map<string, unknown>> {
+  const r = await execa(PYTHON, [path.join(FIXTURES, 'properties_canon.py'), at(server), attr], {
+    input: paths.join('\n') + '\n',
+    reject: false,
+    timeout: 120000,
+  });
+  if (r.exitCode !== 0) throw new Error(`properties_canon.py: exit ${r.exitCode}\n${r.stderr}`);
+  const out = new Map<string, unknown>();
+  for (const line of r.stdout.split('\n').filter((l) => l !== '')) {
+    const { path: p, canon } = JSON.parse(line) as { path: string; canon: unknown };
+    out.set(p, canon);
+  }
+  return out;
+}
+
+/** Nodes whose value depends on the run (the clock, the install folder): their value and display are left out. */
+const RUN_DEPENDENT = new Set(['Root.Time', 'Root.LocalTime', 'Root.RogueDirectory']);
+function comparable(p: string, canon: unknown): unknown {
+  if (!RUN_DEPENDENT.has(p)) return canon;
+  const c = canon as { dictitems?: [string, unknown][] };
+  return { ...c, dictitems: (c.dictitems ?? []).filter(([k]) => k !== 'value' && k !== 'valueDisp') };
+}
+
+/** A snapshot's text without its creation time and the clock's values. */
+function fileText(f: SnapshotFile): string {
+  const c = JSON.parse(JSON.stringify(f)) as SnapshotFile;
+  c.created = '';
+  for (const n of c.nodes)
+    if (n.path === 'Root.Time' || n.path === 'Root.LocalTime') {
+      delete n.value;
+      delete n.valueDisp;
+    }
+  return writeSnapshot(c);
+}
+
+describe(`properties() against real pyrogue [tier ${TIER.tier}]`, () => {
+  if (!REAL || reference === undefined) {
+    const why = !REAL ? `needs real pyrogue (tier: ${TIER.tier})` : 'the reference tree script is not beside the repository';
+    (REQUIRE && !REAL ? test : test.skip)(why, () => {
+      throw new Error('INTEROP_REQUIRE_REAL=1 but real pyrogue is not available');
+    });
+    return;
+  }
+  test('every node of the reference tree answers it as real pyrogue (served in code and from a snapshot); the walk writes the same file with it as without', async () => {
+    const a = await startPyTree(reference);
+    cleanup.push(() => a.stop());
+    const inCode = await serveTree('reference');
+    // every node: variables and commands (the dict), devices and the root (AttributeError)
+    const tree = createReferenceRoot();
+    const paths = [tree.path, ...[...tree.descendants()].map((n) => n.path)];
+    const variables = [...tree.descendants()].filter((n) => n.isVariable).length;
+    expect(variables).toBeGreaterThan(150);
+
+    const want = await repliesOf(a, paths);
+    const file = path.join(dir, 'reference-properties.json');
+    const f = await walkServer({ addr: '127.0.0.1', port: a.port, timeout: 30000 });
+    fs.writeFileSync(file, writeSnapshot(f));
+    const fromSnapshot = await serveTree(file);
+    for (const [what, server] of [
+      ['served in code', inCode],
+      ['served from its snapshot', fromSnapshot],
+    ] as const) {
+      const got = await repliesOf(server, paths);
+      const differ = paths.filter((p) => JSON.stringify(comparable(p, got.get(p))) !== JSON.stringify(comparable(p, want.get(p))));
+      expect({ what, differ }).toEqual({ what, differ: [] });
+    }
+    const dicts = paths.filter((p) => (want.get(p) as { obj?: string } | null)?.obj === 'collections.OrderedDict');
+    expect(dicts.length).toBe(variables);
+
+    for (const read of [false, true]) {
+      const withDict = await walkServer({ addr: '127.0.0.1', port: a.port, timeout: 30000, read });
+      const perProp = await walkServer({ addr: '127.0.0.1', port: a.port, timeout: 30000, read, properties: false });
+      expect(fileText(withDict)).toBe(fileText(perProp));
+    }
+  });
 });

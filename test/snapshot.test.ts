@@ -37,7 +37,9 @@ import {
   SnapshotError,
   summary,
   testValue,
+  walkWith,
   writeSnapshot,
+  type Requester,
   type SnapshotFile,
 } from '../src/snapshot';
 import { createExampleRoot } from '../src/examples/example';
@@ -52,6 +54,7 @@ import { Root } from '../src/tree/root';
 import { LinkVariable, LocalVariable } from '../src/tree/variable';
 import { BaseCommand } from '../src/tree/command';
 import { copyOf, generatedRoot, inProcess, served, snapshotOf } from './support/snapshot';
+import { ClientProtocolError, RemoteError } from '../src/client/errors';
 
 jest.setTimeout(120000);
 
@@ -194,6 +197,110 @@ describe('snapshot, serve, compare in process', () => {
     expect(r.differences).toEqual([]);
     expect(walkMs).toBeLessThan(60000);
     await orig.stop();
+    await root.stop();
+  });
+});
+
+describe('the walk asks each variable for properties(), and the rest one by one', () => {
+  /** A file's text without its creation time, and with the values of nodes that change by themselves (at each get) left out. */
+  const text = (f: SnapshotFile, volatile: readonly string[] = []): string => {
+    const c = copyOf(f);
+    c.created = '';
+    for (const n of c.nodes)
+      if (volatile.some((v) => n.path.endsWith(v))) {
+        delete n.value;
+        delete n.valueDisp;
+        delete n.props.alarmStatus;
+        delete n.props.alarmSeverity;
+      }
+    return writeSnapshot(c);
+  };
+  const ROOT_CLOCK = ['.Time', '.LocalTime'];
+  const EXAMPLE_MOVING = [...ROOT_CLOCK, '.Sine', '.Counter', '.Waveform'];
+  /** A requester that counts the requests of each attribute and may answer some itself. */
+  const counting = (inner: Requester, answer?: (path: string | null, attr: string | null) => PyValue | Error | undefined) => {
+    const byAttr = new Map<string, number>();
+    const r: Requester & { byAttr: Map<string, number> } = {
+      address: inner.address,
+      byAttr,
+      get answered() {
+        return inner.answered;
+      },
+      async request(path, attr, args) {
+        byAttr.set(attr ?? '', (byAttr.get(attr ?? '') ?? 0) + 1);
+        const a = answer?.(path, attr);
+        if (a instanceof Error) throw a;
+        if (a !== undefined) return a;
+        return inner.request(path, attr, args);
+      },
+    };
+    return r;
+  };
+
+  test.each([
+    ['reference', ROOT_CLOCK],
+    ['example', EXAMPLE_MOVING],
+  ] as const)('%s tree: the same file as one request per property (with and without --read, all props or not)', async (which, moving) => {
+    const root = which === 'reference' ? createReferenceRoot({ heartbeatMs: 0 }) : createExampleRoot({ pollEn: false });
+    await root.start();
+    for (const read of [false, true])
+      for (const allProps of [false, true]) {
+        const viaDict = counting(inProcess(root));
+        const a = await walkWith(viaDict, { read, allProps });
+        const b = await walkWith(inProcess(root), { read, allProps, properties: false });
+        expect(text(a, moving)).toBe(text(b, moving));
+        expect(viaDict.byAttr.get('properties')).toBe(a.nodes.filter((n) => n.value !== undefined).length);
+      }
+    await root.stop();
+  });
+
+  test('about three requests a variable (getVariableValue, properties, what the dict does not hold), not one per property', async () => {
+    const root = generatedRoot(3000);
+    await root.start();
+    const viaDict = counting(inProcess(root));
+    const a = await walkWith(viaDict, {});
+    const perProp = inProcess(root);
+    const b = await walkWith(perProp, { properties: false });
+    expect(text(a, ROOT_CLOCK)).toBe(text(b, ROOT_CLOCK));
+    const variables = a.nodes.filter((n) => n.value !== undefined).length;
+    expect(variables).toBeGreaterThan(2900);
+    expect(viaDict.answered).toBeLessThan(3.2 * a.nodes.length);
+    expect(perProp.answered).toBeGreaterThan(12 * a.nodes.length);
+    expect(viaDict.byAttr.get('getVariableValue')).toBe(variables);
+    expect(viaDict.byAttr.get('properties')).toBe(variables);
+    // held by the dict, never asked alone
+    for (const held of ['units', 'mode', 'typeStr', 'bitSize', 'disp', 'varBytes']) expect(viaDict.byAttr.get(held)).toBeUndefined();
+    await root.stop();
+  });
+
+  test('a server without properties(): each class asked once, then one request per property; the same file', async () => {
+    const root = createReferenceRoot({ heartbeatMs: 0 });
+    await root.start();
+    const refusing = counting(inProcess(root), (path, attr) =>
+      attr === 'properties' ? new RemoteError('builtins.AttributeError', `${path ?? ''} has no attribute properties`) : undefined,
+    );
+    // (one node at a time: the nodes worked on together may each be refused before the first refusal is known)
+    const a = await walkWith(refusing, { nodesAtOnce: 1 });
+    const b = await walkWith(inProcess(root), { properties: false });
+    expect(text(a, ROOT_CLOCK)).toBe(text(b, ROOT_CLOCK));
+    const variableClasses = new Set(a.nodes.filter((n) => n.value !== undefined).map((n) => n.class));
+    expect(refusing.byAttr.get('properties')).toBe(variableClasses.size);
+    await root.stop();
+  });
+
+  test('a node whose properties() fails (an exception, an undecodable reply, no dict) is recorded one property at a time', async () => {
+    const root = createReferenceRoot({ heartbeatMs: 0 });
+    await root.start();
+    const failing = counting(inProcess(root), (path, attr) => {
+      if (attr !== 'properties') return undefined;
+      if (path === 'Root.Demo.Float') return new RemoteError('builtins.ValueError', 'a getter failed');
+      if (path === 'Root.AxiVersion.ScratchPad') return new ClientProtocolError('undecodable reply: numpy thing', 'in-process:0');
+      if (path === 'Root.Demo.Enum') return null;
+      return undefined;
+    });
+    const a = await walkWith(failing, {});
+    const b = await walkWith(inProcess(root), { properties: false });
+    expect(text(a, ROOT_CLOCK)).toBe(text(b, ROOT_CLOCK));
     await root.stop();
   });
 });

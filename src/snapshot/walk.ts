@@ -7,10 +7,22 @@
  *
  *   const file = await walkServer({ addr: '127.0.0.1', port: 9099 });
  *
+ * A variable is asked for `getVariableValue` (its value, display string,
+ * disp, enum and alarm state from one get) and pyrogue's `properties()` (an
+ * OrderedDict of its class name and every name of its class's PROPS: most
+ * of its exposed properties and its memory layout), together; then, one
+ * request each, only the exposed properties and attributes the dict does
+ * not hold (a RemoteVariable's `base`, a command's `arg`...): about three
+ * requests a variable instead of twenty. (The dict's own value and display
+ * come from two gets, which disagree for a value that changes at each get:
+ * they are not used.) A server without `properties()` (AttributeError: its
+ * class is not asked again) or failing in it gets one request per property
+ * for that node; the file is the same either way.
+ *
  * It never writes, and calls nothing that reads hardware unless `read` is
  * set: values come from `getVariableValue(False)` (pyrogue: `value()` and
- * `genDisp`, one request instead of two). With `read`, variables (not
- * commands) are read with `getVariableValue(True)`.
+ * `genDisp`). With `read`, variables (not commands) are read with
+ * `getVariableValue(True)`.
  *
  * Requests are pipelined (PipelinedChannel): `nodes` of a parent, then for
  * each node its properties, all in flight together; `nodesAtOnce` nodes are
@@ -49,6 +61,13 @@ export interface WalkOptions {
    * each per variable and the served tree computes them; `compare` records them.
    */
   allProps?: boolean;
+  /**
+   * Ask each variable for pyrogue's `properties()` (its value, display and
+   * most properties in one request) and the rest one by one. Default true;
+   * false asks every property on its own (what a server without
+   * `properties()` gets anyway): the file is the same.
+   */
+  properties?: boolean;
   /** Called as nodes complete (at most every `progressMs`). */
   onProgress?: (p: WalkProgress) => void;
   progressMs?: number;
@@ -137,8 +156,10 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
   const rootInfo = await ch.request('__ROOT__', null);
   if (!(rootInfo instanceof NodeInfo)) throw new WalkError(`${ch.address} did not answer __ROOT__ with a node: is it a pyrogue server?`);
 
-  const classes: Record<string, SnapClass> = {};
-  const classKeys = new Map<string, string>(); // JSON of a class → its key
+  // Classes as found (a provisional key each); named and ordered by first use in tree order at the end,
+  // so that the file does not depend on the order replies came in.
+  const found = new Map<string, SnapClass>();
+  const classKeys = new Map<string, string>(); // text of a class → its provisional key
   const classKey = (info: NodeInfo): string => {
     // (a node's class is told by its name, bases, props and funcs, all in its reduce)
     let text = `${info.className}\n${info.bases.join('\n')}\n${info.props.join(',')}`;
@@ -147,16 +168,16 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
     if (hit) return hit;
     const c: SnapClass = { name: info.className, bases: [...info.bases], props: [...info.props], funcs: {} };
     for (const [k, f] of Object.entries(info.funcs)) c.funcs[k] = { args: [...f.args], kwargs: [...f.kwargs] };
-    const { module, qualname } = splitClassStr(info.bases[0] ?? info.className);
-    let key = `${module}.${qualname}`;
-    for (let i = 2; key in classes; i++) key = `${module}.${qualname}#${i}`;
-    classes[key] = c;
+    const key = `#${found.size}`;
+    found.set(key, c);
     classKeys.set(text, key);
     return key;
   };
 
   const nodes = new Map<string, SnapNode>();
   const refusedAttrs = new Map<string, Set<string>>();
+  // classes whose nodes the server has no `properties()` for
+  const noProperties = new Set<string>();
   const progress: WalkProgress = { done: 0, found: 1, requests: 0 };
   let lastReport = 0;
   const report = (force = false) => {
@@ -194,57 +215,59 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
     if (!served) n.served = false;
     const isVariable = bases.includes(BASE_VARIABLE) || 'getVariableValue' in info.funcs;
     const isCommand = bases.includes(BASE_COMMAND);
-    const jobs: Promise<void>[] = [];
     const props: Record<string, Recorded> = {};
-    let vv: RemoteVariableValue | null = null;
-    if (isVariable) {
-      jobs.push(
-        ch.request(path, 'getVariableValue', [o.read === true && !isCommand]).then(
-          (r) => {
-            if (r instanceof RemoteVariableValue) {
-              vv = r;
-              n.value = record(r.value);
-              n.valueDisp = record(r.valueDisp);
-            } else n.value = { error: `getVariableValue gave no VariableValue (${typeof r})` };
-          },
-          (e) => {
-            n.value = errorOf(e);
-          },
-        ),
-      );
-    }
-    const viaValue = isVariable ? info.props.filter((p) => p in FROM_VALUE) : [];
-    const skipped = o.allProps === true ? null : DERIVED_PROPS;
-    for (const p of info.props) {
-      if (viaValue.includes(p) || skipped?.has(p)) continue;
-      jobs.push(
+    const attrs: Record<string, Recorded> = {};
+    const children: [NodeInfo, boolean][] = [];
+    // requests in flight for this node
+    const asks: Promise<void>[] = [];
+    const askProp = (p: string): void => {
+      asks.push(
         ch.request(path, p).then(
           (r) => void (props[p] = record(r)),
           (e) => void (props[p] = errorOf(e)),
         ),
       );
-    }
-    const attrs: Record<string, Recorded> = {};
-    const refused = refusedAttrs.get(n.class) ?? refusedAttrs.set(n.class, new Set()).get(n.class)!;
-    const askAttrs = (typeStr: Recorded | undefined): Promise<void>[] =>
-      attrsFor(bases, typeStr)
-        .filter((a) => !refused.has(a))
-        .map((a) =>
-          ch.request(path, a).then(
-            (r) => void (attrs[a] = record(r)),
+    };
+    let vv: RemoteVariableValue | null = null;
+    const askValue = (): Promise<void> =>
+      ch.request(path, 'getVariableValue', [o.read === true && !isCommand]).then(
+        (r) => {
+          if (r instanceof RemoteVariableValue) {
+            vv = r;
+            n.value = record(r.value);
+            n.valueDisp = record(r.valueDisp);
+          } else n.value = { error: `getVariableValue gave no VariableValue (${typeof r})` };
+        },
+        (e) => {
+          n.value = errorOf(e);
+        },
+      );
+    // A variable: its value, display and alarm state from one `getVariableValue` (one get,
+    // so they agree even for a value that changes at each get), and its other properties
+    // from `properties()`, both in flight together. A node whose server refuses
+    // `properties()` or fails in it is recorded one property at a time.
+    let dict: PyDict | null = null;
+    if (isVariable) {
+      const first: Promise<void>[] = [askValue()];
+      if (o.properties !== false && !noProperties.has(n.class))
+        first.push(
+          ch.request(path, 'properties').then(
+            (r) => {
+              if (r instanceof PyDict) dict = r;
+              else noProperties.add(n.class);
+            },
             (e) => {
-              if (!(e instanceof RemoteError)) throw e;
-              // a server without this attribute for one node of a class has it for none: not asked again
-              if (e.pyName === 'AttributeError') refused.add(a);
+              // (AttributeError: a server without properties() for one node of a class has it for none)
+              if (e instanceof RemoteError && e.pyName === 'AttributeError') noProperties.add(n.class);
+              else errorOf(e);
             },
           ),
         );
-    // (only a RemoteVariable's attributes depend on its typeStr: the others are asked for at once)
-    const remote = bases.includes(REMOTE_VARIABLE);
-    if (!remote) jobs.push(...askAttrs(undefined));
-    const children: [NodeInfo, boolean][] = [];
+      await Promise.all(first);
+    }
+    // (asked once the first requests are answered, so that no failure waits unheard)
     if (info.children.length > 0 || bases.includes(DEVICE)) {
-      jobs.push(
+      asks.push(
         ch.request(path, 'nodes').then((r) => {
           if (!(r instanceof PyDict)) throw new WalkError(`${path} nodes: the server answered ${r === null ? 'None' : typeof r}, not a dict of nodes`);
           const served = new Set(info.children);
@@ -255,8 +278,52 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
         }),
       );
     }
-    await Promise.all(jobs);
-    if (remote) await Promise.all(askAttrs(props.typeStr));
+    const held = dict as PyDict | null;
+    const has = (k: string): boolean => held !== null && held.has(k);
+    // (the properties a VariableValue carries come from it)
+    const viaValue = isVariable ? info.props.filter((p) => p in FROM_VALUE) : [];
+    const skipped = o.allProps === true ? null : DERIVED_PROPS;
+    for (const p of info.props) {
+      if (viaValue.includes(p) || skipped?.has(p)) continue;
+      if (has(p)) props[p] = record(held!.get(p)!);
+      else askProp(p);
+    }
+    const refused = refusedAttrs.get(n.class) ?? refusedAttrs.set(n.class, new Set()).get(n.class)!;
+    const gotAttrs = new Map<string, Recorded>();
+    const askAttrs = (names: string[]): void => {
+      for (const a of names) {
+        if (refused.has(a)) continue;
+        if (has(a)) {
+          gotAttrs.set(a, record(held!.get(a)!));
+          continue;
+        }
+        asks.push(
+          ch.request(path, a).then(
+            (r) => void gotAttrs.set(a, record(r)),
+            (e) => {
+              if (!(e instanceof RemoteError)) throw e;
+              // a server without this attribute for one node of a class has it for none: not asked again
+              if (e.pyName === 'AttributeError') refused.add(a);
+            },
+          ),
+        );
+      }
+    };
+    // (only a RemoteVariable's attributes depend on its typeStr: the others are asked for at once)
+    const remote = bases.includes(REMOTE_VARIABLE);
+    const attrNames = remote ? [] : attrsFor(bases, undefined);
+    askAttrs(attrNames);
+    await Promise.all(asks);
+    if (remote) {
+      asks.length = 0;
+      attrNames.push(...attrsFor(bases, props.typeStr));
+      askAttrs(attrNames);
+      await Promise.all(asks);
+    }
+    for (const a of attrNames) {
+      const r = gotAttrs.get(a);
+      if (r !== undefined) attrs[a] = r;
+    }
     // The properties a VariableValue carries; asked for one by one when the value could not be had.
     for (const p of viaValue) {
       const v = vv as RemoteVariableValue | null;
@@ -314,6 +381,21 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
       if (!c) throw new WalkError(`${n.path}: child ${kids[i]} was listed but not recorded (its path is not ${n.path}.${kids[i]})`);
       stack.push(c);
     }
+  }
+  // A class's key: its module and name ('#2'... after the first of a name), in the order of first use.
+  const classes: Record<string, SnapClass> = {};
+  const keyOf = new Map<string, string>();
+  for (const n of ordered) {
+    let key = keyOf.get(n.class);
+    if (key === undefined) {
+      const c = found.get(n.class)!;
+      const { module, qualname } = splitClassStr(c.bases[0] ?? c.name);
+      key = `${module}.${qualname}`;
+      for (let i = 2; key in classes; i++) key = `${module}.${qualname}#${i}`;
+      classes[key] = c;
+      keyOf.set(n.class, key);
+    }
+    n.class = key;
   }
   return {
     format: SNAPSHOT_FORMAT,

@@ -299,6 +299,23 @@ function remoteProps(): PyMembers {
   };
 }
 
+/** pyrogue's `RemoteVariable.PROPS` (BaseVariable's, then the memory layout): what `properties()` reports. */
+const REMOTE_PROPS: readonly string[] = [
+  ...BaseVariable.PROPS,
+  'address',
+  'overlapEn',
+  'offset',
+  'bitOffset',
+  'bitSize',
+  'verifyEn',
+  'numValues',
+  'valueBits',
+  'valueStride',
+  'retryCount',
+  'varBytes',
+  'bulkEn',
+];
+
 /** A BaseVariable.pyMembers function re-declared under another class name (same behaviour). */
 function renamed(cls: string, name: string, from: PyMembers, exposed = true): PyMembers[string] {
   const f = from[name];
@@ -313,6 +330,7 @@ export class RemoteVariable extends BaseVariable implements RemoteNode {
   static override pyModule = 'pyrogue._Variable';
   static override pyName = 'RemoteVariable';
   static override pyExtraBases = [RIM_VARIABLE];
+  static override PROPS = REMOTE_PROPS;
 
   readonly _mem: MemVariable;
 
@@ -384,6 +402,8 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
   static override pyModule = 'pyrogue._Command';
   static override pyName = 'RemoteCommand';
   static override pyExtraBases = [RemoteVariable];
+  // (pyrogue's RemoteCommand finds PROPS on RemoteVariable, after BaseCommand, which has none)
+  static override PROPS = REMOTE_PROPS;
 
   readonly _mem: MemVariable;
 
@@ -395,6 +415,7 @@ export class RemoteCommand extends BaseCommand implements RemoteNode {
     this._mem = makeMem(this, opts, p, 'WO', false, false);
     this._typeStr = typeStrOf(this._mem);
     this._nativeType = this._mem.numValues !== 0 ? 'ndarray' : p.model.pytype;
+    this._ndType = this._mem.numValues !== 0 ? p.model.ndType : null;
   }
 
   // pyrogue's RemoteCommand is a BaseCommand and a RemoteVariable at once; TypeScript classes have

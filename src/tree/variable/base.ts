@@ -4,7 +4,8 @@ import { pyFormat } from '../../py/format';
 import { literalEval } from '../../py/literal';
 import { pyRepr, pyStr } from '../../py/repr';
 import { pyStrip } from '../../py/numtext';
-import { NdArray, NpDtype, PyDict, PyGlobal, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
+import { NdArray, NpDtype, PyDict, PyGlobal, PyOrderedDict, PyTuple, PyUnpicklable, PyValue, typeName } from '../../py/values';
+import { pickledDtype } from '../model';
 import { snapshotOf, type ValueSnapshot } from '../../py/snapshot';
 import { TreeBlock, MaybePromise, seq, then } from '../txn';
 import { Node } from '../node';
@@ -44,6 +45,34 @@ export const SET_KWONLY: readonly ParamSpec[] = [
 export class BaseVariable extends Node {
   static override pyModule = 'pyrogue._Variable';
   static override pyName = 'BaseVariable';
+  /**
+   * pyrogue's `BaseVariable.PROPS`: the attributes `properties()` reports, in
+   * this order, after 'value', 'valueDisp' and 'class' (a subclass that has
+   * more declares its own list, as RemoteVariable does).
+   */
+  static PROPS: readonly string[] = [
+    'name',
+    'path',
+    'mode',
+    'typeStr',
+    'enum',
+    'disp',
+    'precision',
+    'units',
+    'minimum',
+    'maximum',
+    'nativeType',
+    'ndType',
+    'updateNotify',
+    'hasAlarm',
+    'lowWarning',
+    'highWarning',
+    'lowAlarm',
+    'highAlarm',
+    'alarmStatus',
+    'alarmSeverity',
+    'pollInterval',
+  ];
 
   protected _mode: Mode;
   protected _units: string | null;
@@ -329,6 +358,35 @@ export class BaseVariable extends Node {
   valueDisp(index = -1): MaybePromise<string> {
     return this.getDisp(false, index);
   }
+  /**
+   * pyrogue's `properties()`: an OrderedDict of 'value' (`value()`),
+   * 'valueDisp' (`valueDisp()`), 'class' (the Python class name), then
+   * `getattr(self, p)` of each name of the class's PROPS, in order. Like
+   * pyrogue, any attribute that fails makes the whole call fail.
+   */
+  properties(): MaybePromise<PyOrderedDict> {
+    const d = new PyOrderedDict();
+    const props = (this.constructor as typeof BaseVariable).PROPS;
+    const members = this.pyClass.members;
+    const steps: (() => MaybePromise<unknown>)[] = [
+      () => then(this.value(), (v) => void d.set('value', v)),
+      () => then(this.valueDisp(), (v) => void d.set('valueDisp', v)),
+      () => void d.set('class', this.pyClass.name),
+    ];
+    for (const p of props) {
+      steps.push(() => {
+        const m = members.get(p);
+        // (the alarm state of a value had asynchronously: awaited here, where the property alone cannot wait)
+        if (m === BaseVariable.pyMembers.alarmStatus) return then(this.alarmStatus, (v) => void d.set(p, v));
+        if (m === BaseVariable.pyMembers.alarmSeverity) return then(this.alarmSeverity, (v) => void d.set(p, v));
+        const a = this.pyGetAttr(p);
+        if (typeof a === 'object' && a !== null && (a as { kind?: unknown }).kind === 'callable') throw new PyTypeError("cannot pickle 'method' object");
+        d.set(p, a as PyValue);
+        return undefined;
+      });
+    }
+    return then(seq(steps), () => d);
+  }
   /** Display string → value (enum name lookup, str as is, numpy via literal, else ast.literal_eval). */
   parseDisp(sValue: PyValue): PyValue {
     if (typeof sValue !== 'string') return sValue;
@@ -475,7 +533,13 @@ export class BaseVariable extends Node {
       const n = s.nativeTypeName;
       return n === null ? null : n === 'ndarray' ? new PyGlobal('numpy', 'ndarray') : new PyGlobal('builtins', n);
     }, false),
+    ndType: prop((s: BaseVariable) => {
+      void s.nativeTypeName; // (a value's type, and so its dtype, is found on first use)
+      const dt = s.ndType;
+      return dt === null ? null : pickledDtype(dt);
+    }, false),
     dependencies: prop((s: BaseVariable) => [...s.dependencies], false),
+    properties: func('BaseVariable.properties', [], [], (s: BaseVariable) => s.properties(), false),
     setPollInterval: func('BaseVariable.setPollInterval', ['interval'], [], (s: BaseVariable, a) => {
       s.setPollInterval(a.get('interval') as number | bigint);
       return null;
