@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # Interop tier selection (docs/interop.md), handed to python-fixtures/tier.py.
 export PYROGUE_PYTHONPATH PYROGUE_LD_LIBRARY_PATH INTEROP_REQUIRE_REAL
 
-.PHONY: all deps pydeps zmqdev chromium build web typecheck lint format run test unit interop serve-reference replay golden bench soak clean
+.PHONY: all deps pydeps zmqdev chromium build web typecheck lint format run test test-long unit interop serve-reference replay golden bench soak clean
 
 all: build
 
@@ -80,6 +80,11 @@ unit: deps build
 
 interop: deps build
 	npx jest --ci --selectProjects interop
+
+# Long tests, not in `make test`: the snapshot round trip (serve, snapshot, serve
+# the file, compare) on a generated tree of 100,000 nodes (several minutes).
+test-long: deps build
+	SNAPSHOT_ROUNDTRIP_NODES=100000 npx jest --ci interop/snapshot.test.ts -t 'generated tree'
 
 # The golden replay (python-fixtures/replay.py) against a reference server already
 # running on PORT (make serve-reference PORT=N in another shell; a fresh one per replay).
