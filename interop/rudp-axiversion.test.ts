@@ -5,50 +5,14 @@
  * our FpgaEmulator in process, `pyrogue-ts fpga-emu`, the clean-room Python FPGA, and (real
  * tier only) rogue's own server stack with SrpV3Emulation.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { FpgaEmulator } from '../src/protocols/emulator';
 import type { SrpV3 } from '../src/protocols/srp/srp';
-import { PyDict, PyTuple } from '../src/py/values';
-import type { MemoryBackend } from '../src/tree/memory';
-import { fromCanon } from '../test/support/canon';
 import { ensureBuilt } from '../test/support/cliRun';
 import { detectTier } from '../test/support/matrixKit';
-import { axiTree, EmulatedMemory } from '../test/support/memBridge';
+import { EmulatedMemory, replayAxi, axiExchanges } from '../test/support/memBridge';
 import { ourClient, startFpgaEmuCli, startPyFpga, startRogueFpga, type Peer } from '../test/support/rudpPeers';
-import { canonReply, GOLDEN } from '../test/support/tree';
 
 jest.setTimeout(180000);
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const FAMILIES = new Set(['read', 'write', 'cmd']);
-
-const exchanges = fs
-  .readFileSync(path.join(GOLDEN, 'transcript.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.includes('AxiVersion'))
-  .map((l) => JSON.parse(l))
-  .filter((e) => {
-    const p = new Map<string, any>(e.request.dict).get('path');
-    return FAMILIES.has(e.id.split(':')[0]) && typeof p === 'string' && (p === 'Root.AxiVersion' || p.startsWith('Root.AxiVersion.'));
-  });
-
-/** Ids of the exchanges whose reply matches the recording. */
-async function replay(memory: MemoryBackend): Promise<string[]> {
-  const { root } = await axiTree(memory);
-  const passed: string[] = [];
-  for (const e of exchanges) {
-    const req = new Map<string, any>(e.request.dict);
-    const attr: string | null = req.get('attr');
-    const args = (fromCanon(req.get('args')) as PyTuple).items;
-    const kwargs = fromCanon(req.get('kwargs')) as PyDict;
-    const got = await canonReply(root, req.get('path'), attr, args, kwargs);
-    await root.waitOnUpdate();
-    if (same(got, e.reply)) passed.push(e.id);
-  }
-  await root.stop();
-  return passed;
-}
 
 /** Replays over our client to 127.0.0.1:port; `zero` first writes zeros over AxiVersion's range (rogue's emulation starts with junk). */
 async function overLink(port: number, pack: 1 | 2, jumbo: boolean, zero = false): Promise<{ passed: string[]; warnings: string[]; srp: SrpV3 }> {
@@ -56,7 +20,7 @@ async function overLink(port: number, pack: 1 | 2, jumbo: boolean, zero = false)
   const c = await ourClient(port, pack, jumbo, warnings);
   try {
     if (zero) await c.srp.write(0, new Uint8Array(0x9000));
-    const passed = await replay(c.srp);
+    const passed = await replayAxi(c.srp);
     return { passed, warnings: [...warnings], srp: c.srp }; // before close (which logs its own reset)
   } finally {
     await c.link.close();
@@ -66,12 +30,12 @@ async function overLink(port: number, pack: 1 | 2, jumbo: boolean, zero = false)
 let baseline: string[];
 beforeAll(async () => {
   await ensureBuilt();
-  baseline = await replay(new EmulatedMemory({ minAccess: 4, maxAccess: 0x1000 }));
+  baseline = await replayAxi(new EmulatedMemory({ minAccess: 4, maxAccess: 0x1000 }));
 });
 
 test('baseline on EmulatedMemory', () => {
-  console.log(`AxiVersion golden read/write/cmd exchanges: ${baseline.length}/${exchanges.length} pass on EmulatedMemory`);
-  expect(exchanges.length).toBeGreaterThan(600);
+  console.log(`AxiVersion golden read/write/cmd exchanges: ${baseline.length}/${axiExchanges.length} pass on EmulatedMemory`);
+  expect(axiExchanges.length).toBeGreaterThan(600);
   expect(baseline.length).toBeGreaterThan(600);
 });
 

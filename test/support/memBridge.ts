@@ -8,6 +8,10 @@ import { AxiVersion } from '../../src/examples/axiversion';
 import { Root } from '../../src/tree/root';
 import { EmulatedMemory } from '../../src/tree/memory';
 import { freeBasePort, FIXTURES, PYTHON } from './matrixKit';
+import * as fs from 'fs';
+import { PyDict, PyTuple } from '../../src/py/values';
+import { fromCanon } from './canon';
+import { canonReply, GOLDEN } from './tree';
 
 export interface PyServer {
   proc: ChildProcess;
@@ -75,3 +79,34 @@ export async function axiTree(memory: MemoryBackend): Promise<{ root: Root; dev:
 }
 
 export { EmulatedMemory };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const FAMILIES = new Set(['read', 'write', 'cmd']);
+
+/** The golden read, write and cmd exchanges of the reference tree's AxiVersion (golden/transcript.jsonl). */
+export const axiExchanges: any[] = fs
+  .readFileSync(path.join(GOLDEN, 'transcript.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.includes('AxiVersion'))
+  .map((l) => JSON.parse(l))
+  .filter((e) => {
+    const p = new Map<string, any>(e.request.dict).get('path');
+    return FAMILIES.has(e.id.split(':')[0]) && typeof p === 'string' && (p === 'Root.AxiVersion' || p.startsWith('Root.AxiVersion.'));
+  });
+
+/** Replays `axiExchanges` on an AxiVersion tree over `memory`: the ids of the exchanges whose reply matches the recording. */
+export async function replayAxi(memory: MemoryBackend): Promise<string[]> {
+  const { root } = await axiTree(memory);
+  const passed: string[] = [];
+  for (const e of axiExchanges) {
+    const req = new Map<string, any>(e.request.dict);
+    const attr: string | null = req.get('attr');
+    const args = (fromCanon(req.get('args')) as PyTuple).items;
+    const kwargs = fromCanon(req.get('kwargs')) as PyDict;
+    const got = await canonReply(root, req.get('path'), attr, args, kwargs);
+    await root.waitOnUpdate();
+    if (same(got, e.reply)) passed.push(e.id);
+  }
+  await root.stop();
+  return passed;
+}
