@@ -21,9 +21,6 @@ const { spawnSync } = require('child_process');
 const ROOT = path.join(__dirname, '..');
 const { Prbs, StreamWriter, connectStream } = require(path.join(ROOT, 'dist', 'stream'));
 
-let ROUNDS = 3;
-let GIB = 1;
-let DIR = '';
 // frames per case: about 64 MiB of 64 B records, 256 MiB of 4 KiB and 1 MiB ones
 const CASES = [
   { size: 64, count: 400000 },
@@ -95,18 +92,17 @@ async function main(argv = []) {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : def;
   };
-  ROUNDS = Number(arg('rounds', '3'));
-  GIB = Number(arg('gib', '1'));
-  DIR = fs.mkdtempSync(path.join(arg('dir', os.tmpdir()), 'pyrogue-ts-daq-bench-'));
+  const dir = fs.mkdtempSync(path.join(arg('dir', os.tmpdir()), 'pyrogue-ts-daq-bench-'));
   try {
-    await run();
+    await run(dir, Number(arg('rounds', '3')), Number(arg('gib', '1')));
   } finally {
-    fs.rmSync(DIR, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function run() {
-  const file = path.join(DIST_FILE());
+/** The cases, `rounds` rounds each, then `gib` GiB of 1 MiB frames, written in `dir`. */
+async function run(dir, rounds, gib) {
+  const file = path.join(dir, 'bench.dat');
   const hasRogue =
     spawnSync('/usr/bin/python3', ['-c', 'import rogue.utilities.fileio'], {
       env: {
@@ -115,7 +111,7 @@ async function run() {
         LD_LIBRARY_PATH: [process.env.PYROGUE_LD_LIBRARY_PATH, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       },
     }).status === 0;
-  console.log(`DAQ bench: PRBS → StreamWriter to ${DIR} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}), ${ROUNDS} rounds, median`);
+  console.log(`DAQ bench: PRBS → StreamWriter to ${dir} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}), ${rounds} rounds, median`);
   console.log('frame      ours frames/s   ours MB/s   raw fs MB/s   ratio   raw, 1 record MB/s   ratio' + (hasRogue ? '   rogue C++ MB/s   ours/rogue' : ''));
   for (const c of CASES) {
     const ratios = [];
@@ -123,7 +119,7 @@ async function run() {
     const our = [];
     const raw = [];
     const raw1 = [];
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < rounds; r++) {
       const b = baseline(file, c.size, c.count);
       fs.unlinkSync(file);
       const o = await ours(file, c.size, c.count);
@@ -144,7 +140,7 @@ async function run() {
     let rogue = '';
     if (hasRogue) {
       const rs = [];
-      for (let r = 0; r < ROUNDS; r++) {
+      for (let r = 0; r < rounds; r++) {
         const a = rogueAnchor(file, c.size, c.count);
         if (fs.existsSync(file)) fs.unlinkSync(file);
         if (a) rs.push(mb(a.bytes, a.seconds));
@@ -156,20 +152,16 @@ async function run() {
       `${label.padEnd(9)}  ${fps.toFixed(0).padStart(14)}  ${om.toFixed(0).padStart(10)}  ${median(raw).toFixed(0).padStart(12)}   ${(median(ratios) * 100).toFixed(0).padStart(4)}%  ${median(raw1).toFixed(0).padStart(19)}   ${(median(ratios1) * 100).toFixed(0).padStart(4)}%${rogue}`,
     );
   }
-  // flat memory: GIB GiB of 1 MiB frames, RSS sampled as it goes
+  // flat memory: gib GiB of 1 MiB frames, RSS sampled as it goes
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
-  const count = Math.round(GIB * 1024);
+  const count = Math.round(gib * 1024);
   const o = await ours(file, 1 << 20, count, () => (peak = Math.max(peak, process.memoryUsage().rss)));
   const size = fs.statSync(file).size;
   fs.unlinkSync(file);
   console.log(
     `${(size / 2 ** 30).toFixed(2)} GiB written in ${o.s.toFixed(1)} s (${mb(o.bytes, o.s).toFixed(0)} MB/s): RSS ${(rss0 / 2 ** 20).toFixed(0)} MiB before, peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${((peak - rss0) / 2 ** 20).toFixed(0)} MiB)`,
   );
-}
-
-function DIST_FILE() {
-  return path.join(DIR, 'bench.dat');
 }
 
 module.exports = { main, usage: 'daq [--rounds 3] [--gib 1] [--dir /tmp]' };
