@@ -20,6 +20,7 @@
  * (default: setImmediate / setTimeout / performance.now), so a test can drive it.
  */
 import { Frame } from './frame';
+import { Lfsr32 } from './lfsr';
 import { StreamMaster, type StreamMasterOptions, type StreamSlave } from './master';
 
 /** rogue's Prbs::MaxBytes: the widest word, in bytes. */
@@ -479,82 +480,6 @@ interface RateMark {
   t: number;
   count: number;
   bytes: number;
-}
-
-/**
- * The W = 32 LFSR, eight steps at a time. A step is linear over GF(2): the eight bits that
- * enter in eight steps are the XOR of four table entries, one per byte of the state (each
- * table entry is what that byte alone would feed in). The eight words emitted meanwhile are
- * the state shifted left by 1…8 with the top 1…8 of those bits below.
- */
-class Lfsr32 {
-  private static readonly cache = new Map<string, Lfsr32>();
-  private readonly t0 = new Uint8Array(256);
-  private readonly t1 = new Uint8Array(256);
-  private readonly t2 = new Uint8Array(256);
-  private readonly t3 = new Uint8Array(256);
-
-  static of(taps: Uint8Array): Lfsr32 {
-    const key = Array.from(taps).join(',');
-    let l = Lfsr32.cache.get(key);
-    if (!l) {
-      l = new Lfsr32(taps);
-      if (Lfsr32.cache.size < 64) Lfsr32.cache.set(key, l);
-    }
-    return l;
-  }
-
-  /** One step: the feedback (XOR of the tap bits) enters at bit 0. */
-  readonly mask: number;
-  private constructor(taps: Uint8Array) {
-    let m = 0;
-    for (const t of taps) if (t < 32) m ^= 1 << t;
-    this.mask = m;
-    const tables = [this.t0, this.t1, this.t2, this.t3];
-    for (let k = 0; k < 4; k++) {
-      for (let v = 0; v < 256; v++) {
-        let s = (v << (8 * k)) >>> 0;
-        let bits = 0;
-        for (let j = 0; j < 8; j++) {
-          const fb = parity(s & m);
-          s = ((s << 1) | fb) >>> 0;
-          bits = (bits << 1) | fb;
-        }
-        tables[k][v] = bits;
-      }
-    }
-  }
-
-  /** out[from..to) = the states after 1, 2, … steps from `seed`. */
-  fill(out: Uint32Array, from: number, to: number, seed: number): void {
-    const { t0, t1, t2, t3, mask } = this;
-    let s = seed >>> 0;
-    let i = from;
-    for (; i + 8 <= to; i += 8) {
-      const b = t0[s & 255] ^ t1[(s >>> 8) & 255] ^ t2[(s >>> 16) & 255] ^ t3[s >>> 24];
-      out[i] = (s << 1) | (b >>> 7);
-      out[i + 1] = (s << 2) | (b >>> 6);
-      out[i + 2] = (s << 3) | (b >>> 5);
-      out[i + 3] = (s << 4) | (b >>> 4);
-      out[i + 4] = (s << 5) | (b >>> 3);
-      out[i + 5] = (s << 6) | (b >>> 2);
-      out[i + 6] = (s << 7) | (b >>> 1);
-      s = ((s << 8) | b) >>> 0;
-      out[i + 7] = s;
-    }
-    for (; i < to; i++) {
-      s = ((s << 1) | parity(s & mask)) >>> 0;
-      out[i] = s;
-    }
-  }
-}
-
-/** Parity of a 32-bit value (0 or 1). */
-function parity(x: number): number {
-  x ^= x >>> 16;
-  x ^= x >>> 8;
-  x ^= x >>> 4;
-  return (0x6996 >>> (x & 15)) & 1;
 }
 
 function readU32(buf: Uint8Array, off: number): number {
