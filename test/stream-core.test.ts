@@ -19,6 +19,20 @@ test('flags hold the first user byte in bits 7..0 and the last in 15..8; fields 
   expect(c.flags).toBe(f.flags);
 });
 
+test('headroom: bytes in front of the payload a slave may write a header into; not part of the payload, not copied', () => {
+  const bytes = Uint8Array.from([9, 9, 9, 1, 2, 3]);
+  const f = Frame.withHeadroom(bytes, 3, { channel: 4 });
+  expect([Array.from(f.payload), f.size, f.headroom, f.channel]).toEqual([[1, 2, 3], 3, 3, 4]);
+  expect(f.withHeader(3)).toBe(bytes);
+  expect(Array.from(f.withHeader(2) ?? [])).toEqual([9, 9, 1, 2, 3]);
+  expect([f.withHeader(4), f.withHeader(-1), f.copy().headroom, f.copy().withHeader(0)]).toEqual([null, null, 0, null]);
+  expect(() => Frame.withHeadroom(bytes, 7)).toThrow(RangeError);
+  expect(() => Frame.withHeadroom(bytes, 1.5)).toThrow(RangeError);
+  f.flags = 0x201;
+  f.clearHeader();
+  expect([f.flags, f.error, f.channel]).toEqual([0, 0, 0]);
+});
+
 test('a master sends to its slaves last connected first (rogue: the primary slave last)', () => {
   const m = new StreamMaster();
   const seen: string[] = [];

@@ -129,7 +129,7 @@ describe('StreamWriter', () => {
     expect([...new FileReader(f).records()].map(([h]) => h.size)).toEqual([20, 20, 20, 100, 1]);
   });
 
-  test('counters reset on open and keep their values after close; bandwidth over the last second', () => {
+  test('counters reset on open and keep their values after close; bandwidth over the last second', async () => {
     let t = 1000;
     const w = new StreamWriter({ now: () => t });
     const f = tmp();
@@ -140,6 +140,33 @@ describe('StreamWriter', () => {
     expect(w.getBandwidth()).toBe(400);
     t += 900;
     expect(w.getBandwidth()).toBe(100 / 0.9);
+    // records faster than 16 to the millisecond: the clock is read every 16th in a turn (and when asked)
+    t += 2000;
+    const reads = { n: 0 };
+    const w2 = new StreamWriter({ now: () => (reads.n++, t) });
+    w2.open(tmp());
+    for (let i = 0; i < 40; i++) w2.getChannel(0).acceptFrame(new Frame(new Uint8Array(96)));
+    expect(reads.n).toBeLessThan(8);
+    expect(w2.getBandwidth()).toBe(40 * 104);
+    t += 999;
+    expect(w2.getBandwidth()).toBe((40 * 104) / 0.999);
+    t += 2;
+    expect(w2.getBandwidth()).toBe(0);
+    // a burst, then the turn ends: what waited is put at the end of the turn
+    t += 1000;
+    for (let i = 0; i < 20; i++) w2.getChannel(0).acceptFrame(new Frame(new Uint8Array(96)));
+    await Promise.resolve();
+    t += 5000;
+    expect(w2.getBandwidth()).toBe(0);
+    // one record a turn: each reads the clock
+    for (let i = 0; i < 3; i++) {
+      t += 300;
+      w2.getChannel(0).acceptFrame(new Frame(new Uint8Array(96)));
+      await new Promise((r) => setImmediate(r));
+    }
+    t += 401;
+    expect(w2.getBandwidth()).toBe((2 * 104) / 0.701);
+    w2.close();
     w.close();
     expect([w.frameCount, w.totalSize, w.currentSize, w.getBandwidth(), w.isOpen()]).toEqual([2, 200, 200, 0, false]);
     w.open(f);
@@ -201,6 +228,59 @@ describe('FileReader', () => {
         expect(got).toEqual(frames.map((fr) => ({ ...fr, size: fr.payload.length })));
         fs.unlinkSync(f);
       }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('a frame with headroom (its record written from in front of the payload) gives the same files as one without, raw, buffered or split (property)', () => {
+    const frameArb = fc.record({
+      payload: fc.uint8Array({ minLength: 1, maxLength: 600 }),
+      flags: fc.integer({ min: 0, max: 0xffff }),
+      error: fc.integer({ min: 0, max: 0xff }),
+      channel: fc.integer({ min: 0, max: 0xff }),
+      room: fc.integer({ min: 0, max: 12 }),
+      junk: fc.integer({ min: 0, max: 255 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { maxLength: 30 }),
+        fc.constantFrom(0, 100, 4096),
+        fc.boolean(),
+        fc.constantFrom(0, 1000),
+        (frames, buffer, raw, maxSize) => {
+          const write = (withRoom: boolean) => {
+            const f = tmp();
+            const w = new StreamWriter();
+            w.setBufferSize(buffer);
+            w.setRaw(raw);
+            w.setMaxSize(maxSize);
+            w.open(f);
+            for (const fr of frames) {
+              const init = { flags: fr.flags, error: fr.error, channel: fr.channel };
+              if (!withRoom) w.getChannel(0).acceptFrame(new Frame(fr.payload, init));
+              else {
+                const bytes = new Uint8Array(fr.room + fr.payload.length).fill(fr.junk);
+                bytes.set(fr.payload, fr.room);
+                const frame = Frame.withHeadroom(bytes, fr.room, init);
+                w.getChannel(0).acceptFrame(frame);
+                expect(hex(frame.payload)).toBe(hex(fr.payload));
+              }
+            }
+            w.close();
+            const names =
+              maxSize > 0
+                ? fs
+                    .readdirSync(dir)
+                    .filter((x) => x.startsWith(path.basename(f) + '.'))
+                    .sort()
+                : [path.basename(f)];
+            const out = names.map((x) => hex(fs.readFileSync(path.join(dir, x))));
+            for (const x of names) fs.unlinkSync(path.join(dir, x));
+            return out;
+          };
+          expect(write(true)).toEqual(write(false));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -145,6 +145,26 @@ describe('payload memory reused for slaves that release frames', () => {
     }
   });
 
+  test('frames have 8 bytes of headroom; a frame sent again has its header fields back at 0', () => {
+    const tx = new Prbs();
+    const seen: { flags: number; error: number; channel: number; room: number; rec: number }[] = [];
+    connectStream(tx, {
+      releasesFrames: true,
+      acceptFrame: (f: Frame) => {
+        seen.push({ flags: f.flags, error: f.error, channel: f.channel, room: f.headroom, rec: f.withHeader(8)?.length ?? -1 });
+        f.channel = 7;
+        f.error = 1;
+        f.flags = 0x101;
+      },
+    });
+    void tx.genFrame(64);
+    void tx.genFrame(64);
+    expect(seen).toEqual([0, 1].map(() => ({ flags: 0, error: 0, channel: 0, room: 8, rec: 72 })));
+    const f = tx.makeFrame(32, 5);
+    expect([f.headroom, f.size, f.withHeader(9), f.withHeader(8)?.length, f.withHeader(4)?.length]).toEqual([8, 32, null, 40, 36]);
+    expect(new Frame(new Uint8Array(4)).withHeader(0)).toBeNull();
+  });
+
   test('a slave that does not release frames keeps frames whose bytes never change', () => {
     const tx = new Prbs();
     const k = keeper();
@@ -331,6 +351,35 @@ describe('generator loop', () => {
     await m.turn();
     await d;
     expect(tx.enabled).toBe(false);
+  });
+
+  test('inside a burst the clock is read every 16 frames, and the TX rates use those readings', async () => {
+    const m = manualScheduler();
+    let reads = 0;
+    const sched: PrbsScheduler = { ...m.sched, now: () => (reads++, m.sched.now()) };
+    const tx = new Prbs({ scheduler: sched, sliceMs: 1000 });
+    let frames = 0;
+    connectStream(tx, {
+      releasesFrames: true,
+      acceptFrame: () => {
+        // 0.1 ms a frame; the loop stops after 320, and after 336
+        if (++frames === 320 || frames === 336) void tx.disable();
+        m.advance(0.1);
+      },
+    });
+    reads = 0;
+    tx.enable(16);
+    await tx.disable();
+    expect(frames).toBe(320);
+    expect(reads).toBeLessThanOrEqual(320 / 16 + 2);
+    // no reading was more than a second after the first: no rate yet; then one a second later
+    expect(tx.txRate).toBe(0);
+    m.advance(1000);
+    tx.enable(16);
+    await tx.disable();
+    expect(frames).toBe(336);
+    // the burst's first reading is t = 1032: its first frame (the 321st) makes the rate, 321 frames in 1.032 s
+    expect(tx.txRate).toBeCloseTo(321 / 1.032, 6);
   });
 
   test('enable refuses a bad size; a burst runs inside the burst wrapper', async () => {

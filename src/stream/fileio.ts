@@ -88,13 +88,24 @@ export class StreamWriter {
   private readonly header = new Uint8Array(RECORD_HEADER_SIZE);
   /** Where a small record is put together when there is no buffer. */
   private small: Uint8Array | null = null;
-  private readonly headerView = new DataView(this.header.buffer);
   private readonly log: FileIoLog;
   private readonly now: () => number;
   /** Bytes written per millisecond over the last second: [ms, bytes] pairs, oldest first (at most ~1000). */
   private bwHistory: [number, number][] = [];
   private bwHead = 0;
   private bwBytes = 0;
+  /**
+   * Bytes of the records written since the clock was last read, and how many records. The
+   * clock is read for the first record of a turn of the event loop, then every `bwStride`
+   * records: 16 while the last two readings were less than a millisecond apart, else 1.
+   * The bytes waiting (at most 15 records, written in the same turn) are put at the next
+   * reading's time, or at the end of the turn (`bwInTurn` is cleared by a microtask).
+   */
+  private bwPending = 0;
+  private bwPendingRecords = 0;
+  private bwStride = 1;
+  private bwLastRead = -Infinity;
+  private bwInTurn = false;
   private waiters: { count: number; resolve: (ok: boolean) => void }[] = [];
 
   constructor(opts: StreamWriterOptions = {}) {
@@ -120,8 +131,7 @@ export class StreamWriter {
       throw new FileIoError('StreamWriter::open', `Failed to open data file: ${name}`, { cause: e });
     }
     this.totSize = this.currSize = this._frameCount = 0;
-    this.bwHistory = [];
-    this.bwHead = this.bwBytes = 0;
+    this.resetBandwidth();
     this.currBuffer = 0;
     for (const c of this.channels.values()) c.setFrameCount(0);
     this._isOpen = true;
@@ -131,8 +141,7 @@ export class StreamWriter {
   close(): void {
     this._isOpen = false;
     this.flush();
-    this.bwHistory = [];
-    this.bwHead = this.bwBytes = 0;
+    this.resetBandwidth();
     this.closeFd();
   }
 
@@ -211,6 +220,7 @@ export class StreamWriter {
   /** rogue `getBandwidth()`: bytes written over the last second, per second. */
   getBandwidth(): number {
     const now = this.now();
+    if (this.bwPendingRecords > 0) this.stampBandwidth(now);
     this.pruneBandwidth(now);
     if (this.bwHead >= this.bwHistory.length) return 0;
     const seconds = (now - this.bwHistory[this.bwHead][0]) / 1000;
@@ -233,10 +243,15 @@ export class StreamWriter {
       this.intWrite(payload, null);
     } else {
       this.checkSize(payload.length + RECORD_HEADER_SIZE);
-      const h = this.headerView;
-      h.setUint32(0, (payload.length + 4) >>> 0, true);
-      h.setUint32(4, (frame.flags | (frame.error << 16) | (channel << 24)) >>> 0, true);
-      this.intWrite(this.header, payload);
+      // no buffer and room for the header in front of the payload: the record is written from there, in one piece
+      const rec = this.buffer === null ? frame.withHeader(RECORD_HEADER_SIZE) : null;
+      if (rec !== null) {
+        putHeader(rec, payload.length, frame.flags, frame.error, channel);
+        this.intWrite(rec, null);
+      } else {
+        putHeader(this.header, payload.length, frame.flags, frame.error, channel);
+        this.intWrite(this.header, payload);
+      }
     }
     this._frameCount = (this._frameCount + 1) >>> 0;
     if (this.waiters.length > 0) notify(this.waiters, this._frameCount);
@@ -251,13 +266,13 @@ export class StreamWriter {
     if (this.fd < 0) return;
     if (size > buffSize || buf === null) {
       let ok: boolean;
-      if (b === null) ok = this.writeAll([a], size);
+      if (b === null) ok = this.writeOne(a);
       else if (size <= SMALL_RECORD) {
         // a small record goes out in one write(2) of a copy
         const one = (this.small ??= new Uint8Array(SMALL_RECORD));
         one.set(a);
         one.set(b, a.length);
-        ok = this.writeSmall(size);
+        ok = this.writeOne(one, size);
       } else ok = this.writeAll([a, b], size);
       if (!ok) return;
       this.currSize += size;
@@ -270,13 +285,12 @@ export class StreamWriter {
     this.recordBandwidth(size);
   }
 
-  /** Writes the first `size` bytes of `small` (one write), looping over short writes; on an error closes the file. */
-  private writeSmall(size: number): boolean {
-    const one = this.small as Uint8Array;
+  /** Writes the first `size` bytes of `bytes` (one write), looping over short writes; on an error closes the file. */
+  private writeOne(bytes: Uint8Array, size = bytes.length): boolean {
     try {
-      let done = writeSync(this.fd, one, 0, size);
+      let done = size === bytes.length ? writeSync(this.fd, bytes) : writeSync(this.fd, bytes, 0, size);
       while (done < size) {
-        const n = writeSync(this.fd, one, done, size - done);
+        const n = writeSync(this.fd, bytes, done, size - done);
         if (n <= 0) throw new Error('no progress');
         done += n;
       }
@@ -339,7 +353,7 @@ export class StreamWriter {
     if (this.currBuffer > 0 && this.buffer !== null) {
       const n = this.currBuffer;
       this.currBuffer = 0;
-      if (this.fd < 0 || !this.writeAll([this.buffer.subarray(0, n)], n)) return;
+      if (this.fd < 0 || !this.writeOne(this.buffer.subarray(0, n))) return;
       this.currSize += n;
       this.totSize += n;
     }
@@ -367,7 +381,20 @@ export class StreamWriter {
 
   private recordBandwidth(size: number): void {
     if (size === 0) return;
-    const now = this.now();
+    this.bwPending += size;
+    if (++this.bwPendingRecords >= this.bwStride || !this.bwInTurn) this.stampBandwidth(this.now());
+  }
+
+  /** Puts the bytes waiting into the history at `now` (milliseconds). */
+  private stampBandwidth(now: number): void {
+    if (!this.bwInTurn) {
+      this.bwInTurn = true;
+      queueMicrotask(this.endTurn);
+    }
+    this.bwStride = now - this.bwLastRead < 1 ? 16 : 1;
+    this.bwLastRead = now;
+    const size = this.bwPending;
+    this.bwPending = this.bwPendingRecords = 0;
     const ms = Math.floor(now);
     const h = this.bwHistory;
     const last = h.length > this.bwHead ? h[h.length - 1] : null;
@@ -377,6 +404,20 @@ export class StreamWriter {
       this.bwHistory.push([ms, size]);
     }
     this.bwBytes += size;
+  }
+
+  /** The end of a turn in which records were written: what waits is put at the clock's time. */
+  private readonly endTurn = (): void => {
+    this.bwInTurn = false;
+    if (this.bwPendingRecords > 0) this.stampBandwidth(this.now());
+  };
+
+  private resetBandwidth(): void {
+    this.bwHistory = [];
+    this.bwHead = this.bwBytes = 0;
+    this.bwPending = this.bwPendingRecords = 0;
+    this.bwStride = 1;
+    this.bwLastRead = -Infinity;
   }
 }
 
@@ -410,6 +451,19 @@ export class StreamWriterChannel implements StreamSlave {
   waitFrameCount(count: number, timeoutMs = 0): Promise<boolean> {
     return waitCount(() => this._frameCount, this.waiters, count, timeoutMs);
   }
+}
+
+/** A record header at bytes 0..7 of `into`: the size word (payload + 4) and the meta word, little-endian. */
+function putHeader(into: Uint8Array, payloadSize: number, flags: number, error: number, channel: number): void {
+  const size = (payloadSize + 4) >>> 0;
+  into[0] = size & 0xff;
+  into[1] = (size >>> 8) & 0xff;
+  into[2] = (size >>> 16) & 0xff;
+  into[3] = size >>> 24;
+  into[4] = flags & 0xff;
+  into[5] = flags >>> 8;
+  into[6] = error;
+  into[7] = channel;
 }
 
 function waitCount(get: () => number, waiters: { count: number; resolve: (ok: boolean) => void }[], count: number, timeoutMs: number): Promise<boolean> {

@@ -12,15 +12,47 @@ export interface FrameInit {
 export class Frame {
   /** The payload: all of the frame's bytes (rogue's buffers, joined). */
   readonly payload: Uint8Array;
-  private _flags: number;
-  private _error: number;
-  private _channel: number;
+  private _flags = 0;
+  private _error = 0;
+  private _channel = 0;
+  /** The payload with the bytes before it that the frame may use (see `withHeadroom`), and how many those are. */
+  private _head: Uint8Array | null = null;
+  private _room = 0;
 
-  constructor(payload: Uint8Array, init: FrameInit = {}) {
+  constructor(payload: Uint8Array, init?: FrameInit) {
     this.payload = payload;
-    this._flags = u16(init.flags ?? 0, 'flags');
-    this._error = u8(init.error ?? 0, 'error');
-    this._channel = u8(init.channel ?? 0, 'channel');
+    if (init !== undefined) {
+      this._flags = u16(init.flags ?? 0, 'flags');
+      this._error = u8(init.error ?? 0, 'error');
+      this._channel = u8(init.channel ?? 0, 'channel');
+    }
+  }
+
+  /**
+   * A frame whose payload is `bytes` after its first `room` bytes, as rogue's frame
+   * buffers keep room for headers in front of the payload. Those bytes belong to the
+   * frame: a slave may write into them while it holds the frame (the StreamWriter puts a
+   * record's header there, to write header and payload in one piece); they carry nothing
+   * from one slave to the next and are not part of the payload.
+   */
+  static withHeadroom(bytes: Uint8Array, room: number, init?: FrameInit): Frame {
+    if (!Number.isInteger(room) || room < 0 || room > bytes.length) throw new RangeError(`frame headroom must be an integer 0..${bytes.length}, got ${room}`);
+    const f = new Frame(bytes.subarray(room), init);
+    f._head = bytes;
+    f._room = room;
+    return f;
+  }
+
+  /** The bytes in front of the payload the frame may use (0 for a frame made with `new Frame`). */
+  get headroom(): number {
+    return this._room;
+  }
+
+  /** The last `n` bytes of the headroom followed by the payload, as one view; null when the headroom is smaller than `n`. */
+  withHeader(n: number): Uint8Array | null {
+    const head = this._head;
+    if (head === null || n > this._room || !(n >= 0)) return null;
+    return n === this._room ? head : head.subarray(this._room - n);
   }
 
   /** A frame of `text` as UTF-8 bytes. */
@@ -70,6 +102,11 @@ export class Frame {
   /** Sets flags bits 15..8. */
   set lastUser(v: number) {
     this._flags = (this._flags & 0x00ff) | (u8(v, 'lastUser') << 8);
+  }
+
+  /** Sets flags, error and channel to 0 (as a new frame has them). */
+  clearHeader(): void {
+    this._flags = this._error = this._channel = 0;
   }
 
   /** A new frame with a copy of the payload and the same header fields. */

@@ -23,6 +23,8 @@ import { Frame } from './frame';
 import { Lfsr32 } from './lfsr';
 import { StreamMaster, type StreamMasterOptions, type StreamSlave } from './master';
 
+/** Bytes in front of each generated frame's payload (`Frame.withHeadroom`): room for a data file record's header. */
+const PRBS_HEADROOM = 8;
 /** rogue's Prbs::MaxBytes: the widest word, in bytes. */
 export const PRBS_MAX_BYTES = 64;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -104,10 +106,12 @@ export class Prbs extends StreamMaster implements StreamSlave {
 
   private _txPeriod = 0;
   private _txSize = 0;
-  /** A payload buffer every slave was done with, for the next frame of its size (genFrame), and its 32-bit words (W = 32 on little-endian). */
-  private _spare: Uint8Array | null = null;
+  /** A frame every slave was done with, sent again with the next payload of its size (genFrame), and its payload's 32-bit words (W = 32 on little-endian). */
+  private _spare: Frame | null = null;
   private _spareWords: Uint32Array | null = null;
   private _running: Promise<void> | null = null;
+  /** Inside a burst of the generator loop: its last clock reading (at most 16 frames old), used for the TX rates. */
+  private _loopNow: number | null = null;
   private _threadEn = false;
   private readonly _sched: PrbsScheduler;
   private readonly _burst: (run: () => void) => void;
@@ -227,9 +231,9 @@ export class Prbs extends StreamMaster implements StreamSlave {
     this.checkSize(size, 'Prbs::genFrame');
     // every byte is written when the LFSR fills the payload: no need to zero it first
     const lfsr = this._genPayload && !this._sendCount;
-    const buf: Uint8Array = lfsr ? Buffer.allocUnsafe(size) : new Uint8Array(size);
-    this.fillFrame(buf, seq);
-    return new Frame(buf);
+    const bytes: Uint8Array = lfsr ? Buffer.allocUnsafe(PRBS_HEADROOM + size) : new Uint8Array(PRBS_HEADROOM + size);
+    this.fillFrame(bytes.subarray(PRBS_HEADROOM), seq);
+    return Frame.withHeadroom(bytes, PRBS_HEADROOM);
   }
 
   /**
@@ -262,18 +266,19 @@ export class Prbs extends StreamMaster implements StreamSlave {
   genFrame(size: number): void | Promise<void> {
     if (this._genPayload && !this._sendCount && this.slavesReleaseFrames()) {
       this.checkSize(size, 'Prbs::genFrame');
-      let buf = this._spare;
+      let frame = this._spare;
       let words = this._spareWords;
       this._spare = this._spareWords = null;
-      if (buf === null || buf.length !== size) {
-        buf = Buffer.allocUnsafe(size);
-        words = this._byteWidth === 4 && LITTLE_ENDIAN ? new Uint32Array(buf.buffer, buf.byteOffset, size / 4) : null;
-      }
-      this.fillFrame(buf, this._txSeq, words);
-      const r = this.sendFrame(new Frame(buf));
+      if (frame === null || frame.size !== size) {
+        frame = Frame.withHeadroom(Buffer.allocUnsafe(PRBS_HEADROOM + size), PRBS_HEADROOM);
+        const p = frame.payload;
+        words = this._byteWidth === 4 && LITTLE_ENDIAN ? new Uint32Array(p.buffer, p.byteOffset, size / 4) : null;
+      } else frame.clearHeader();
+      this.fillFrame(frame.payload, this._txSeq, words);
+      const r = this.sendFrame(frame);
       // kept for the next frame when every slave (one connected meanwhile too) is done with it
       if (r === undefined && this.slavesReleaseFrames()) {
-        this._spare = buf;
+        this._spare = frame;
         this._spareWords = words;
       }
       return this.countTx(size, r);
@@ -286,7 +291,7 @@ export class Prbs extends StreamMaster implements StreamSlave {
     this._txSeq = (this._txSeq + 1) >>> 0;
     this._txCount = (this._txCount + 1) >>> 0;
     this._txBytes += size;
-    const now = this._sched.now();
+    const now = this._loopNow ?? this._sched.now();
     if (now - this._lastTx.t > 1000) {
       const per = (now - this._lastTx.t) / 1000;
       this._txRate = (this._txCount - this._lastTx.count) / per;
@@ -359,17 +364,22 @@ export class Prbs extends StreamMaster implements StreamSlave {
     while (this._threadEn) {
       const held: { by: Promise<void> | null } = { by: null };
       this._burst(() => {
-        const end = s.now() + this._sliceMs;
+        this._loopNow = s.now();
+        const end = this._loopNow + this._sliceMs;
         let n = 0;
-        while (this._threadEn) {
-          const r = this.genFrame(this._txSize);
-          if (r !== undefined) {
-            held.by = r;
-            break;
+        try {
+          while (this._threadEn) {
+            const r = this.genFrame(this._txSize);
+            if (r !== undefined) {
+              held.by = r;
+              break;
+            }
+            if (this._txPeriod > 0) break;
+            // the clock is read every 16 frames (the rates use that reading too)
+            if ((++n & 15) === 0 && (this._loopNow = s.now()) >= end) break;
           }
-          if (this._txPeriod > 0) break;
-          // the clock is read every 16 frames
-          if ((++n & 15) === 0 && s.now() >= end) break;
+        } finally {
+          this._loopNow = null;
         }
       });
       if (held.by !== null) await held.by;
