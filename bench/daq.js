@@ -20,6 +20,7 @@ const { spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..');
 const { Prbs, StreamWriter, connectStream } = require(path.join(ROOT, 'dist', 'stream'));
+const { lfsrSimd } = require(path.join(ROOT, 'dist', 'stream', 'lfsr'));
 
 // frames per case: about 64 MiB of 64 B records, 256 MiB of 4 KiB and 1 MiB ones
 const CASES = [
@@ -111,7 +112,9 @@ async function run(dir, rounds, gib) {
         LD_LIBRARY_PATH: [process.env.PYROGUE_LD_LIBRARY_PATH, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       },
     }).status === 0;
-  console.log(`DAQ bench: PRBS → StreamWriter to ${dir} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}), ${rounds} rounds, median`);
+  console.log(
+    `DAQ bench: PRBS → StreamWriter to ${dir} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}), ${rounds} rounds, median; LFSR fill: ${lfsrSimd() ? 'WebAssembly SIMD' : 'JavaScript'}`,
+  );
   console.log('frame      ours frames/s   ours MB/s   raw fs MB/s   ratio   raw, 1 record MB/s   ratio' + (hasRogue ? '   rogue C++ MB/s   ours/rogue' : ''));
   for (const c of CASES) {
     const ratios = [];
