@@ -33,6 +33,13 @@ test('headroom: bytes in front of the payload a slave may write a header into; n
   expect([f.flags, f.error, f.channel]).toEqual([0, 0, 0]);
 });
 
+test('copy() copies a Buffer payload too (a Buffer slice is a view)', () => {
+  const f = new Frame(Buffer.from([1, 2, 3]));
+  const c = f.copy();
+  f.payload[0] = 7;
+  expect(Array.from(c.payload)).toEqual([1, 2, 3]);
+});
+
 test('a master sends to its slaves last connected first (rogue: the primary slave last)', () => {
   const m = new StreamMaster();
   const seen: string[] = [];

@@ -176,6 +176,18 @@ describe('payload memory reused for slaves that release frames', () => {
     expect(new Set(k.frames.map((f) => f.payload.buffer)).size + new Set(k.frames.map((f) => f.payload.byteOffset)).size).toBeGreaterThan(2);
   });
 
+  test('the checker leaves the frame as it was (any width), before the slaves after it', () => {
+    for (const width of [32, 64, 128]) {
+      const tx = new Prbs({ width });
+      const r = releaser();
+      connectStream(tx, r);
+      connectStream(tx, new Prbs({ width })); // connected last: checks first
+      const ref = new Prbs({ width });
+      for (let i = 0; i < 3; i++) void tx.genFrame(96);
+      expect(r.seen.map((x) => x.hex)).toEqual([0, 1, 2].map((k) => hex(ref.makeFrame(96, k).payload)));
+    }
+  });
+
   test('a frame held by back-pressure, or given to a slave connected during delivery, is not reused', async () => {
     const tx = new Prbs();
     const rx = new Prbs();

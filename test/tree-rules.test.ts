@@ -107,6 +107,17 @@ describe('value checks on set (LocalBlock.set order: range, then type)', () => {
     expect(await wire(() => call(a, 'set', ['q'], { index: 0n }))).toBe("builtins.ValueError: invalid literal for int() with base 10: 'q'");
     await call(a, 'set', ['7'], { index: 0n }); // numpy converts a numeric str
     expect((a.value() as NdArray).items()).toEqual([7n, 2n]);
+    // an indexed set makes a new array: the old value keeps its bytes, also when they are a Buffer's
+    const bytes = Buffer.from([1, 0, 2, 0]);
+    const b = new LocalVariable({ name: 'B', value: new NdArray(NpDtype.int16, [2], bytes) });
+    await started(b);
+    const before = b.value() as NdArray;
+    await call(b, 'set', [9n], { index: 1n });
+    expect([(b.value() as NdArray).items(), before.items(), Array.from(bytes)]).toEqual([
+      [1n, 9n],
+      [1n, 2n],
+      [1, 0, 2, 0],
+    ]);
   });
 
   test('setDisp parses as ast.literal_eval: 1e3 is a float, so an int variable refuses it', async () => {

@@ -359,7 +359,7 @@ function makeArray(dt: NpDtype, shapeV: PyValue, fortran: boolean, data: Uint8Ar
     count *= n;
   }
   if (count * dt.itemsize !== data.length) throw new PyValueError(`buffer size ${data.length} does not match array size ${count} x ${dt.itemsize} bytes`);
-  return new NdArray(dt, shape, data.slice(), fortran && shape.length > 1);
+  return new NdArray(dt, shape, new Uint8Array(data), fortran && shape.length > 1);
 }
 
 function buildArray(state: PyValue): NdArray {

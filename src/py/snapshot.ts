@@ -35,7 +35,7 @@ class NdArraySnapshot implements ValueSnapshot {
     this.dtype = a.dtype.str;
     this.shape = [...a.shape];
     this.fortran = a.fortran;
-    this.data = a.data.slice();
+    this.data = new Uint8Array(a.data); // a copy, also of a Buffer (whose slice() is a view)
   }
   matches(v: PyValue): boolean {
     if (!(v instanceof NdArray) || v.fortran !== this.fortran || v.data.length !== this.data.length) return false;

@@ -111,7 +111,8 @@ export class Frame {
 
   /** A new frame with a copy of the payload and the same header fields. */
   copy(): Frame {
-    return new Frame(this.payload.slice(), { flags: this._flags, error: this._error, channel: this._channel });
+    // new Uint8Array copies (a Buffer's slice() would be a view of the same memory)
+    return new Frame(new Uint8Array(this.payload), { flags: this._flags, error: this._error, channel: this._channel });
   }
 }
 

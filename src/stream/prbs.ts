@@ -475,7 +475,7 @@ export class Prbs extends StreamMaster implements StreamSlave {
       }
       return -1;
     }
-    const state = buf.slice(0, B);
+    const state = new Uint8Array(buf.subarray(0, B)); // a copy: the LFSR steps it in place
     for (let off = 2 * B, pos = 0; off < buf.length; off += B, pos++) {
       this.flfsr(state);
       for (let x = 0; x < B; x++) if (buf[off + x] !== state[x]) return pos;

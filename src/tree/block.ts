@@ -489,7 +489,7 @@ export class Block {
   // Staged bytes
 
   private reverse(data: Uint8Array, n: number): Uint8Array {
-    const out = data.slice(0, n);
+    const out = new Uint8Array(data.subarray(0, n)); // a copy, also of a Buffer (whose slice() is a view)
     out.reverse();
     return out;
   }

@@ -581,7 +581,7 @@ export class RssiController {
       busy = false;
     }
     // A fresh copy: the transport may still hold the previous one.
-    e.seg = e.seg.slice();
+    e.seg = new Uint8Array(e.seg);
     refreshHeader(e.seg, ack, busy);
     e.time = now;
     e.count++;

@@ -212,13 +212,14 @@ export function ndGet(arr: NdArray, index: number): PyValue {
   const sub = arr.shape.slice(1);
   const cnt = sub.reduce((a, b) => a * b, 1);
   const sz = arr.dtype.itemsize;
-  return new NdArray(arr.dtype, sub, arr.data.slice(i * cnt * sz, (i + 1) * cnt * sz));
+  return new NdArray(arr.dtype, sub, new Uint8Array(arr.data.subarray(i * cnt * sz, (i + 1) * cnt * sz)));
 }
 /** numpy `arr[i] = v` on a copy. */
 export function ndSet(arr: NdArray, index: number, v: PyValue): NdArray {
   const n = arr.shape[0] ?? 0;
   if (index < 0 || index >= n) throw new PyIndexError(`index ${index} is out of bounds for axis 0 with size ${n}`);
-  const data = arr.data.slice();
+  // a copy, also of a Buffer (whose slice() is a view)
+  const data = new Uint8Array(arr.data);
   const x = v instanceof NpScalar ? v.value : v;
   if (arr.ndim === 1) {
     if (x !== null && typeof x === 'object' && !(x instanceof Uint8Array))
