@@ -10,7 +10,7 @@ import * as path from 'path';
 import { ArrayDevice, DataReceiver, PrbsPair, PrbsRx, PrbsTx, RunControl, StreamReader, StreamVariable, StreamWriter, type RunClock } from '../src/devices';
 import { createPyrogueExampleRoot } from '../src/examples/pyrogueExample';
 import { NdArray } from '../src/py/values';
-import { FileReader, Frame, connectStream } from '../src/stream';
+import { FileReader, Frame, Prbs, connectStream } from '../src/stream';
 import { BaseCommand, BaseVariable, Device, LocalVariable, Node, Process, Root, type DeviceOptions } from '../src/tree';
 import { waitFor } from './support/wait';
 
@@ -223,6 +223,33 @@ describe('DataReceiver', () => {
     expect([drx.FrameCount.value(), drx.ErrorCount.value(), drx.ByteCount.value()]).toEqual([0n, 0n, 0n]);
     await root.stop();
     expect(drx.RxEnable.value()).toBe(false);
+  });
+
+  test('releases frames (its process copies the payload) unless a subclass overrides process; PRBS frames then share one payload', async () => {
+    class Keeps extends DataReceiver {
+      readonly kept: Frame[] = [];
+      protected override process(frame: Frame): void {
+        this.kept.push(frame);
+      }
+    }
+    expect([new DataReceiver().releasesFrames, new Keeps().releasesFrames]).toEqual([true, false]);
+    const tx = new PrbsTx();
+    const drx = new DataReceiver();
+    const payloads = new Set<ArrayBufferLike>();
+    connectStream(tx, drx);
+    connectStream(tx, { releasesFrames: true, acceptFrame: (f: Frame) => void payloads.add(f.payload.buffer) });
+    const root = await started(tx, drx);
+    const buffers = new Set<ArrayBufferLike>();
+    tx.txSize.set(64n);
+    for (let i = 0; i < 3; i++) {
+      await tx.genFrame.call(1n);
+      buffers.add((drx.Data.value() as NdArray).data.buffer);
+    }
+    // Data holds a copy of each frame (three buffers), the generator one payload
+    expect([buffers.size, payloads.size]).toEqual([3, 1]);
+    const ref = new Prbs();
+    expect(Buffer.from((drx.Data.value() as NdArray).data).equals(Buffer.from(ref.makeFrame(64, 2).payload))).toBe(true);
+    await root.stop();
   });
 
   test('back-pressure: a slow process() holds the generator; nothing queues beyond the frame in hand', async () => {

@@ -81,6 +81,15 @@ export class DataReceiver extends Device implements StreamSlave {
     return super.countReset();
   }
 
+  /**
+   * True while `process` is DataReceiver's own, which copies the payload: the receiver then
+   * keeps nothing of a frame once `acceptFrame` has returned (`StreamSlave.releasesFrames`).
+   * A subclass whose `process` keeps nothing of the frame either may say so by overriding this.
+   */
+  get releasesFrames(): boolean {
+    return this.process === DataReceiver.prototype.process;
+  }
+
   /** pyrogue `_acceptFrame`: frames count only while the root runs and RxEnable is True. */
   acceptFrame(frame: Frame): void | Promise<void> {
     if (this.root?.running !== true || this.RxEnable.value() !== true) return;
@@ -96,7 +105,8 @@ export class DataReceiver extends Device implements StreamSlave {
 
   /** pyrogue `process(frame)` (override): Data = the payload as uint8, Updated = True. May return a promise (back-pressure). */
   protected process(frame: Frame): void | Promise<void> {
-    this.Data.set(new NdArray(NpDtype.uint8, [frame.size], frame.payload.slice()));
+    // a copy (a Buffer payload's slice() would be a view of memory the sender may use again)
+    this.Data.set(new NdArray(NpDtype.uint8, [frame.size], new Uint8Array(frame.payload)));
     this.Updated.set(true);
   }
 
