@@ -144,6 +144,9 @@ describe('clean-room Python model', () => {
       reqs.push({ size: 640, seq, width: 512 });
       reqs.push({ size: 40, seq, taps: [3, 9, 30] });
       reqs.push({ size: 40, seq, count: true });
+      // W = 32 payloads of 32 words and more go through the WebAssembly SIMD fill (src/stream/lfsr.ts)
+      reqs.push({ size: 4096, seq });
+      reqs.push({ size: 20008, seq, taps: [0, 5, 17, 30, 31] });
     }
     const r = await execa(PYTHON, [MODEL, 'prbs'], { input: reqs.map((q) => JSON.stringify(q)).join('\n') + '\n' });
     const py = r.stdout.split('\n').filter(Boolean);
