@@ -101,7 +101,7 @@ function garbageAboveRssi(link: RudpLink, rand: Rand, version: 1 | 2): void {
   // whole frames for tdests nobody serves and random frames on tdest 0 (in all, fewer payloads
   // than the sender's RSSI queue holds: its own responses queue behind them, and are not dropped)
   for (const d of [1, 255]) for (const s of segmentsOf(version, d, 64 * 1024, maxPayload)) send(s);
-  for (let i = 0; i < 50; i++) link.application(0).acceptFrame(new Frame(randBytes(rand, 1 + randInt(rand, 5000))));
+  for (let i = 0; i < 50; i++) void link.application(0).acceptFrame(new Frame(randBytes(rand, 1 + randInt(rand, 5000))));
 }
 
 function expectBounded(link: RudpLink): void {
@@ -184,8 +184,8 @@ describe.each([2, 1] as const)('packetizer v%d', (packVer) => {
         if (k % 4 === 0) dv.setUint32(size - 4, [0x2000, 0x0100, 0x3, 0x80000000][(k / 4) & 3], true);
         if (k % 4 === 1) f[9] ^= 0x40; // another address
         if (k % 4 === 2)
-          fpga.acceptFrame(new Frame(f.subarray(0, 20))); // undersized, then the real response wins
-        else fpga.acceptFrame(new Frame(f));
+          void fpga.acceptFrame(new Frame(f.subarray(0, 20))); // undersized, then the real response wins
+        else void fpga.acceptFrame(new Frame(f));
       }
       garbageAboveRssi(r.emu.link, rand, packVer);
       // and at the RSSI layer: random datagrams (bad checksums), forged acknowledgements and BUSY
@@ -226,7 +226,7 @@ describe.each([2, 1] as const)('packetizer v%d', (packVer) => {
         f[0] = 0x03;
         new DataView(f.buffer).setUint32(16, (size - 1) >>> 0, true);
         new DataView(f.buffer).setUint32(12, rand() < 0.5 ? 0 : randInt(rand, 0x10000), true); // 64-bit addresses too
-        r.client.application(0).acceptFrame(new Frame(f));
+        void r.client.application(0).acceptFrame(new Frame(f));
       }
       const toEmu = (b: Uint8Array) => r.relay.b.onMessage?.(b);
       for (let i = 0; i < 200; i++) toEmu(randBytes(rand, randInt(rand, 80)));

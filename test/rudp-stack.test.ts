@@ -41,13 +41,66 @@ test('frames on other tdests pass both ways beside SRP (streams)', async () => {
     const got: number[][] = [];
     r.emu.link.application(1).addSlave({ acceptFrame: (f) => void got.push([f.size, f.firstUser, f.lastUser]) });
     const { Frame } = await import('../src/stream/frame');
-    r.client.application(1).acceptFrame(new Frame(new Uint8Array(5000), { flags: 0x0400 }));
+    void r.client.application(1).acceptFrame(new Frame(new Uint8Array(5000), { flags: 0x0400 }));
     await r.drive(r.srp.read(0, 4));
     await r.clock.advance(5);
     expect(got).toEqual([[5000, 0x02, 0x04]]);
   } finally {
     await r.close();
   }
+});
+
+test('a stream master sending faster than the window: frames wait for room (as rogue blocks), none dropped, in order', async () => {
+  const r = await rudpRig({ packVer: 2 });
+  try {
+    const { Frame } = await import('../src/stream/frame');
+    const { StreamMaster, connectStream } = await import('../src/stream/master');
+    const got: number[] = [];
+    r.emu.link.application(2).addSlave({ acceptFrame: (f) => void got.push(f.payload[0] | (f.payload[1] << 8)) });
+    const src = new StreamMaster();
+    connectStream(src, r.client.application(2));
+    // 300 frames of 5,000 bytes (4 segments each): far more than RSSI's window and queue
+    let held = 0;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const p = new Uint8Array(5000);
+      p[0] = i & 0xff;
+      p[1] = i >> 8;
+      const s = src.sendFrame(new Frame(p));
+      if (s !== undefined) {
+        held++;
+        sends.push(s);
+      }
+      // a producer that waits when asked to, as the PRBS generator and StreamReader do
+      if (src.pending >= src.maxPending - 1) await r.drive(s ?? Promise.resolve());
+    }
+    await r.drive(Promise.all(sends));
+    await r.drive(r.srp.read(0, 4));
+    await r.clock.advance(50);
+    expect(held).toBeGreaterThan(0);
+    expect(got).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect([r.client.pack.txDropCount, r.client.rssi.dropCount, r.emu.link.pack.dropCount]).toEqual([0, 0, 0]);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a frame waiting for room when the link closes is dropped and counted; the promise settles', async () => {
+  const r = await rudpRig({ packVer: 2 });
+  const { Frame } = await import('../src/stream/frame');
+  const app = r.client.application(3);
+  const waits: Promise<void>[] = [];
+  // more 4-segment frames than RSSI's queue and window hold
+  const frames = Math.ceil((r.client.rssi.maxTxQueue + r.client.rssi.curMaxBuffers) / 4) + 20;
+  for (let i = 0; i < frames; i++) {
+    const s = app.acceptFrame(new Frame(new Uint8Array(5000)));
+    if (s !== undefined) waits.push(s);
+  }
+  expect(waits.length).toBeGreaterThan(0);
+  r.client.stopRssi();
+  await r.drive(Promise.all(waits));
+  expect(r.client.pack.txDropCount).toBe(waits.length);
+  await r.close();
 });
 
 test("the reference tree's AxiVersion over the link: writes, reads, verify", async () => {

@@ -59,6 +59,8 @@ export class RudpLink {
   private closed = false;
   private readonly stateWaiters = new Set<(open: boolean) => void>();
   private readonly stateListeners = new Set<(open: boolean) => void>();
+  /** Frames of the packetizer waiting for room in RSSI (at most one per endpoint fed by a master; the packetizer bounds them). */
+  private readonly roomWaiters: { segments: number; run: (ok: boolean) => void }[] = [];
 
   constructor(opts: RudpLinkOptions = {}) {
     this.server = opts.server ?? false;
@@ -88,13 +90,20 @@ export class RudpLink {
           this.rssi.send(buf);
           this.kickSoon();
         },
-        room: () => (this.rssi.open ? this.rssi.maxTxQueue - this.rssi.txQueued + Math.max(0, this.rssi.curMaxBuffers - this.rssi.unacked) : 0),
+        // frames waiting for room go first: none is sent past them
+        room: () => (this.roomWaiters.length > 0 ? 0 : this.room()),
+        whenRoom: (segments, run) => {
+          if (!this.rssi.open || segments > this.rssi.maxTxQueue + this.rssi.curMaxBuffers) run(false);
+          else this.roomWaiters.push({ segments, run });
+        },
         maxPayload: () => this.rssi.maxPayload,
         log,
       },
     );
     this.transport.onMessage = (data) => {
       this.rssi.receive(data);
+      // acknowledgements free room for frames waiting for it
+      if (this.roomWaiters.length > 0) this.runRoomWaiters();
       // Polled once the datagrams that arrived together and the promise jobs they started
       // have run: an application that answers (a new request, a response) carries the
       // acknowledgement, and the segments of one frame get one ACK, not one per two.
@@ -166,7 +175,26 @@ export class RudpLink {
     await this.transport.close();
   }
 
+  /** Segments RSSI takes now: free queue places and free window slots (0 while closed). */
+  private room(): number {
+    return this.rssi.open ? this.rssi.maxTxQueue - this.rssi.txQueued + Math.max(0, this.rssi.curMaxBuffers - this.rssi.unacked) : 0;
+  }
+
+  /** Sends the frames waiting for room, in the order they came, while there is room for the first. */
+  private runRoomWaiters(): void {
+    const w = this.roomWaiters;
+    while (w.length > 0) {
+      if (!this.rssi.open) {
+        w.shift()!.run(false);
+        continue;
+      }
+      if (this.room() < w[0].segments) return;
+      w.shift()!.run(true);
+    }
+  }
+
   private onState(open: boolean): void {
+    if (!open && this.roomWaiters.length > 0) this.runRoomWaiters();
     if (open && this.transport instanceof UdpServer) this.transport.setRxBufferCount(this.rssi.curMaxBuffers);
     if (open && this.transport instanceof UdpClient) this.transport.setRxBufferCount(this.rssi.curMaxBuffers);
     for (const w of [...this.stateWaiters]) w(open);

@@ -45,11 +45,21 @@ export interface PacketizerOptions {
   maxBuffered?: number;
 }
 
+/** Frames that may wait for room in the transport at once (one per endpoint fed by a stream master; more when one is called directly). */
+const MAX_WAITING = 256;
+
 export interface PacketizerHandlers {
   /** One segment for the transport, after `TRANSPORT_HEADROOM` free bytes. */
   transmit(buffer: Uint8Array): void;
   /** How many segments the transport accepts right now (a frame is sent whole or not at all). */
   room(): number;
+  /**
+   * Calls `run(true)` as soon as `room()` is at least `segments` (synchronously, so what
+   * `run` sends counts before the next one is called), or `run(false)` when that cannot
+   * happen (the link is closed or closes, or no room could ever hold that many). Without
+   * it, a frame the transport cannot take at once is dropped.
+   */
+  whenRoom?: (segments: number, run: (ok: boolean) => void) => void;
   /** The transport's payload per segment (RSSI: min(curMaxSegment, locMaxSegment) − 8). */
   maxPayload(): number;
   log?(level: 'info' | 'warning', message: string): void;
@@ -80,9 +90,13 @@ export class PacketizerApplication extends StreamMaster implements StreamSlave {
     super({ maxPending: 8 });
   }
 
-  /** A frame from the application: sent on this endpoint's tdest (dropped and counted when the link cannot take it). */
-  acceptFrame(frame: Frame): void {
-    this.core.sendFrame(this.dest, frame);
+  /**
+   * A frame from the application, sent on this endpoint's tdest. When the link has no room
+   * for it yet, a promise that settles once it is sent (as rogue's RSSI blocks the sender
+   * while its window is full), or dropped and counted when the link cannot take it.
+   */
+  acceptFrame(frame: Frame): void | Promise<void> {
+    return this.core.offerFrame(this.dest, frame);
   }
 }
 
@@ -107,6 +121,8 @@ export class Packetizer {
   private readonly rxV1 = newContext();
   private buffered = 0;
   private readonly apps: (PacketizerApplication | undefined)[] = new Array<PacketizerApplication | undefined>(256);
+  /** Frames waiting for room (`offerFrame`). */
+  private waiting = 0;
 
   constructor(opts: PacketizerOptions, handlers: PacketizerHandlers) {
     if (opts.version !== 1 && opts.version !== 2 && opts.version !== 'auto')
@@ -144,8 +160,42 @@ export class Packetizer {
 
   // ---------------------------------------------------------------- transmit
 
+  /**
+   * As `sendFrame`, but a frame the transport has no room for yet waits for it (when the
+   * handlers say when there is room): a promise that settles once the frame is sent or
+   * dropped. At most `MAX_WAITING` frames wait; one more is dropped.
+   */
+  offerFrame(tdest: number, frame: Frame): void | Promise<void> {
+    const data = frame.payload;
+    const whenRoom = this.h.whenRoom;
+    if (data.length === 0 || frame.error !== 0 || whenRoom === undefined || this.h.room() >= this.segmentsFor(data.length)) {
+      this.sendFrame(tdest, frame);
+      return;
+    }
+    if (this.waiting >= MAX_WAITING) {
+      this.txDropCount++;
+      return;
+    }
+    this.waiting++;
+    const n = this.segmentsFor(data.length);
+    return new Promise<void>((resolve) => {
+      whenRoom(n, (ok) => {
+        this.waiting--;
+        // the room for n segments was there when ok (a frame that now takes more is dropped)
+        if (ok) this.send(tdest, frame, n);
+        else this.txDropCount++;
+        resolve();
+      });
+    });
+  }
+
   /** Splits `frame` into segments on `tdest`. Returns false (and counts txDropCount) when the frame was not sent. */
   sendFrame(tdest: number, frame: Frame): boolean {
+    return this.send(tdest, frame, -1);
+  }
+
+  /** `sendFrame`; `room` ≥ 0: the room the transport said it has (else asked for). */
+  private send(tdest: number, frame: Frame, room: number): boolean {
     const data = frame.payload;
     if (data.length === 0 || frame.error !== 0) {
       this.txDropCount++;
@@ -154,7 +204,7 @@ export class Packetizer {
     const cap = this.capacity;
     if (cap < 8) throw new RangeError(`packetizer: transport payload ${this.h.maxPayload()} is too small for a segment`);
     const n = Math.ceil(data.length / cap);
-    if (this.h.room() < n) {
+    if ((room >= 0 ? room : this.h.room()) < n) {
       this.txDropCount++;
       return false;
     }
