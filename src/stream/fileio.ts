@@ -303,7 +303,7 @@ export class StreamWriter {
   /** Writes the pieces (one writev), looping over short writes; on an error closes the file (rogue: "Write failed, closing file!"). */
   private writeAll(pieces: Uint8Array[], size: number): boolean {
     try {
-      let done = pieces.length === 1 ? writeSync(this.fd, pieces[0]) : writevSync(this.fd, pieces);
+      let done = writevSync(this.fd, pieces);
       while (done < size) {
         // a short write: the rest, piece by piece
         let skip = done;
@@ -315,7 +315,7 @@ export class StreamWriter {
             skip = 0;
           }
         }
-        const n = fs.writevSync(this.fd, rest);
+        const n = writevSync(this.fd, rest);
         if (n <= 0) throw new Error('no progress');
         done += n;
       }

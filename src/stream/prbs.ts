@@ -231,9 +231,9 @@ export class Prbs extends StreamMaster implements StreamSlave {
     this.checkSize(size, 'Prbs::genFrame');
     // every byte is written when the LFSR fills the payload: no need to zero it first
     const lfsr = this._genPayload && !this._sendCount;
-    const bytes: Uint8Array = lfsr ? Buffer.allocUnsafe(PRBS_HEADROOM + size) : new Uint8Array(PRBS_HEADROOM + size);
-    this.fillFrame(bytes.subarray(PRBS_HEADROOM), seq);
-    return Frame.withHeadroom(bytes, PRBS_HEADROOM);
+    const frame = Frame.withHeadroom(lfsr ? Buffer.allocUnsafe(PRBS_HEADROOM + size) : new Uint8Array(PRBS_HEADROOM + size), PRBS_HEADROOM);
+    this.fillFrame(frame.payload, seq);
+    return frame;
   }
 
   /**
