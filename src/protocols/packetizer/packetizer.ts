@@ -168,8 +168,15 @@ export class Packetizer {
   offerFrame(tdest: number, frame: Frame): void | Promise<void> {
     const data = frame.payload;
     const whenRoom = this.h.whenRoom;
-    if (data.length === 0 || frame.error !== 0 || whenRoom === undefined || this.h.room() >= this.segmentsFor(data.length)) {
+    // what is dropped or refused at once, as sendFrame does it
+    if (data.length === 0 || frame.error !== 0 || whenRoom === undefined || this.capacity < 8) {
       this.sendFrame(tdest, frame);
+      return;
+    }
+    const n = this.segmentsFor(data.length);
+    const room = this.h.room();
+    if (room >= n) {
+      this.send(tdest, frame, room);
       return;
     }
     if (this.waiting >= MAX_WAITING) {
@@ -177,7 +184,6 @@ export class Packetizer {
       return;
     }
     this.waiting++;
-    const n = this.segmentsFor(data.length);
     return new Promise<void>((resolve) => {
       whenRoom(n, (ok) => {
         this.waiting--;
