@@ -259,6 +259,7 @@ export async function walkWith(ch: Requester, o: Omit<WalkOptions, 'addr' | 'por
             (e) => {
               // (AttributeError: a server without properties() for one node of a class has it for none)
               if (e instanceof RemoteError && e.pyName === 'AttributeError') noProperties.add(n.class);
+              // another error answer: this node's properties are asked one by one (errorOf throws what is not an answer)
               else errorOf(e);
             },
           ),
